@@ -2,7 +2,7 @@ namespace MlNetDeep.Engine.Kernels;
 
 /// <summary>
 /// Single-precision general matrix multiply on row-major storage:
-/// C[m,n] = op(A)[m,k] · op(B)[k,n] (+ C when <paramref name="accumulate"/>).
+/// C[m,n] = op(A)[m,k] · op(B)[k,n] (+ C when accumulating).
 /// </summary>
 /// <remarks>
 /// op(X) is X or Xᵀ. Storage is row-major: when <c>transA</c> is false A is stored m×k with row stride
