@@ -1,0 +1,53 @@
+namespace MlNetDeep.Engine;
+
+/// <summary>How a layer's weights are drawn. Never all-zero by default: identical neurons would stay identical.</summary>
+public enum WeightInit
+{
+    /// <summary>Glorot/Xavier uniform: U(−a, a), a = √(6 / (fanIn + fanOut)). Suits sigmoid and tanh.</summary>
+    GlorotUniform,
+
+    /// <summary>He/Kaiming uniform for ReLU: U(−a, a), a = √(6 / fanIn) (gain √2).</summary>
+    HeUniform,
+
+    /// <summary>He/Kaiming normal for ReLU: N(0, 2 / fanIn).</summary>
+    HeNormal,
+}
+
+/// <summary>Fills tensors from a seeded <see cref="Rng"/>.</summary>
+public static class Initializers
+{
+    /// <summary>Fills <paramref name="weights"/> according to <paramref name="init"/>.</summary>
+    /// <param name="weights">Tensor to fill.</param>
+    /// <param name="init">Scheme.</param>
+    /// <param name="fanIn">Inputs per neuron.</param>
+    /// <param name="fanOut">Outputs per input.</param>
+    /// <param name="rng">Seeded generator.</param>
+    public static void Fill(Tensor weights, WeightInit init, int fanIn, int fanOut, Rng rng)
+    {
+        var w = weights.Span;
+        switch (init)
+        {
+            case WeightInit.GlorotUniform:
+                FillUniform(w, MathF.Sqrt(6f / (fanIn + fanOut)), rng);
+                break;
+            case WeightInit.HeUniform:
+                FillUniform(w, MathF.Sqrt(6f / fanIn), rng);
+                break;
+            case WeightInit.HeNormal:
+                float std = MathF.Sqrt(2f / fanIn);
+                for (int i = 0; i < w.Length; i++) w[i] = (float)(rng.NextGaussian() * std);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(init), init, "Unknown weight initialisation.");
+        }
+    }
+
+    /// <summary>Fills with U(−<paramref name="bound"/>, <paramref name="bound"/>).</summary>
+    /// <param name="values">Destination.</param>
+    /// <param name="bound">Half-width of the interval.</param>
+    /// <param name="rng">Seeded generator.</param>
+    public static void FillUniform(Span<float> values, float bound, Rng rng)
+    {
+        for (int i = 0; i < values.Length; i++) values[i] = rng.Uniform(-bound, bound);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Numerics.Tensors;
+
+namespace MlNetDeep.Engine;
+
+public static partial class Ops
+{
+    /// <summary>σ(z) = 1/(1+e^−z); backward uses σ'(z) = σ(z)(1−σ(z)) from the saved output.</summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">Any shape.</param>
+    public static Tensor Sigmoid(Tape tape, Tensor x)
+    {
+        var y = tape.NewOutput(x.Shape, x);
+        TensorPrimitives.Sigmoid(x.Span, y.Span);
+        tape.Record(y, () =>
+        {
+            if (!x.RequiresGrad) return;
+            var dy = y.Grad!.Span; var ys = y.Span; var dx = tape.GradOf(x).Span;
+            for (int i = 0; i < ys.Length; i++) dx[i] += dy[i] * ys[i] * (1f - ys[i]);
+        });
+        return y;
+    }
+
+    /// <summary>tanh(z); backward uses tanh'(z) = 1 − tanh(z)² from the saved output.</summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">Any shape.</param>
+    public static Tensor Tanh(Tape tape, Tensor x)
+    {
+        var y = tape.NewOutput(x.Shape, x);
+        TensorPrimitives.Tanh(x.Span, y.Span);
+        tape.Record(y, () =>
+        {
+            if (!x.RequiresGrad) return;
+            var dy = y.Grad!.Span; var ys = y.Span; var dx = tape.GradOf(x).Span;
+            for (int i = 0; i < ys.Length; i++) dx[i] += dy[i] * (1f - ys[i] * ys[i]);
+        });
+        return y;
+    }
+
+    /// <summary>max(z, 0); the derivative is the step function, 0 at z ≤ 0.</summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">Any shape.</param>
+    public static Tensor Relu(Tape tape, Tensor x) => LeakyRelu(tape, x, 0f);
+
+    /// <summary>z for z &gt; 0, α·z otherwise; the derivative is 1 for z &gt; 0 and α for z ≤ 0 (ONNX LeakyRelu).</summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">Any shape.</param>
+    /// <param name="alpha">Slope for z ≤ 0; 0 gives ReLU.</param>
+    public static Tensor LeakyRelu(Tape tape, Tensor x, float alpha)
+    {
+        var y = tape.NewOutput(x.Shape, x);
+        var xs = x.Span; var ysOut = y.Span;
+        if (alpha == 0f) TensorPrimitives.Max(xs, 0f, ysOut);
+        else for (int i = 0; i < xs.Length; i++) ysOut[i] = xs[i] > 0f ? xs[i] : alpha * xs[i];
+        tape.Record(y, () =>
+        {
+            if (!x.RequiresGrad) return;
+            var dy = y.Grad!.Span; var xin = x.Span; var dx = tape.GradOf(x).Span;
+            for (int i = 0; i < xin.Length; i++) dx[i] += xin[i] > 0f ? dy[i] : alpha * dy[i];
+        });
+        return y;
+    }
+}

@@ -1,0 +1,105 @@
+namespace MlNetDeep.Engine;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// Batch normalisation per channel. x is viewed as (B, C, S) where S is the product of the dimensions
+    /// after the channel (S = 1 for (B, F) features, H·W for images).
+    /// Training: normalise with the batch mean and biased variance over B·S values, and update the running
+    /// averages r ← (1−momentum)·r + momentum·batch, the running variance with the unbiased estimate (PyTorch).
+    /// Inference: normalise with the running averages (ONNX BatchNormalization, training_mode = 0).
+    /// y = γ·(x − μ)/√(σ² + ε) + β.
+    /// </summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">(B, C, …)</param>
+    /// <param name="gamma">(C) scale</param>
+    /// <param name="beta">(C) shift</param>
+    /// <param name="runningMean">(C) updated in place while training</param>
+    /// <param name="runningVar">(C) updated in place while training</param>
+    /// <param name="training">Use batch statistics and update the running ones.</param>
+    /// <param name="momentum">Weight of the new batch in the running averages.</param>
+    /// <param name="epsilon">Added to the variance.</param>
+    public static Tensor BatchNorm(Tape tape, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+        bool training, float momentum, float epsilon)
+    {
+        if (x.Rank < 2 || x.Shape[1] != gamma.Length)
+            throw new ArgumentException($"BatchNorm expects x (B,C,…) with C = {gamma.Length}, got {x}.", nameof(x));
+        int b = x.Shape[0], c = x.Shape[1], s = x.Length / Math.Max(b * c, 1);
+        int n = b * s;
+        if (training && n < 2)
+            throw new ArgumentException($"BatchNorm needs more than one value per channel while training, got {x}.", nameof(x));
+
+        var y = tape.NewOutput(x.Shape, x, gamma, beta);
+        var xhat = tape.Pool.Rent(false, x.Shape);
+        var rstd = tape.Pool.Rent(false, c);
+        var xs = x.Span; var ys = y.Span; var xh = xhat.Span; var rs = rstd.Span;
+        var g = gamma.Span; var bt = beta.Span; var rm = runningMean.Span; var rv = runningVar.Span;
+
+        for (int ch = 0; ch < c; ch++)
+        {
+            double mean, variance;
+            if (training)
+            {
+                double sum = 0;
+                for (int i = 0; i < b; i++) for (int j = 0; j < s; j++) sum += xs[(i * c + ch) * s + j];
+                mean = sum / n;
+                double sq = 0;
+                for (int i = 0; i < b; i++) for (int j = 0; j < s; j++) { double d = xs[(i * c + ch) * s + j] - mean; sq += d * d; }
+                variance = sq / n;
+                rm[ch] = (float)((1 - momentum) * rm[ch] + momentum * mean);
+                rv[ch] = (float)((1 - momentum) * rv[ch] + momentum * variance * n / (n - 1));
+            }
+            else
+            {
+                mean = rm[ch];
+                variance = rv[ch];
+            }
+            float r = (float)(1.0 / Math.Sqrt(variance + epsilon));
+            rs[ch] = r;
+            for (int i = 0; i < b; i++)
+            {
+                int off = (i * c + ch) * s;
+                for (int j = 0; j < s; j++)
+                {
+                    float h = (float)((xs[off + j] - mean) * r);
+                    xh[off + j] = h;
+                    ys[off + j] = g[ch] * h + bt[ch];
+                }
+            }
+        }
+
+        tape.Record(y, () =>
+        {
+            var dy = y.Grad!.Span; var xhs = xhat.Span; var r = rstd.Span; var gs = gamma.Span;
+            Span<float> dx = x.RequiresGrad ? tape.GradOf(x).Span : default;
+            Span<float> dg = gamma.RequiresGrad ? tape.GradOf(gamma).Span : default;
+            Span<float> db = beta.RequiresGrad ? tape.GradOf(beta).Span : default;
+            for (int ch = 0; ch < c; ch++)
+            {
+                double sumDy = 0, sumDyXhat = 0;
+                for (int i = 0; i < b; i++)
+                {
+                    int off = (i * c + ch) * s;
+                    for (int j = 0; j < s; j++) { sumDy += dy[off + j]; sumDyXhat += dy[off + j] * xhs[off + j]; }
+                }
+                if (!dg.IsEmpty) dg[ch] += (float)sumDyXhat;
+                if (!db.IsEmpty) db[ch] += (float)sumDy;
+                if (dx.IsEmpty) continue;
+                float k = gs[ch] * r[ch];
+                for (int i = 0; i < b; i++)
+                {
+                    int off = (i * c + ch) * s;
+                    for (int j = 0; j < s; j++)
+                    {
+                        // Training: the batch statistics depend on x, giving the two mean terms.
+                        // Inference: statistics are constants, so dx = γ·rstd·dy.
+                        dx[off + j] += training
+                            ? (float)(k * (dy[off + j] - sumDy / n - xhs[off + j] * sumDyXhat / n))
+                            : k * dy[off + j];
+                    }
+                }
+            }
+        });
+        return y;
+    }
+}
