@@ -1,0 +1,100 @@
+using Microsoft.ML;
+
+namespace MlNetDeep.Trainers;
+
+/// <summary>
+/// One streaming pass over a data view before training: validates every value (so bad data fails before
+/// any training starts) and learns per-feature mean and standard deviation (and the label's, for
+/// regression), which are applied inside the exported graph.
+/// </summary>
+public sealed class DataScan
+{
+    private DataScan(long rows, long skipped, float[] featureMean, float[] featureStd, float labelMean, float labelStd)
+    {
+        Rows = rows; SkippedRows = skipped;
+        FeatureMean = featureMean; FeatureStd = featureStd;
+        LabelMean = labelMean; LabelStd = labelStd;
+    }
+
+    /// <summary>Rows with a label (used for training).</summary>
+    public long Rows { get; }
+
+    /// <summary>Rows skipped because their label is missing (key 0 or NaN).</summary>
+    public long SkippedRows { get; }
+
+    /// <summary>(F) mean of each feature.</summary>
+    public float[] FeatureMean { get; }
+
+    /// <summary>(F) standard deviation of each feature; 1 where a feature is constant (so it is only centred).</summary>
+    public float[] FeatureStd { get; }
+
+    /// <summary>Mean of the regression label (0 for classification).</summary>
+    public float LabelMean { get; }
+
+    /// <summary>Standard deviation of the regression label (1 for classification or a constant label).</summary>
+    public float LabelStd { get; }
+
+    /// <summary>Scans <paramref name="data"/>; throws <see cref="InvalidOperationException"/> naming the column and row on NaN/∞.</summary>
+    /// <param name="data">Training or validation data.</param>
+    /// <param name="columns">Columns to read.</param>
+    /// <param name="dataName">"training data" or "validation data", for messages.</param>
+    /// <param name="cancellationToken">Checked every 1,024 rows.</param>
+    public static DataScan Run(IDataView data, SupervisedColumns columns, string dataName, CancellationToken cancellationToken = default)
+    {
+        int f = columns.FeatureCount;
+        var sum = new double[f];
+        var sumSq = new double[f];
+        var row = new float[f];
+        double labelSum = 0, labelSumSq = 0;
+        long rows = 0, skipped = 0, index = -1;
+        using var cursor = data.GetRowCursor(columns.Active(data.Schema));
+        var reader = columns.CreateReader(cursor);
+        while (cursor.MoveNext())
+        {
+            index++;
+            if ((index & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+            float target = reader.ReadTarget();
+            if (RowReader.IsMissing(target, columns.Target)) { skipped++; continue; }
+            if (!float.IsFinite(target))
+                throw new InvalidOperationException($"Column '{columns.LabelColumn}' holds {target} in row {index} of the {dataName}; labels must be finite.");
+            reader.ReadFeatures(row);
+            for (int j = 0; j < f; j++)
+            {
+                float v = row[j];
+                if (!float.IsFinite(v))
+                    throw new InvalidOperationException(
+                        $"Column '{columns.FeatureColumn}' holds {v} at slot {j} of row {index} of the {dataName}; features must be finite numbers.");
+                sum[j] += v;
+                sumSq[j] += (double)v * v;
+            }
+            labelSum += target;
+            labelSumSq += (double)target * target;
+            rows++;
+        }
+        if (rows == 0)
+            throw new InvalidOperationException(skipped == 0
+                ? $"The {dataName} has no rows."
+                : $"The {dataName} has no rows with a label: all {skipped} rows have a missing '{columns.LabelColumn}'.");
+
+        var mean = new float[f];
+        var std = new float[f];
+        for (int j = 0; j < f; j++)
+        {
+            double m = sum[j] / rows;
+            double variance = Math.Max(sumSq[j] / rows - m * m, 0);
+            mean[j] = (float)m;
+            std[j] = StdOrOne(variance);
+        }
+        float labelMean = 0, labelStd = 1;
+        if (columns.Target == TargetKind.Regression)
+        {
+            double m = labelSum / rows;
+            labelMean = (float)m;
+            labelStd = StdOrOne(Math.Max(labelSumSq / rows - m * m, 0));
+        }
+        return new DataScan(rows, skipped, mean, std, labelMean, labelStd);
+    }
+
+    // A (near-)constant column would divide by ~0: scale it by 1 instead.
+    private static float StdOrOne(double variance) => variance > 1e-12 ? (float)Math.Sqrt(variance) : 1f;
+}

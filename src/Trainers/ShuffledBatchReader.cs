@@ -1,0 +1,121 @@
+using Microsoft.ML;
+using MlNetDeep.Engine;
+
+namespace MlNetDeep.Trainers;
+
+/// <summary>A mini-batch: standardised features and targets, in buffers reused from batch to batch.</summary>
+public sealed class Batch
+{
+    internal Batch(int capacity, int features)
+    {
+        Features = new float[capacity * features];
+        Classes = new int[capacity];
+        Targets = new float[capacity];
+        FeatureCount = features;
+    }
+
+    /// <summary>(B, F) row-major; only the first <see cref="Count"/> rows are valid.</summary>
+    public float[] Features { get; }
+
+    /// <summary>(B) class index per row (classification).</summary>
+    public int[] Classes { get; }
+
+    /// <summary>(B) standardised value per row (regression).</summary>
+    public float[] Targets { get; }
+
+    /// <summary>F</summary>
+    public int FeatureCount { get; }
+
+    /// <summary>Rows in this batch.</summary>
+    public int Count { get; internal set; }
+}
+
+/// <summary>
+/// Streams mini-batches from a cursor without loading the data whole: rows pass through a shuffle pool of
+/// bounded size (a pool as large as the data gives a uniform shuffle). Features are standardised with the
+/// scan's statistics on the way. Rows with a missing label are skipped. Deterministic for a given seed.
+/// </summary>
+public sealed class ShuffledBatchReader
+{
+    private readonly SupervisedColumns _columns;
+    private readonly DataScan _scan;
+    private readonly int _batchSize;
+    private readonly int _poolSize;
+
+    /// <summary>Creates the reader.</summary>
+    /// <param name="columns">Columns to read.</param>
+    /// <param name="scan">Statistics used to standardise features and regression labels.</param>
+    /// <param name="batchSize">Rows per batch.</param>
+    /// <param name="poolSize">Rows held for shuffling.</param>
+    public ShuffledBatchReader(SupervisedColumns columns, DataScan scan, int batchSize, int poolSize)
+    {
+        _columns = columns; _scan = scan; _batchSize = batchSize; _poolSize = Math.Max(poolSize, 1);
+    }
+
+    /// <summary>
+    /// Yields the batches of one pass. The same <see cref="Batch"/> object is refilled each time: consume it before
+    /// moving on. With <paramref name="rng"/> null, rows keep their order (validation).
+    /// </summary>
+    /// <param name="data">Data view to read.</param>
+    /// <param name="rng">Shuffling source, or null for the stored order.</param>
+    public IEnumerable<Batch> Read(IDataView data, Rng? rng)
+    {
+        int f = _columns.FeatureCount;
+        var batch = new Batch(_batchSize, f);
+        using var cursor = data.GetRowCursor(_columns.Active(data.Schema));
+        var reader = _columns.CreateReader(cursor);
+        int poolCapacity = rng is null ? 1 : _poolSize;
+        var poolFeatures = new float[poolCapacity * f];
+        var poolTargets = new float[poolCapacity];
+        int filled = 0;
+
+        while (cursor.MoveNext())
+        {
+            float target = reader.ReadTarget();
+            if (RowReader.IsMissing(target, _columns.Target)) continue;
+            if (filled < poolCapacity)
+            {
+                reader.ReadFeatures(poolFeatures.AsSpan(filled * f, f));
+                poolTargets[filled++] = target;
+                if (filled < poolCapacity) continue;
+            }
+            else
+            {
+                // Pool full: emit a random resident row, then put the new row in its slot.
+                int slot = rng!.NextInt(poolCapacity);
+                Append(batch, poolFeatures.AsSpan(slot * f, f), poolTargets[slot]);
+                reader.ReadFeatures(poolFeatures.AsSpan(slot * f, f));
+                poolTargets[slot] = target;
+                if (batch.Count == _batchSize) { yield return batch; batch.Count = 0; }
+                continue;
+            }
+            if (rng is null)
+            {
+                Append(batch, poolFeatures.AsSpan(0, f), poolTargets[0]);
+                filled = 0;
+                if (batch.Count == _batchSize) { yield return batch; batch.Count = 0; }
+            }
+        }
+
+        // Drain what is left in the pool in random order.
+        var order = Enumerable.Range(0, filled).ToArray();
+        rng?.Shuffle<int>(order);
+        foreach (int slot in order)
+        {
+            Append(batch, poolFeatures.AsSpan(slot * f, f), poolTargets[slot]);
+            if (batch.Count == _batchSize) { yield return batch; batch.Count = 0; }
+        }
+        if (batch.Count > 0) yield return batch;
+    }
+
+    private void Append(Batch batch, ReadOnlySpan<float> features, float target)
+    {
+        int r = batch.Count++;
+        int f = _columns.FeatureCount;
+        var destination = batch.Features.AsSpan(r * f, f);
+        var mean = _scan.FeatureMean; var std = _scan.FeatureStd;
+        for (int j = 0; j < f; j++) destination[j] = (features[j] - mean[j]) / std[j];
+        if (_columns.Target == TargetKind.Classification) batch.Classes[r] = (int)target;
+        else batch.Targets[r] = (target - _scan.LabelMean) / _scan.LabelStd;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using MlNetDeep.Engine;
+using MlNetDeep.Engine.Layers;
+using MlNetDeep.Engine.Optimizers;
+
+namespace MlNetDeep.Trainers;
+
+/// <summary>
+/// The epoch loop for networks mapping a feature vector to class logits or a regression value:
+/// shuffled mini-batches, loss, backward, optional clipping, optimiser step; then validation,
+/// progress, and early stopping that keeps the weights of the epoch with the lowest validation loss.
+/// </summary>
+public sealed class SupervisedTrainer
+{
+    private readonly SupervisedColumns _columns;
+    private readonly TrainingSettings _settings;
+
+    /// <summary>Creates the trainer.</summary>
+    /// <param name="columns">Columns and target kind.</param>
+    /// <param name="settings">Loop settings (already validated).</param>
+    public SupervisedTrainer(SupervisedColumns columns, TrainingSettings settings)
+    {
+        _columns = columns;
+        _settings = settings;
+    }
+
+    /// <summary>Trains <paramref name="network"/> in place and returns it in inference mode.</summary>
+    /// <param name="network">(B, F) → (B, K) network.</param>
+    /// <param name="training">Training data (its scan already ran).</param>
+    /// <param name="scan">Statistics of the training data.</param>
+    /// <param name="validation">Optional validation data (already scanned for bad values).</param>
+    public TrainingResult Train(Module network, IDataView training, DataScan scan, IDataView? validation)
+    {
+        var reader = new ShuffledBatchReader(_columns, scan, _settings.BatchSize, _settings.ShufflePoolSize);
+        var optimizer = _settings.CreateOptimizer(network.Parameters());
+        var shuffle = new Rng(_settings.Seed ^ 0x5DEECE66DL);
+        var tape = new Tape();
+        var history = new List<EpochReport>();
+        ModuleSnapshot? best = null;
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = _settings.NumberOfEpochs, sinceBest = 0;
+
+        for (int epoch = 1; epoch <= _settings.NumberOfEpochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            network.SetTraining(true);
+            double lossSum = 0;
+            long seen = 0;
+            foreach (var batch in reader.Read(training, shuffle))
+            {
+                _settings.CancellationToken.ThrowIfCancellationRequested();
+                // BatchNorm cannot normalise a batch of one; a single left-over row is dropped from the epoch.
+                if (batch.Count == 1 && _settings.BatchSize > 1 && seen > 0) continue;
+                optimizer.ZeroGrad();
+                var loss = Loss(tape, network, batch);
+                lossSum += loss.Span[0] * batch.Count;
+                seen += batch.Count;
+                tape.Backward(loss);
+                if (_settings.GradientClipNorm is float clip) GradientClipping.ClipByGlobalNorm(optimizer.Parameters, clip);
+                optimizer.Step();
+                tape.Reset();
+            }
+            double trainingLoss = lossSum / Math.Max(seen, 1);
+            if (!double.IsFinite(trainingLoss))
+                throw new InvalidOperationException($"Training diverged in epoch {epoch} (loss {trainingLoss}); lower the learning rate.");
+
+            network.SetTraining(false);
+            double? validationLoss = null, metric = null;
+            bool isBest = true;
+            if (validation is not null)
+            {
+                (validationLoss, metric) = Evaluate(network, validation, reader, tape, scan.LabelStd);
+                isBest = validationLoss < bestLoss;
+                if (isBest)
+                {
+                    bestLoss = validationLoss.Value;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    if (_settings.EarlyStoppingPatience is not null) best = ModuleSnapshot.Capture(network);
+                }
+                else sinceBest++;
+            }
+            else bestEpoch = epoch;
+
+            var report = new EpochReport(epoch, _settings.NumberOfEpochs, trainingLoss, validationLoss, metric,
+                validation is null ? null : MetricName, clock.Elapsed, isBest);
+            history.Add(report);
+            _settings.Log?.Invoke(report.ToString());
+            _settings.Progress?.Report(report);
+
+            if (_settings.EarlyStoppingPatience is int patience && sinceBest >= patience)
+            {
+                _settings.Log?.Invoke($"early stopping after epoch {epoch}: no lower validation loss for {patience} epochs; keeping epoch {bestEpoch}");
+                break;
+            }
+        }
+        best?.Restore(network);
+        network.SetTraining(false);
+        return new TrainingResult(network, history, bestEpoch);
+    }
+
+    private string MetricName => _columns.Target == TargetKind.Classification ? "accuracy" : "RMSE";
+
+    private Tensor Loss(Tape tape, Module network, Batch batch)
+    {
+        var x = new Tensor(batch.Features, batch.Count, batch.FeatureCount);
+        var output = network.Forward(tape, x);
+        if (_columns.Target == TargetKind.Classification) return Ops.SoftmaxCrossEntropy(tape, output, batch.Classes);
+        return Ops.MseLoss(tape, output, new Tensor(batch.Targets, batch.Count, 1));
+    }
+
+    /// <summary>Mean loss and metric (accuracy, or RMSE in the label's units) in inference mode.</summary>
+    private (double Loss, double Metric) Evaluate(Module network, IDataView data, ShuffledBatchReader reader, Tape tape, float labelStd)
+    {
+        tape.IsRecording = false;
+        double lossSum = 0, metricSum = 0;
+        long n = 0;
+        foreach (var batch in reader.Read(data, rng: null))
+        {
+            _settings.CancellationToken.ThrowIfCancellationRequested();
+            var x = new Tensor(batch.Features, batch.Count, batch.FeatureCount);
+            var output = network.Forward(tape, x);
+            lossSum += Loss(tape, output, batch) * batch.Count;
+            metricSum += MetricSum(output, batch, labelStd);
+            n += batch.Count;
+            tape.Reset();
+        }
+        tape.IsRecording = true;
+        return _columns.Target == TargetKind.Classification
+            ? (lossSum / n, metricSum / n)
+            : (lossSum / n, Math.Sqrt(metricSum / n));
+    }
+
+    private double Loss(Tape tape, Tensor output, Batch batch) => _columns.Target == TargetKind.Classification
+        ? Ops.SoftmaxCrossEntropy(tape, output, batch.Classes).Span[0]
+        : Ops.MseLoss(tape, output, new Tensor(batch.Targets, batch.Count, 1)).Span[0];
+
+    // Correct predictions, or the sum of squared errors in label units (targets are standardised by LabelStd).
+    private double MetricSum(Tensor output, Batch batch, float labelStd)
+    {
+        var o = output.Span;
+        double sum = 0;
+        if (_columns.Target == TargetKind.Classification)
+        {
+            int k = output.Shape[1];
+            for (int r = 0; r < batch.Count; r++)
+            {
+                var row = o.Slice(r * k, k);
+                int arg = 0;
+                for (int j = 1; j < k; j++) if (row[j] > row[arg]) arg = j;
+                if (arg == batch.Classes[r]) sum++;
+            }
+            return sum;
+        }
+        return SquaredErrorSum(o, batch, labelStd);
+    }
+
+    private static double SquaredErrorSum(ReadOnlySpan<float> predictions, Batch batch, float labelStd)
+    {
+        double sum = 0;
+        for (int r = 0; r < batch.Count; r++)
+        {
+            double d = (predictions[r] - batch.Targets[r]) * (double)labelStd;
+            sum += d * d;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,44 @@
+using MlNetDeep.Engine.Layers;
+using MlNetDeep.Engine.Optimizers;
+
+namespace MlNetDeep.Trainers;
+
+/// <summary>How the training loop runs (validated by the estimators before any work starts).</summary>
+public sealed class TrainingSettings
+{
+    /// <summary>Passes over the training data.</summary>
+    public required int NumberOfEpochs { get; init; }
+
+    /// <summary>Rows per mini-batch.</summary>
+    public required int BatchSize { get; init; }
+
+    /// <summary>Rows held in the shuffle pool; a pool at least as large as the data gives a full shuffle each epoch.</summary>
+    public int ShufflePoolSize { get; init; } = 10_000;
+
+    /// <summary>Seed of shuffling (and, through the caller, of weights and dropout).</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Creates the optimiser over the network's parameters.</summary>
+    public required Func<IEnumerable<Engine.Tensor>, Optimizer> CreateOptimizer { get; init; }
+
+    /// <summary>Clip gradients to this global L2 norm before each step (null: no clipping).</summary>
+    public float? GradientClipNorm { get; init; }
+
+    /// <summary>Stop after this many epochs without a lower validation loss and keep the best epoch (needs validation data).</summary>
+    public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>Receives one report per epoch.</summary>
+    public IProgress<EpochReport>? Progress { get; init; }
+
+    /// <summary>Receives human-readable log lines (the estimators forward them to MLContext.Log).</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Checked before every mini-batch; cancellation throws <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken CancellationToken { get; init; }
+}
+
+/// <summary>The trained network and its history.</summary>
+/// <param name="Network">Network in inference mode with the kept weights (best epoch when early stopping ran).</param>
+/// <param name="History">One report per epoch that ran.</param>
+/// <param name="BestEpoch">Epoch whose weights were kept.</param>
+public sealed record TrainingResult(Module Network, IReadOnlyList<EpochReport> History, int BestEpoch);
