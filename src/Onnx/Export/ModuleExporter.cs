@@ -1,0 +1,25 @@
+using MlNetDeep.Engine.Layers;
+
+namespace MlNetDeep.Onnx.Export;
+
+/// <summary>Exports engine modules by dispatching to the exporter registered for each module type.</summary>
+public static class ModuleExporter
+{
+    private static readonly Dictionary<Type, IModuleExporter> Exporters = new IModuleExporter[]
+    {
+        new LinearExporter(), new ActivationExporter(), new DropoutExporter(), new BatchNormExporter(), new SequentialExporter(),
+    }.ToDictionary(e => e.ModuleType);
+
+    /// <summary>Appends <paramref name="module"/> (in inference form) to <paramref name="graph"/>.</summary>
+    /// <param name="graph">Graph under construction.</param>
+    /// <param name="module">Module to export.</param>
+    /// <param name="input">Name of its input value.</param>
+    /// <returns>Name of its output value.</returns>
+    /// <exception cref="NotSupportedException">No exporter exists for the module's type.</exception>
+    public static string Export(OnnxGraphBuilder graph, Module module, string input)
+    {
+        if (!Exporters.TryGetValue(module.GetType(), out var exporter))
+            throw new NotSupportedException($"Module '{module.GetType().Name}' cannot be exported to ONNX: no exporter is registered for it.");
+        return exporter.Export(graph, module, input);
+    }
+}

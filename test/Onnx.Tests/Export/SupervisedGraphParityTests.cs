@@ -1,0 +1,75 @@
+using MlNetDeep.Engine;
+using MlNetDeep.Engine.Layers;
+using MlNetDeep.Engine.Models;
+using MlNetDeep.Onnx.Export;
+using MlNetDeep.Onnx.Tests.Support;
+
+namespace MlNetDeep.Onnx.Tests.Export;
+
+/// <summary>Whole scoring graphs (standardisation + network + head) against the engine.</summary>
+public class SupervisedGraphParityTests
+{
+    private static readonly Standardization Standard = new([1f, -2f, 0.5f, 3f], [2f, 0.5f, 1f, 4f]);
+
+    private static float[] Standardise(float[] x)
+    {
+        var s = new float[x.Length];
+        for (int i = 0; i < x.Length; i++) s[i] = (x[i] - Standard.Mean[i % 4]) / Standard.Std[i % 4];
+        return s;
+    }
+
+    private static float[] Random(int n, int seed)
+    {
+        var rng = new Rng(seed);
+        return Enumerable.Range(0, n).Select(_ => (float)rng.NextGaussian() * 3f).ToArray();
+    }
+
+    [Fact]
+    public void ClassifierScoresAreSoftmaxOfEngineLogitsAndIndexIsArgMax()
+    {
+        var net = Mlp.Build(new MlpArchitecture(4, [6], 3, ActivationKind.Tanh), new Rng(2));
+        net.SetTraining(false);
+        var options = new OnnxModelOptions { Metadata = { ["mlnetdeep.task"] = "classification" } };
+        byte[] model = SupervisedGraph.Classifier(net, 4, 3, Standard, new SupervisedGraphNames("Features", "Score", "PredictedIndex"), options);
+        var proto = OnnxStructure.AssertWellFormed(model);
+        Assert.Equal(8, proto.IrVersion);
+        Assert.Equal(17, proto.OpsetImport.Single(o => o.Domain == "").Version);
+        Assert.Contains(proto.MetadataProps, p => p.Key == "mlnetdeep.task" && p.Value == "classification");
+
+        foreach (int n in new[] { 1, 5 })
+        {
+            float[] x = Random(n * 4, n);
+            var tape = new Tape { IsRecording = false };
+            var logits = net.Forward(tape, Tensor.FromArray(Standardise(x), n, 4));
+            var probabilities = Ops.Softmax(tape, logits).Span.ToArray();
+            var outputs = OnnxTestRunner.RunTensors(model, OnnxTestInput.Float("Features", x, n, 4));
+            Assert.Equal([n, 3L], outputs["Score"].Dims);
+            OnnxTestRunner.AssertClose(probabilities, outputs["Score"].Floats);
+            Assert.Equal([n, 1L], outputs["PredictedIndex"].Dims);
+            for (int r = 0; r < n; r++)
+            {
+                var row = logits.Span.Slice(r * 3, 3).ToArray();
+                Assert.Equal(Array.IndexOf(row, row.Max()), outputs["PredictedIndex"].Int64s[r]);
+            }
+        }
+    }
+
+    [Fact]
+    public void RegressorUndoesLabelStandardisation()
+    {
+        var net = Mlp.Build(new MlpArchitecture(4, [5], 1, ActivationKind.Sigmoid), new Rng(3));
+        net.SetTraining(false);
+        byte[] model = SupervisedGraph.Regressor(net, 4, Standard, labelMean: 10f, labelStd: 2.5f,
+            new SupervisedGraphNames("Features", "Score"), new OnnxModelOptions());
+        OnnxStructure.AssertWellFormed(model);
+        foreach (int n in new[] { 1, 6 })
+        {
+            float[] x = Random(n * 4, 10 + n);
+            var engine = net.Forward(new Tape { IsRecording = false }, Tensor.FromArray(Standardise(x), n, 4)).Span.ToArray()
+                .Select(v => v * 2.5f + 10f).ToArray();
+            var score = OnnxTestRunner.Run(model, ("Features", x, [n, 4]))["Score"];
+            Assert.Equal([n, 1L], score.dims);
+            OnnxTestRunner.AssertClose(engine, score.values);
+        }
+    }
+}
