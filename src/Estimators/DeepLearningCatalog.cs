@@ -1,0 +1,96 @@
+using MlNetDeep;
+using MlNetDeep.Engine.Layers;
+
+namespace Microsoft.ML;
+
+/// <summary>Entry point: <c>mlContext.DeepLearning()</c>.</summary>
+public static class DeepLearningCatalogExtensions
+{
+    /// <summary>MlNetDeep's trainers: networks trained in C#, exported to ONNX, scored by ONNX Runtime.</summary>
+    /// <param name="mlContext">The context whose log, seed and transforms the trainers use.</param>
+    public static DeepLearningCatalog DeepLearning(this MLContext mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return new DeepLearningCatalog(mlContext);
+    }
+}
+
+/// <summary>MlNetDeep's trainers, grouped by task like ML.NET's own catalogs.</summary>
+public sealed class DeepLearningCatalog
+{
+    internal DeepLearningCatalog(MLContext mlContext)
+    {
+        MulticlassClassification = new MulticlassClassificationTrainers(mlContext);
+        Regression = new RegressionTrainers(mlContext);
+    }
+
+    /// <summary>Multiclass classification trainers.</summary>
+    public MulticlassClassificationTrainers MulticlassClassification { get; }
+
+    /// <summary>Regression trainers.</summary>
+    public RegressionTrainers Regression { get; }
+
+    /// <summary>Multiclass classification trainers.</summary>
+    public sealed class MulticlassClassificationTrainers
+    {
+        private readonly MLContext _ml;
+
+        internal MulticlassClassificationTrainers(MLContext ml) => _ml = ml;
+
+        /// <summary>A multilayer-perceptron classifier with the most used options.</summary>
+        /// <param name="labelColumnName">Key label column.</param>
+        /// <param name="featureColumnName">Known-size vector of Single.</param>
+        /// <param name="hiddenLayers">Hidden layer widths; null gives the default [128].</param>
+        /// <param name="activation">Hidden nonlinearity.</param>
+        /// <param name="numberOfEpochs">Passes over the data.</param>
+        /// <param name="batchSize">Rows per mini-batch.</param>
+        /// <param name="learningRate">Adam step size.</param>
+        /// <param name="seed">Seed; null derives it from the MLContext.</param>
+        public MlpClassifier Mlp(string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
+            int[]? hiddenLayers = null, ActivationKind activation = MlpOptions.Defaults.Activation,
+            int numberOfEpochs = MlpOptions.Defaults.NumberOfEpochs, int batchSize = MlpOptions.Defaults.BatchSize,
+            float learningRate = MlpOptions.Defaults.LearningRate, int? seed = null) =>
+            Mlp(new MlpClassifier.Options
+            {
+                LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName,
+                HiddenLayers = hiddenLayers ?? (int[])MlpOptions.Defaults.HiddenLayers.Clone(), Activation = activation,
+                NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
+            });
+
+        /// <summary>A multilayer-perceptron classifier with every option.</summary>
+        /// <param name="options">Options; checked now, before any data is read.</param>
+        public MlpClassifier Mlp(MlpClassifier.Options options) => new(_ml, options);
+    }
+
+    /// <summary>Regression trainers.</summary>
+    public sealed class RegressionTrainers
+    {
+        private readonly MLContext _ml;
+
+        internal RegressionTrainers(MLContext ml) => _ml = ml;
+
+        /// <summary>A multilayer-perceptron regressor with the most used options.</summary>
+        /// <param name="labelColumnName">Single label column.</param>
+        /// <param name="featureColumnName">Known-size vector of Single.</param>
+        /// <param name="hiddenLayers">Hidden layer widths; null gives the default [128].</param>
+        /// <param name="activation">Hidden nonlinearity.</param>
+        /// <param name="numberOfEpochs">Passes over the data.</param>
+        /// <param name="batchSize">Rows per mini-batch.</param>
+        /// <param name="learningRate">Adam step size.</param>
+        /// <param name="seed">Seed; null derives it from the MLContext.</param>
+        public MlpRegressor Mlp(string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
+            int[]? hiddenLayers = null, ActivationKind activation = MlpOptions.Defaults.Activation,
+            int numberOfEpochs = MlpOptions.Defaults.NumberOfEpochs, int batchSize = MlpOptions.Defaults.BatchSize,
+            float learningRate = MlpOptions.Defaults.LearningRate, int? seed = null) =>
+            Mlp(new MlpRegressor.Options
+            {
+                LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName,
+                HiddenLayers = hiddenLayers ?? (int[])MlpOptions.Defaults.HiddenLayers.Clone(), Activation = activation,
+                NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
+            });
+
+        /// <summary>A multilayer-perceptron regressor with every option.</summary>
+        /// <param name="options">Options; checked now, before any data is read.</param>
+        public MlpRegressor Mlp(MlpRegressor.Options options) => new(_ml, options);
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+
+namespace MlNetDeep.Transforms;
+
+/// <summary>
+/// Fixed names of the temporary columns between ApplyOnnxModel and the final outputs. The CustomMapping
+/// factories below read and write exactly these names, which is what lets them be stateless and so
+/// saveable by ML.NET (a factory is re-created by its contract name when a model is loaded).
+/// </summary>
+public static class TemporaryColumns
+{
+    /// <summary>ONNX output int64 [N, 1] → Vector&lt;Int64, 1&gt;.</summary>
+    public const string PredictedIndexVector = "MlNetDeep_PredictedIndex";
+
+    /// <summary>Scalar Int64 made from <see cref="PredictedIndexVector"/>.</summary>
+    public const string PredictedIndex = "MlNetDeep_PredictedIndexScalar";
+
+    /// <summary>The predicted class's key value (before it becomes a key).</summary>
+    public const string PredictedValue = "MlNetDeep_PredictedValue";
+
+    /// <summary>ONNX output float [N, 1] → Vector&lt;Single, 1&gt;.</summary>
+    public const string ScoreVector = "MlNetDeep_Score";
+
+    /// <summary>Scalar Single made from <see cref="ScoreVector"/>.</summary>
+    public const string Score = "MlNetDeep_ScoreScalar";
+}
+
+/// <summary>Input row of <see cref="PredictedIndexToScalarFactory"/>.</summary>
+public sealed class PredictedIndexVectorRow
+{
+    /// <summary>The one-element vector ONNX Runtime produced.</summary>
+    [ColumnName(TemporaryColumns.PredictedIndexVector), VectorType(1)]
+    public long[] Value { get; set; } = [];
+}
+
+/// <summary>Output row of <see cref="PredictedIndexToScalarFactory"/>.</summary>
+public sealed class PredictedIndexRow
+{
+    /// <summary>The class index as a scalar.</summary>
+    [ColumnName(TemporaryColumns.PredictedIndex)]
+    public long Value { get; set; }
+}
+
+/// <summary>Vector&lt;Int64, 1&gt; → Int64: OnnxTransformer never yields scalars, but a predicted label must be one.</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class PredictedIndexToScalarFactory : CustomMappingFactory<PredictedIndexVectorRow, PredictedIndexRow>
+{
+    /// <summary>Contract name stored in saved models; never change it.</summary>
+    public const string ContractName = "MlNetDeep.PredictedIndexToScalar";
+
+    /// <summary>The mapping itself.</summary>
+    public static void Map(PredictedIndexVectorRow input, PredictedIndexRow output) => output.Value = input.Value[0];
+
+    /// <inheritdoc/>
+    public override Action<PredictedIndexVectorRow, PredictedIndexRow> GetMapping() => Map;
+}
+
+/// <summary>Input row of <see cref="ScoreToScalarFactory"/>.</summary>
+public sealed class ScoreVectorRow
+{
+    /// <summary>The one-element vector ONNX Runtime produced.</summary>
+    [ColumnName(TemporaryColumns.ScoreVector), VectorType(1)]
+    public float[] Value { get; set; } = [];
+}
+
+/// <summary>Output row of <see cref="ScoreToScalarFactory"/>.</summary>
+public sealed class ScoreRow
+{
+    /// <summary>The regression score as a scalar.</summary>
+    [ColumnName(TemporaryColumns.Score)]
+    public float Value { get; set; }
+}
+
+/// <summary>Vector&lt;Single, 1&gt; → Single: ML.NET's regression evaluator needs a scalar Score.</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class ScoreToScalarFactory : CustomMappingFactory<ScoreVectorRow, ScoreRow>
+{
+    /// <summary>Contract name stored in saved models; never change it.</summary>
+    public const string ContractName = "MlNetDeep.ScoreToScalar";
+
+    /// <summary>The mapping itself.</summary>
+    public static void Map(ScoreVectorRow input, ScoreRow output) => output.Value = input.Value[0];
+
+    /// <inheritdoc/>
+    public override Action<ScoreVectorRow, ScoreRow> GetMapping() => Map;
+}

@@ -1,0 +1,48 @@
+using Microsoft.ML;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MlNetDeep.Transforms;
+
+/// <summary>
+/// Creates ML.NET's own ApplyOnnxModel estimator for ONNX bytes, handling GPU requests. With only the CPU
+/// runtime installed, ML.NET throws <see cref="EntryPointNotFoundException"/> even with fallbackToCpu
+/// (its fallback catches only OnnxRuntimeException), so the fallback is done here.
+/// </summary>
+public static class OnnxModelApplier
+{
+    /// <summary>Builds the estimator (ML.NET creates the ONNX Runtime session here, so a missing GPU runtime shows up now).</summary>
+    /// <param name="ml">Context whose transforms catalog creates the estimator.</param>
+    /// <param name="outputColumns">ONNX output names (= column names).</param>
+    /// <param name="inputColumns">ONNX input names (= column names).</param>
+    /// <param name="onnxModel">Model bytes; ML.NET copies them to a temp file under MLContext.TempFilePath.</param>
+    /// <param name="scoring">GPU settings.</param>
+    /// <param name="log">Receives the fallback message.</param>
+    public static IEstimator<ITransformer> Create(MLContext ml, string[] outputColumns, string[] inputColumns, byte[] onnxModel,
+        OnnxScoringOptions scoring, Action<string>? log)
+    {
+        if (scoring.GpuDeviceId is not int device)
+            return ml.Transforms.ApplyOnnxModel(outputColumns, inputColumns, new MemoryStream(onnxModel));
+        try
+        {
+            return ml.Transforms.ApplyOnnxModel(outputColumns, inputColumns, new MemoryStream(onnxModel), device, fallbackToCpu: false);
+        }
+        catch (Exception ex) when (IsMissingGpuRuntime(ex))
+        {
+            string message = $"GPU device {device} cannot be used ({Describe(ex)}); " +
+                "the application needs the Microsoft.ML.OnnxRuntime.Gpu package (CUDA 12 and cuDNN 9) instead of Microsoft.ML.OnnxRuntime.";
+            if (!scoring.FallbackToCpu) throw new InvalidOperationException(message + " Set FallbackToCpu to score on the CPU instead.", ex);
+            log?.Invoke(message + " Falling back to the CPU.");
+            return ml.Transforms.ApplyOnnxModel(outputColumns, inputColumns, new MemoryStream(onnxModel));
+        }
+    }
+
+    private static bool IsMissingGpuRuntime(Exception ex) => ex switch
+    {
+        EntryPointNotFoundException or DllNotFoundException or OnnxRuntimeException => true,
+        { InnerException: { } inner } => IsMissingGpuRuntime(inner),
+        _ => false,
+    };
+
+    private static string Describe(Exception ex) => ex.InnerException is { } inner && ex is not EntryPointNotFoundException
+        ? $"{ex.GetType().Name}: {inner.Message}" : $"{ex.GetType().Name}: {ex.Message}";
+}

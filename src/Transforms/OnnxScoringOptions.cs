@@ -1,0 +1,14 @@
+namespace MlNetDeep.Transforms;
+
+/// <summary>Where ONNX Runtime scores the model.</summary>
+public sealed class OnnxScoringOptions
+{
+    /// <summary>
+    /// CUDA device to score on, or null for the CPU. Needs the Microsoft.ML.OnnxRuntime.Gpu package (CUDA 12, cuDNN 9)
+    /// in the application. Not saved with the model: a loaded model uses the loading MLContext's GpuDeviceId.
+    /// </summary>
+    public int? GpuDeviceId { get; init; }
+
+    /// <summary>When the GPU cannot be used, score on the CPU and log why (true), or throw (false).</summary>
+    public bool FallbackToCpu { get; init; } = true;
+}

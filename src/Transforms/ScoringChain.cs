@@ -1,0 +1,67 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetDeep.Transforms;
+
+/// <summary>
+/// Builds the scoring pipeline a fitted MlNetDeep estimator returns: only built-in ML.NET transformers
+/// (ApplyOnnxModel, CustomMapping with a stateless factory, MapValue, CopyColumns, DropColumns), so that
+/// mlContext.Model.Save/Load, PredictionEngine and Evaluate work without any custom loader.
+/// </summary>
+public static class ScoringChain
+{
+    /// <summary>
+    /// Classifier: the ONNX model reads <paramref name="featureColumn"/> and writes <paramref name="scoreColumn"/>
+    /// (float [N, K]) and <see cref="TemporaryColumns.PredictedIndexVector"/> (int64 [N, 1]); the index becomes
+    /// <paramref name="predictedLabelColumn"/>, a key whose values are <paramref name="labelKeyValues"/> (the
+    /// training label's key values, so MapKeyToValue and Evaluate work as with ML.NET's own trainers).
+    /// </summary>
+    /// <param name="ml">Context that creates the transformers.</param>
+    /// <param name="onnxModel">Model bytes.</param>
+    /// <param name="featureColumn">Input column, also the ONNX input name.</param>
+    /// <param name="scoreColumn">Probabilities column, also the ONNX output name.</param>
+    /// <param name="predictedLabelColumn">Output key column.</param>
+    /// <param name="labelKeyValues">The K key values, in key order (index i ↔ key i+1).</param>
+    /// <param name="scoring">GPU settings.</param>
+    /// <param name="log">Receives warnings such as a GPU fallback.</param>
+    public static IEstimator<ITransformer> Classifier(MLContext ml, byte[] onnxModel, string featureColumn, string scoreColumn,
+        string predictedLabelColumn, KeyValueList labelKeyValues, OnnxScoringOptions scoring, Action<string>? log)
+    {
+        var onnx = OnnxModelApplier.Create(ml, [scoreColumn, TemporaryColumns.PredictedIndexVector], [featureColumn], onnxModel, scoring, log);
+        return onnx
+            .Append(ml.Transforms.CustomMapping(new PredictedIndexToScalarFactory().GetMapping(), PredictedIndexToScalarFactory.ContractName))
+            .Append(labelKeyValues.CreateIndexToKey(ml, predictedLabelColumn, TemporaryColumns.PredictedIndex))
+            .Append(ml.Transforms.DropColumns(TemporaryColumns.PredictedIndexVector, TemporaryColumns.PredictedIndex));
+    }
+
+    /// <summary>
+    /// Regressor: the ONNX model reads <paramref name="featureColumn"/> and writes <see cref="TemporaryColumns.ScoreVector"/>
+    /// (float [N, 1]), which becomes the Single column <paramref name="scoreColumn"/>.
+    /// </summary>
+    /// <param name="ml">Context that creates the transformers.</param>
+    /// <param name="onnxModel">Model bytes.</param>
+    /// <param name="featureColumn">Input column, also the ONNX input name.</param>
+    /// <param name="scoreColumn">Output Single column.</param>
+    /// <param name="scoring">GPU settings.</param>
+    /// <param name="log">Receives warnings such as a GPU fallback.</param>
+    public static IEstimator<ITransformer> Regressor(MLContext ml, byte[] onnxModel, string featureColumn, string scoreColumn,
+        OnnxScoringOptions scoring, Action<string>? log)
+    {
+        var onnx = OnnxModelApplier.Create(ml, [TemporaryColumns.ScoreVector], [featureColumn], onnxModel, scoring, log);
+        return onnx
+            .Append(ml.Transforms.CustomMapping(new ScoreToScalarFactory().GetMapping(), ScoreToScalarFactory.ContractName))
+            .Append(ml.Transforms.CopyColumns(scoreColumn, TemporaryColumns.Score))
+            .Append(ml.Transforms.DropColumns(TemporaryColumns.ScoreVector, TemporaryColumns.Score));
+    }
+
+    /// <summary>Fits <paramref name="estimator"/> and flattens the result into a chain of its built-in transformers.</summary>
+    /// <param name="estimator">A chain made by <see cref="Classifier"/> or <see cref="Regressor"/>.</param>
+    /// <param name="data">Data with the input schema (rows are not read).</param>
+    public static TransformerChain<ITransformer> Fit(IEstimator<ITransformer> estimator, IDataView data)
+    {
+        var fitted = estimator.Fit(data);
+        return fitted is IEnumerable<ITransformer> parts
+            ? new TransformerChain<ITransformer>(parts.ToArray())
+            : new TransformerChain<ITransformer>(fitted);
+    }
+}
