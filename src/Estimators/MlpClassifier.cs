@@ -87,8 +87,8 @@ public sealed class MlpClassifier : IEstimator<TransformerChain<ITransformer>>
         const int classes = 2; // a SchemaShape keeps no key count, and the output shape does not depend on it
         var fit = new MlpFit(_ml, _options, "MlNetDeep.MlpClassifier");
         byte[] stub = SupervisedGraph.Classifier(MlpFit.Stub(1, classes), 1, classes, new Standardization([0f], [1f]), Names, fit.ExportOptions("classification", null));
-        return ScoringChain.Classifier(_ml, stub, _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName,
-            KeyValueList.Placeholder(classes, keyValueType), new OnnxScoringOptions(), null).GetOutputSchema(inputSchema);
+        return ScoringChain.OutputSchema(stub, source => ScoringChain.Classifier(_ml, source, _options.FeatureColumnName, _options.ScoreColumnName,
+            _options.PredictedLabelColumnName, KeyValueList.Placeholder(classes, keyValueType), new OnnxScoringOptions(), null), inputSchema);
     }
 
     private SupervisedGraphNames Names => new(_options.FeatureColumnName, _options.ScoreColumnName, TemporaryColumns.PredictedIndexVector);

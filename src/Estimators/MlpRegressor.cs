@@ -71,7 +71,8 @@ public sealed class MlpRegressor : IEstimator<TransformerChain<ITransformer>>
         SchemaChecks.RegressionLabel(inputSchema, _options.LabelColumnName);
         var fit = new MlpFit(_ml, _options, "MlNetDeep.MlpRegressor");
         byte[] stub = SupervisedGraph.Regressor(MlpFit.Stub(1, 1), 1, new Standardization([0f], [1f]), 0f, 1f, Names, fit.ExportOptions("regression", null));
-        return ScoringChain.Regressor(_ml, stub, _options.FeatureColumnName, _options.ScoreColumnName, new OnnxScoringOptions(), null).GetOutputSchema(inputSchema);
+        return ScoringChain.OutputSchema(stub, source =>
+            ScoringChain.Regressor(_ml, source, _options.FeatureColumnName, _options.ScoreColumnName, new OnnxScoringOptions(), null), inputSchema);
     }
 
     private SupervisedGraphNames Names => new(_options.FeatureColumnName, TemporaryColumns.ScoreVector);

@@ -56,14 +56,14 @@ public sealed class DataScan
             float target = reader.ReadTarget();
             if (RowReader.IsMissing(target, columns.Target)) { skipped++; continue; }
             if (!float.IsFinite(target))
-                throw new InvalidOperationException($"Column '{columns.LabelColumn}' holds {target} in row {index} of the {dataName}; labels must be finite.");
+                throw new InvalidOperationException(FormattableString.Invariant($"Column '{columns.LabelColumn}' holds {target} in row {index} of the {dataName}; labels must be finite."));
             reader.ReadFeatures(row);
             for (int j = 0; j < f; j++)
             {
                 float v = row[j];
                 if (!float.IsFinite(v))
                     throw new InvalidOperationException(
-                        $"Column '{columns.FeatureColumn}' holds {v} at slot {j} of row {index} of the {dataName}; features must be finite numbers.");
+                        FormattableString.Invariant($"Column '{columns.FeatureColumn}' holds {v} at slot {j} of row {index} of the {dataName}; features must be finite numbers."));
                 sum[j] += v;
                 sumSq[j] += (double)v * v;
             }

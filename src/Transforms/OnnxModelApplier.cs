@@ -14,17 +14,18 @@ public static class OnnxModelApplier
     /// <param name="ml">Context whose transforms catalog creates the estimator.</param>
     /// <param name="outputColumns">ONNX output names (= column names).</param>
     /// <param name="inputColumns">ONNX input names (= column names).</param>
-    /// <param name="onnxModel">Model bytes; ML.NET copies them to a temp file under MLContext.TempFilePath.</param>
+    /// <param name="onnxModel">Model bytes (ML.NET copies them to a temp file under MLContext.TempFilePath, deleted when the
+    /// transformer is disposed) or a model file (used in place).</param>
     /// <param name="scoring">GPU settings.</param>
     /// <param name="log">Receives the fallback message.</param>
-    public static IEstimator<ITransformer> Create(MLContext ml, string[] outputColumns, string[] inputColumns, byte[] onnxModel,
+    public static IEstimator<ITransformer> Create(MLContext ml, string[] outputColumns, string[] inputColumns, OnnxModelSource onnxModel,
         OnnxScoringOptions scoring, Action<string>? log)
     {
         if (scoring.GpuDeviceId is not int device)
-            return ml.Transforms.ApplyOnnxModel(outputColumns, inputColumns, new MemoryStream(onnxModel));
+            return Apply(ml, outputColumns, inputColumns, onnxModel, null);
         try
         {
-            return ml.Transforms.ApplyOnnxModel(outputColumns, inputColumns, new MemoryStream(onnxModel), device, fallbackToCpu: false);
+            return Apply(ml, outputColumns, inputColumns, onnxModel, device);
         }
         catch (Exception ex) when (IsMissingGpuRuntime(ex))
         {
@@ -32,9 +33,14 @@ public static class OnnxModelApplier
                 "the application needs the Microsoft.ML.OnnxRuntime.Gpu package (CUDA 12 and cuDNN 9) instead of Microsoft.ML.OnnxRuntime.";
             if (!scoring.FallbackToCpu) throw new InvalidOperationException(message + " Set FallbackToCpu to score on the CPU instead.", ex);
             log?.Invoke(message + " Falling back to the CPU.");
-            return ml.Transforms.ApplyOnnxModel(outputColumns, inputColumns, new MemoryStream(onnxModel));
+            return Apply(ml, outputColumns, inputColumns, onnxModel, null);
         }
     }
+
+    private static IEstimator<ITransformer> Apply(MLContext ml, string[] outputs, string[] inputs, OnnxModelSource model, int? device) =>
+        model.Path is { } path
+            ? ml.Transforms.ApplyOnnxModel(outputs, inputs, path, device, fallbackToCpu: false)
+            : ml.Transforms.ApplyOnnxModel(outputs, inputs, new MemoryStream(model.Bytes!), device, fallbackToCpu: false);
 
     private static bool IsMissingGpuRuntime(Exception ex) => ex switch
     {

@@ -24,7 +24,7 @@ public static class ScoringChain
     /// <param name="labelKeyValues">The K key values, in key order (index i ↔ key i+1).</param>
     /// <param name="scoring">GPU settings.</param>
     /// <param name="log">Receives warnings such as a GPU fallback.</param>
-    public static IEstimator<ITransformer> Classifier(MLContext ml, byte[] onnxModel, string featureColumn, string scoreColumn,
+    public static IEstimator<ITransformer> Classifier(MLContext ml, OnnxModelSource onnxModel, string featureColumn, string scoreColumn,
         string predictedLabelColumn, KeyValueList labelKeyValues, OnnxScoringOptions scoring, Action<string>? log)
     {
         var onnx = OnnxModelApplier.Create(ml, [scoreColumn, TemporaryColumns.PredictedIndexVector], [featureColumn], onnxModel, scoring, log);
@@ -44,7 +44,7 @@ public static class ScoringChain
     /// <param name="scoreColumn">Output Single column.</param>
     /// <param name="scoring">GPU settings.</param>
     /// <param name="log">Receives warnings such as a GPU fallback.</param>
-    public static IEstimator<ITransformer> Regressor(MLContext ml, byte[] onnxModel, string featureColumn, string scoreColumn,
+    public static IEstimator<ITransformer> Regressor(MLContext ml, OnnxModelSource onnxModel, string featureColumn, string scoreColumn,
         OnnxScoringOptions scoring, Action<string>? log)
     {
         var onnx = OnnxModelApplier.Create(ml, [TemporaryColumns.ScoreVector], [featureColumn], onnxModel, scoring, log);
@@ -52,6 +52,28 @@ public static class ScoringChain
             .Append(ml.Transforms.CustomMapping(new ScoreToScalarFactory().GetMapping(), ScoreToScalarFactory.ContractName))
             .Append(ml.Transforms.CopyColumns(scoreColumn, TemporaryColumns.Score))
             .Append(ml.Transforms.DropColumns(TemporaryColumns.ScoreVector, TemporaryColumns.Score));
+    }
+
+    /// <summary>
+    /// Output schema of the chain that <paramref name="build"/> makes around a stub model of the right signature.
+    /// The stub goes through a temporary file deleted before returning, so schema propagation leaves nothing on disk
+    /// (ML.NET would otherwise keep a copy of streamed bytes under MLContext.TempFilePath until the transformer is disposed).
+    /// </summary>
+    /// <param name="stubModel">ONNX bytes with the trained model's inputs and outputs.</param>
+    /// <param name="build">Makes the scoring chain around a model source.</param>
+    /// <param name="inputSchema">Schema to propagate.</param>
+    public static SchemaShape OutputSchema(byte[] stubModel, Func<OnnxModelSource, IEstimator<ITransformer>> build, SchemaShape inputSchema)
+    {
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mlnetdeep-schema-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, stubModel);
+        try
+        {
+            return build(OnnxModelSource.FromFile(path)).GetOutputSchema(inputSchema);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>Fits <paramref name="estimator"/> and flattens the result into a chain of its built-in transformers.</summary>

@@ -1,0 +1,186 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetDeep.Estimators.Tests.Support;
+using MlNetDeep.Trainers;
+
+namespace MlNetDeep.Estimators.Tests;
+
+/// <summary>
+/// Every bad input fails with a message naming the column or option and what was expected, before any
+/// training starts (no progress report), and leaves nothing on disk.
+/// </summary>
+public class BadInputTests
+{
+    private sealed class DoubleRow
+    {
+        [VectorType(2)] public double[] Features { get; set; } = [];
+        public uint Label { get; set; }
+    }
+
+    private sealed class FloatLabelRow
+    {
+        [VectorType(2)] public float[] Features { get; set; } = [];
+        public float Label { get; set; }
+    }
+
+    private sealed class WideRow
+    {
+        [VectorType(5)] public float[] Features { get; set; } = [];
+        public string Label { get; set; } = "";
+    }
+
+    private static readonly List<EpochReport> Reports = [];
+
+    private static (MLContext ml, string tempDir) Context()
+    {
+        string dir = Directory.CreateTempSubdirectory("mlnetdeep-bad-input-").FullName;
+        return (new MLContext(seed: 1) { TempFilePath = dir }, dir);
+    }
+
+    private static MlpClassifier.Options Options() => new()
+    {
+        HiddenLayers = [4], NumberOfEpochs = 2, Seed = 1, Progress = new SynchronousProgress<EpochReport>(Reports.Add),
+    };
+
+    /// <summary>Fits, expects <typeparamref name="T"/> whose message contains every fragment, and checks nothing trained or was written.</summary>
+    private static T FitFails<T>(Func<MLContext, IEstimator<ITransformer>> pipeline, Func<MLContext, IDataView> data, params string[] fragments)
+        where T : Exception
+    {
+        var (ml, dir) = Context();
+        try
+        {
+            lock (Reports)
+            {
+                Reports.Clear();
+                var ex = Assert.ThrowsAny<T>(() => pipeline(ml).Fit(data(ml)));
+                foreach (string f in fragments) Assert.Contains(f, ex.Message);
+                Assert.Empty(Reports);
+                Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
+                return ex;
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static IEstimator<ITransformer> Classifier(MLContext ml, MlpClassifier.Options? options = null) =>
+        ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.DeepLearning().MulticlassClassification.Mlp(options ?? Options()));
+
+    [Fact]
+    public void MissingFeatureColumn()
+    {
+        var options = Options();
+        options.FeatureColumnName = "Pixels";
+        FitFails<ArgumentOutOfRangeException>(ml => Classifier(ml, options), ml => SyntheticData.View(ml, SyntheticData.Blobs(20, 1)),
+            "Could not find input column 'Pixels'");
+    }
+
+    [Fact]
+    public void WrongFeatureType()
+    {
+        FitFails<ArgumentOutOfRangeException>(ml => ml.DeepLearning().MulticlassClassification.Mlp(Options()),
+            ml => ml.Transforms.Conversion.MapValueToKey("Label").Fit(ml.Data.LoadFromEnumerable([new DoubleRow { Features = [1, 2], Label = 1 }]))
+                .Transform(ml.Data.LoadFromEnumerable([new DoubleRow { Features = [1, 2], Label = 1 }])),
+            "'Features'", "expected known-size vector of Single", "Double");
+    }
+
+    [Fact]
+    public void LabelThatIsNotAKey()
+    {
+        FitFails<ArgumentOutOfRangeException>(ml => ml.DeepLearning().MulticlassClassification.Mlp(Options()),
+            ml => ml.Data.LoadFromEnumerable([new FloatLabelRow { Features = [1, 2], Label = 1 }]),
+            "'Label'", "expected key type", "MapValueToKey");
+    }
+
+    [Fact]
+    public void RegressionLabelThatIsNotSingle()
+    {
+        FitFails<ArgumentOutOfRangeException>(ml => ml.DeepLearning().Regression.Mlp(new MlpRegressor.Options { Seed = 1 }),
+            ml => SyntheticData.View(ml, SyntheticData.Blobs(10, 1)), "'Label'", "expected Single", "String");
+    }
+
+    [Fact]
+    public void EmptyTrainingData()
+    {
+        FitFails<InvalidOperationException>(ml => ml.DeepLearning().Regression.Mlp(new MlpRegressor.Options { Seed = 1 }),
+            ml => SyntheticData.View(ml, new List<CurveRow>()), "training data has no rows");
+    }
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    public void NonFiniteFeature(float bad, string shown)
+    {
+        var rows = SyntheticData.Blobs(30, 1);
+        rows[17].Features[2] = bad;
+        var ex = FitFails<InvalidOperationException>(ml => Classifier(ml), ml => SyntheticData.View(ml, rows),
+            "Column 'Features'", "slot 2 of row 17", "features must be finite");
+        Assert.Contains(shown, ex.Message);
+    }
+
+    [Fact]
+    public void NonFiniteFeatureInValidationSet()
+    {
+        var validationRows = SyntheticData.Curve(10, 2);
+        validationRows[3].Features[0] = float.NaN;
+        FitFails<InvalidOperationException>(ml => ml.DeepLearning().Regression.Mlp(new MlpRegressor.Options
+            {
+                Seed = 1, ValidationSet = SyntheticData.View(ml, validationRows),
+                Progress = new SynchronousProgress<EpochReport>(Reports.Add),
+            }),
+            ml => SyntheticData.View(ml, SyntheticData.Curve(20, 1)), "row 3 of the validation data");
+    }
+
+    [Fact]
+    public void FeatureSizeDiffersBetweenTrainingAndScoring()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = Classifier(ml).Fit(SyntheticData.View(ml, SyntheticData.Blobs(50, 1)));
+        var wide = ml.Data.LoadFromEnumerable([new WideRow { Features = [1, 2, 3, 4, 5], Label = "cat" }]);
+        var ex = Assert.ThrowsAny<Exception>(() => model.Transform(wide).GetColumn<float[]>("Score").ToArray());
+        Assert.Contains("Features", ex.Message);
+        Assert.Contains("4", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(nameof(MlpOptions.NumberOfEpochs))]
+    [InlineData(nameof(MlpOptions.LearningRate))]
+    [InlineData(nameof(MlpOptions.BatchSize))]
+    [InlineData(nameof(MlpOptions.DropoutRate))]
+    [InlineData(nameof(MlpOptions.HiddenLayers))]
+    [InlineData(nameof(MlpOptions.EarlyStoppingPatience))]
+    [InlineData(nameof(MlpOptions.LabelColumnName))]
+    public void NonsensicalOptionsAreRejectedWhenTheTrainerIsCreated(string option)
+    {
+        var options = Options();
+        switch (option)
+        {
+            case nameof(MlpOptions.NumberOfEpochs): options.NumberOfEpochs = 0; break;
+            case nameof(MlpOptions.LearningRate): options.LearningRate = -0.1f; break;
+            case nameof(MlpOptions.BatchSize): options.BatchSize = 0; break;
+            case nameof(MlpOptions.DropoutRate): options.DropoutRate = 1f; break;
+            case nameof(MlpOptions.HiddenLayers): options.HiddenLayers = [8, 0]; break;
+            case nameof(MlpOptions.EarlyStoppingPatience): options.EarlyStoppingPatience = 0; break;
+            case nameof(MlpOptions.LabelColumnName): options.LabelColumnName = " "; break;
+        }
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().DeepLearning().MulticlassClassification.Mlp(options));
+        Assert.Equal(option, ex.ParamName);
+        Assert.Contains(option, ex.Message);
+    }
+
+    [Fact]
+    public void ValidationSetWithOtherFeatureSizeIsRejected()
+    {
+        var ml = new MLContext(seed: 1);
+        var toKey = ml.Transforms.Conversion.MapValueToKey("Label");
+        var wide = ml.Data.LoadFromEnumerable([new WideRow { Features = [1, 2, 3, 4, 5], Label = "cat" }, new WideRow { Features = [1, 2, 3, 4, 5], Label = "dog" }]);
+        var options = Options();
+        options.ValidationSet = toKey.Fit(wide).Transform(wide);
+        var train = SyntheticData.View(ml, SyntheticData.Blobs(20, 1));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.DeepLearning().MulticlassClassification.Mlp(options).Fit(toKey.Fit(train).Transform(train)));
+        Assert.Equal("ValidationSet", ex.ParamName);
+    }
+}
