@@ -82,8 +82,9 @@ public sealed class DataScan
         {
             double m = sum[j] / rows;
             double variance = Math.Max(sumSq[j] / rows - m * m, 0);
-            mean[j] = (float)m;
-            std[j] = StdOrOne(variance);
+            bool standardise = columns.Features == FeatureKind.Dense; // token ids are never standardised
+            mean[j] = standardise ? (float)m : 0f;
+            std[j] = standardise ? StdOrOne(variance) : 1f;
         }
         float labelMean = 0, labelStd = 1;
         if (columns.Target == TargetKind.Regression)

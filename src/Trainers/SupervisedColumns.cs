@@ -13,13 +13,30 @@ public enum TargetKind
     Regression,
 }
 
+/// <summary>What the feature column holds.</summary>
+public enum FeatureKind
+{
+    /// <summary>Known-size vector (or scalar) of Single; standardised per slot.</summary>
+    Dense,
+
+    /// <summary>
+    /// Variable-length vector of UInt32 keys (a learned vocabulary: 1..V known, 0 unknown). Each row becomes exactly
+    /// FeatureCount token ids: truncated, or padded with <see cref="SupervisedColumns.PadId"/>. Ids are carried as
+    /// floats (exact below 2²⁴) so that every network takes one float tensor; they are never standardised.
+    /// </summary>
+    Tokens,
+}
+
 /// <summary>The columns a supervised trainer reads and their sizes (already validated against the schema).</summary>
-/// <param name="FeatureColumn">Known-size vector (or scalar) of Single.</param>
-/// <param name="FeatureCount">F, the feature vector's size.</param>
+/// <param name="FeatureColumn">Known-size vector (or scalar) of Single, or a vector of keys for <see cref="FeatureKind.Tokens"/>.</param>
+/// <param name="FeatureCount">F, the feature vector's size (the fixed sequence length T for tokens).</param>
 /// <param name="LabelColumn">Key column (classification) or Single column (regression).</param>
 /// <param name="Target">Classification or regression.</param>
 /// <param name="ClassCount">K for classification, 1 for regression.</param>
-public sealed record SupervisedColumns(string FeatureColumn, int FeatureCount, string LabelColumn, TargetKind Target, int ClassCount)
+/// <param name="Features">Dense values or token keys.</param>
+/// <param name="PadId">Token id written after the end of a shorter row (tokens only).</param>
+public sealed record SupervisedColumns(string FeatureColumn, int FeatureCount, string LabelColumn, TargetKind Target, int ClassCount,
+    FeatureKind Features = FeatureKind.Dense, int PadId = 0)
 {
     /// <summary>Getters for one row: the features into a span of F floats, and the target.</summary>
     internal RowReader CreateReader(DataViewRowCursor cursor) => new(this, cursor);
@@ -33,17 +50,20 @@ internal sealed class RowReader
 {
     private readonly SupervisedColumns _columns;
     private readonly ValueGetter<VBuffer<float>>? _vectorGetter;
+    private readonly ValueGetter<VBuffer<uint>>? _tokenGetter;
     private readonly ValueGetter<float>? _scalarGetter;
     private readonly ValueGetter<uint>? _keyGetter;
     private readonly ValueGetter<float>? _valueGetter;
     private VBuffer<float> _buffer;
+    private VBuffer<uint> _tokens;
 
     public RowReader(SupervisedColumns columns, DataViewRowCursor cursor)
     {
         _columns = columns;
         var schema = cursor.Schema;
         var features = schema[columns.FeatureColumn];
-        if (features.Type is VectorDataViewType) _vectorGetter = cursor.GetGetter<VBuffer<float>>(features);
+        if (columns.Features == FeatureKind.Tokens) _tokenGetter = cursor.GetGetter<VBuffer<uint>>(features);
+        else if (features.Type is VectorDataViewType) _vectorGetter = cursor.GetGetter<VBuffer<float>>(features);
         else _scalarGetter = cursor.GetGetter<float>(features);
         var label = schema[columns.LabelColumn];
         if (columns.Target == TargetKind.Classification) _keyGetter = cursor.GetGetter<uint>(label);
@@ -53,6 +73,16 @@ internal sealed class RowReader
     /// <summary>Copies the features (F values, sparse vectors densified) into <paramref name="destination"/>.</summary>
     public void ReadFeatures(Span<float> destination)
     {
+        if (_tokenGetter is not null)
+        {
+            _tokenGetter(ref _tokens);
+            // Keys from MapValueToKey are dense; a sparse vector (implicit zeros = unknown) is densified.
+            ReadOnlySpan<uint> keys = _tokens.IsDense ? _tokens.GetValues() : _tokens.DenseValues().ToArray();
+            int n = Math.Min(keys.Length, destination.Length);
+            for (int i = 0; i < n; i++) destination[i] = keys[i];
+            destination[n..].Fill(_columns.PadId);
+            return;
+        }
         if (_scalarGetter is not null)
         {
             float v = 0;
