@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using MlNetDeep.Bench.Harness;
 
 namespace MlNetDeep.Bench.Compare;
@@ -10,8 +11,13 @@ internal sealed record ParsedResult(string Name, double MedianMs, double MinMs, 
 internal sealed record ParsedRun(IReadOnlyList<ParsedResult> Results, IReadOnlyList<string> Pending, double? PeakMiB);
 
 /// <summary>Parses the shared line format of <see cref="ResultLines"/> (ours) and the anchor's identical one.</summary>
-internal static class ResultParser
+internal static partial class ResultParser
 {
+    private static readonly Regex KeyValue = KeyValueRegex();
+
+    [GeneratedRegex(@"([A-Za-z_]+)=\s*(\S+)")]
+    private static partial Regex KeyValueRegex();
+
     public static ParsedRun Parse(string output)
     {
         var results = new List<ParsedResult>();
@@ -29,7 +35,8 @@ internal static class ResultParser
             }
             var tokens = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (line.Contains(ResultLines.NotImplemented, StringComparison.Ordinal)) { pending.Add(tokens[0]); continue; }
-            var kv = tokens.Skip(1).Where(t => t.Contains('=')).ToDictionary(t => t[..t.IndexOf('=')], t => t[(t.IndexOf('=') + 1)..]);
+            // values are right-aligned ("median_ms=   1.234"), so a key may be followed by spaces
+            var kv = KeyValue.Matches(line).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
             if (!kv.TryGetValue("median_ms", out var med) || !kv.TryGetValue("min_ms", out var min)) continue;
             int steps = int.Parse(kv.GetValueOrDefault("steps") ?? kv.GetValueOrDefault("samples") ?? "0", CultureInfo.InvariantCulture);
             double? flop = kv.ContainsKey("GFLOPs_median") ? ShapeFlop(tokens[1]) : null;
