@@ -40,7 +40,7 @@ internal sealed class CompareTable
     public string Render()
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| case | anchor median / min | ours median / min | ratio ours/anchor (min) | ratio ours/anchor (best median) | peak WS MiB anchor / ours |");
+        sb.AppendLine("| case | anchor median / min | ours median / min | ratio ours/anchor, min | ratio ours/anchor, best median | peak WS MiB anchor / ours |");
         sb.AppendLine("|---|---|---|---|---|---|");
         foreach (var name in _order)
         {
@@ -49,7 +49,7 @@ internal sealed class CompareTable
             bool gemm = (a?.Results.FirstOrDefault() ?? o?.Results.FirstOrDefault())?.Flop is not null;
             var ratioMin = Ratio(a, o, gemm, best: true);
             var ratioMed = Ratio(a, o, gemm, best: false);
-            string suffix = gemm ? " (GFLOP/s; >1 = ours faster)" : "";
+            string suffix = gemm ? " (GFLOP/s)" : "";
             sb.AppendLine($"| {name} | {Cell(a, gemm)} | {Cell(o, gemm)} | {ratioMin}{suffix} | {ratioMed}{suffix} | {Peak(a)} / {Peak(o)} |");
         }
         sb.AppendLine();
@@ -77,7 +77,8 @@ internal sealed class CompareTable
     {
         if (a is null || o is null || a.Results.Count == 0 || o.Results.Count == 0) return "–";
         double ta = best ? BestMin(a) : BestMedian(a), to = best ? BestMin(o) : BestMedian(o);
-        return (gemm ? ta / to : to / ta).ToString("F2", CultureInfo.InvariantCulture);
+        double ratio = gemm ? ta / to : to / ta;
+        return ratio.ToString(ratio >= 0.1 ? "F2" : "F4", CultureInfo.InvariantCulture);
     }
 
     private static string Peak(Side? s) => s is null || s.PeaksMiB.Count == 0 ? "–" : F(s.PeaksMiB.Max());
