@@ -47,13 +47,13 @@ public sealed class DeepLearningCatalog
         /// <param name="learningRate">Adam step size.</param>
         /// <param name="seed">Seed; null derives it from the MLContext.</param>
         public MlpClassifier Mlp(string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
-            int[]? hiddenLayers = null, ActivationKind activation = MlpOptions.Defaults.Activation,
-            int numberOfEpochs = MlpOptions.Defaults.NumberOfEpochs, int batchSize = MlpOptions.Defaults.BatchSize,
-            float learningRate = MlpOptions.Defaults.LearningRate, int? seed = null) =>
+            int[]? hiddenLayers = null, ActivationKind activation = MlpOptions.ArchitectureDefaults.Activation,
+            int numberOfEpochs = TrainerOptions.Defaults.NumberOfEpochs, int batchSize = TrainerOptions.Defaults.BatchSize,
+            float learningRate = TrainerOptions.Defaults.LearningRate, int? seed = null) =>
             Mlp(new MlpClassifier.Options
             {
                 LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName,
-                HiddenLayers = hiddenLayers ?? (int[])MlpOptions.Defaults.HiddenLayers.Clone(), Activation = activation,
+                HiddenLayers = hiddenLayers ?? (int[])MlpOptions.ArchitectureDefaults.HiddenLayers.Clone(), Activation = activation,
                 NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
             });
 
@@ -79,13 +79,13 @@ public sealed class DeepLearningCatalog
         /// <param name="learningRate">Adam step size.</param>
         /// <param name="seed">Seed; null derives it from the MLContext.</param>
         public MlpRegressor Mlp(string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
-            int[]? hiddenLayers = null, ActivationKind activation = MlpOptions.Defaults.Activation,
-            int numberOfEpochs = MlpOptions.Defaults.NumberOfEpochs, int batchSize = MlpOptions.Defaults.BatchSize,
-            float learningRate = MlpOptions.Defaults.LearningRate, int? seed = null) =>
+            int[]? hiddenLayers = null, ActivationKind activation = MlpOptions.ArchitectureDefaults.Activation,
+            int numberOfEpochs = TrainerOptions.Defaults.NumberOfEpochs, int batchSize = TrainerOptions.Defaults.BatchSize,
+            float learningRate = TrainerOptions.Defaults.LearningRate, int? seed = null) =>
             Mlp(new MlpRegressor.Options
             {
                 LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName,
-                HiddenLayers = hiddenLayers ?? (int[])MlpOptions.Defaults.HiddenLayers.Clone(), Activation = activation,
+                HiddenLayers = hiddenLayers ?? (int[])MlpOptions.ArchitectureDefaults.HiddenLayers.Clone(), Activation = activation,
                 NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
             });
 

@@ -1,8 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetDeep.Onnx.Export;
 using MlNetDeep.Trainers;
-using MlNetDeep.Transforms;
 
 namespace MlNetDeep;
 
@@ -23,7 +21,7 @@ namespace MlNetDeep;
 /// </remarks>
 public sealed class MlpClassifier : IEstimator<TransformerChain<ITransformer>>
 {
-    private readonly MLContext _ml;
+    private readonly SupervisedFitter _fitter;
     private readonly Options _options;
 
     /// <summary>Options of <see cref="MlpClassifier"/>.</summary>
@@ -43,7 +41,7 @@ public sealed class MlpClassifier : IEstimator<TransformerChain<ITransformer>>
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Check();
-        _ml = ml;
+        _fitter = new SupervisedFitter(ml, options, new DenseMlpTask(options), "MlNetDeep.MlpClassifier");
         _options = options;
     }
 
@@ -56,44 +54,13 @@ public sealed class MlpClassifier : IEstimator<TransformerChain<ITransformer>>
     /// <exception cref="InvalidOperationException">The data is empty or holds NaN/∞ features.</exception>
     public TransformerChain<ITransformer> Fit(IDataView input)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var columns = Columns(input.Schema, nameof(input));
-        if (_options.ValidationSet is { } validation)
-        {
-            var validationColumns = Columns(validation.Schema, nameof(Options.ValidationSet));
-            if (validationColumns != columns)
-                throw new ArgumentOutOfRangeException(nameof(Options.ValidationSet),
-                    $"ValidationSet columns ({validationColumns.FeatureCount} features, {validationColumns.ClassCount} classes) differ from the training data's ({columns.FeatureCount}, {columns.ClassCount}).");
-        }
-        var keyValues = KeyValueList.FromColumn(input.Schema[_options.LabelColumnName]);
-
-        var fit = new MlpFit(_ml, _options, "MlNetDeep.MlpClassifier");
-        var (result, scan) = fit.Train(input, columns);
-        byte[] onnx = SupervisedGraph.Classifier(result.Network, columns.FeatureCount, columns.ClassCount,
-            new Standardization(scan.FeatureMean, scan.FeatureStd), Names, fit.ExportOptions("classification", result));
-        var model = ScoringChain.Fit(
-            ScoringChain.Classifier(_ml, onnx, _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName, keyValues, fit.Scoring, fit.Warn),
-            input);
-        LastTrainingReport = new TrainingReport(onnx, result.History, result.BestEpoch);
+        var (model, report) = _fitter.Fit(input, TargetKind.Classification, _options.PredictedLabelColumnName);
+        LastTrainingReport = report;
         return model;
     }
 
     /// <summary>The schema after scoring: adds Score (vector of Single) and PredictedLabel (key).</summary>
     /// <param name="inputSchema">Schema of the data to score.</param>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        SchemaChecks.Features(inputSchema, _options.FeatureColumnName);
-        var keyValueType = SchemaChecks.KeyLabel(inputSchema, _options.LabelColumnName);
-        const int classes = 2; // a SchemaShape keeps no key count, and the output shape does not depend on it
-        var fit = new MlpFit(_ml, _options, "MlNetDeep.MlpClassifier");
-        byte[] stub = SupervisedGraph.Classifier(MlpFit.Stub(1, classes), 1, classes, new Standardization([0f], [1f]), Names, fit.ExportOptions("classification", null));
-        return ScoringChain.OutputSchema(stub, source => ScoringChain.Classifier(_ml, source, _options.FeatureColumnName, _options.ScoreColumnName,
-            _options.PredictedLabelColumnName, KeyValueList.Placeholder(classes, keyValueType), new OnnxScoringOptions(), null), inputSchema);
-    }
-
-    private SupervisedGraphNames Names => new(_options.FeatureColumnName, _options.ScoreColumnName, TemporaryColumns.PredictedIndexVector);
-
-    private SupervisedColumns Columns(DataViewSchema schema, string paramName) => new(
-        _options.FeatureColumnName, SchemaChecks.FeatureCount(schema, _options.FeatureColumnName, paramName),
-        _options.LabelColumnName, TargetKind.Classification, SchemaChecks.ClassCount(schema, _options.LabelColumnName, paramName));
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        _fitter.GetOutputSchema(inputSchema, TargetKind.Classification, _options.PredictedLabelColumnName);
 }

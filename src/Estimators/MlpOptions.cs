@@ -1,14 +1,12 @@
-using Microsoft.ML;
 using MlNetDeep.Engine.Layers;
-using MlNetDeep.Trainers;
 
 namespace MlNetDeep;
 
-/// <summary>Options shared by the multilayer-perceptron trainers. Every option is checked before any work starts.</summary>
-public abstract class MlpOptions
+/// <summary>Options of the multilayer-perceptron trainers: the feature column and the architecture.</summary>
+public abstract class MlpOptions : TrainerOptions
 {
-    /// <summary>Default values, in one place.</summary>
-    public static class Defaults
+    /// <summary>Architecture defaults, in one place (training defaults are in <see cref="TrainerOptions.Defaults"/>).</summary>
+    public static class ArchitectureDefaults
     {
         /// <summary>One hidden layer of 128 units.</summary>
         public static readonly int[] HiddenLayers = [128];
@@ -18,46 +16,19 @@ public abstract class MlpOptions
 
         /// <summary>0.01 (PyTorch's and ONNX's LeakyReLU slope).</summary>
         public const float LeakyReluAlpha = 0.01f;
-
-        /// <summary>20 epochs.</summary>
-        public const int NumberOfEpochs = 20;
-
-        /// <summary>32 rows per mini-batch.</summary>
-        public const int BatchSize = 32;
-
-        /// <summary>1e-3 (Adam's usual step).</summary>
-        public const float LearningRate = 1e-3f;
-
-        /// <summary>Adam.</summary>
-        public const OptimizerKind Optimizer = OptimizerKind.Adam;
-
-        /// <summary>0.9 (used by SGD only).</summary>
-        public const float Momentum = 0.9f;
-
-        /// <summary>5 epochs without a lower validation loss.</summary>
-        public const int EarlyStoppingPatience = 5;
-
-        /// <summary>10,000 rows held for shuffling.</summary>
-        public const int ShufflePoolSize = 10_000;
     }
 
     /// <summary>Known-size vector of Single (or a Single scalar). <value>Default "Features".</value></summary>
     public string FeatureColumnName { get; set; } = DefaultColumnNames.Features;
 
-    /// <summary>Label column. <value>Default "Label".</value></summary>
-    public string LabelColumnName { get; set; } = DefaultColumnNames.Label;
-
-    /// <summary>Output score column. <value>Default "Score".</value></summary>
-    public string ScoreColumnName { get; set; } = DefaultColumnNames.Score;
-
     /// <summary>Width of each hidden layer, input side first; empty gives a linear model. <value>Default [128].</value></summary>
-    public int[] HiddenLayers { get; set; } = (int[])Defaults.HiddenLayers.Clone();
+    public int[] HiddenLayers { get; set; } = (int[])ArchitectureDefaults.HiddenLayers.Clone();
 
     /// <summary>Nonlinearity after each hidden layer. <value>Default ReLU.</value></summary>
-    public ActivationKind Activation { get; set; } = Defaults.Activation;
+    public ActivationKind Activation { get; set; } = ArchitectureDefaults.Activation;
 
     /// <summary>LeakyReLU slope for negative inputs (≥ 0). <value>Default 0.01.</value></summary>
-    public float LeakyReluAlpha { get; set; } = Defaults.LeakyReluAlpha;
+    public float LeakyReluAlpha { get; set; } = ArchitectureDefaults.LeakyReluAlpha;
 
     /// <summary>Dropout probability after each hidden layer, in [0, 1). <value>Default 0.</value></summary>
     public float DropoutRate { get; set; }
@@ -65,79 +36,15 @@ public abstract class MlpOptions
     /// <summary>Batch normalisation between each hidden layer and its activation. <value>Default false.</value></summary>
     public bool BatchNorm { get; set; }
 
-    /// <summary>Passes over the training data (≥ 1). <value>Default 20.</value></summary>
-    public int NumberOfEpochs { get; set; } = Defaults.NumberOfEpochs;
-
-    /// <summary>Rows per mini-batch (≥ 1). <value>Default 32.</value></summary>
-    public int BatchSize { get; set; } = Defaults.BatchSize;
-
-    /// <summary>Optimiser step size (&gt; 0). <value>Default 1e-3.</value></summary>
-    public float LearningRate { get; set; } = Defaults.LearningRate;
-
-    /// <summary>Optimisation algorithm. <value>Default Adam.</value></summary>
-    public OptimizerKind Optimizer { get; set; } = Defaults.Optimizer;
-
-    /// <summary>SGD momentum in [0, 1). <value>Default 0.9.</value></summary>
-    public float Momentum { get; set; } = Defaults.Momentum;
-
-    /// <summary>Clip gradients to this global L2 norm (&gt; 0), or null for no clipping. <value>Default null.</value></summary>
-    public float? GradientClipNorm { get; set; }
-
-    /// <summary>Seed of weights, dropout and shuffling; null derives it from the MLContext's seed. <value>Default null.</value></summary>
-    public int? Seed { get; set; }
-
-    /// <summary>Data scored after every epoch; enables early stopping. Same columns as the training data. <value>Default null.</value></summary>
-    public IDataView? ValidationSet { get; set; }
-
-    /// <summary>
-    /// With a validation set: stop after this many epochs without a lower validation loss and keep the best epoch's
-    /// weights (≥ 1); null trains every epoch and keeps the last. <value>Default 5.</value>
-    /// </summary>
-    public int? EarlyStoppingPatience { get; set; } = Defaults.EarlyStoppingPatience;
-
-    /// <summary>Rows held in memory for shuffling (≥ 1); the data is streamed, never loaded whole. <value>Default 10,000.</value></summary>
-    public int ShufflePoolSize { get; set; } = Defaults.ShufflePoolSize;
-
-    /// <summary>Receives a report after every epoch (also written to MLContext.Log). <value>Default null.</value></summary>
-    public IProgress<EpochReport>? Progress { get; set; }
-
-    /// <summary>Cancels training between mini-batches with an <see cref="OperationCanceledException"/>. <value>Default none.</value></summary>
-    public CancellationToken CancellationToken { get; set; }
-
-    /// <summary>
-    /// CUDA device for scoring, or null for the CPU. Needs the Microsoft.ML.OnnxRuntime.Gpu package in the application.
-    /// Not saved with the model (a loaded model follows the loading MLContext's GpuDeviceId). <value>Default null.</value>
-    /// </summary>
-    public int? GpuDeviceId { get; set; }
-
-    /// <summary>When the GPU cannot be used, score on the CPU and log why (true) or throw (false). <value>Default true.</value></summary>
-    public bool FallbackToCpu { get; set; } = true;
-
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentNullException"/> naming the first invalid option.</summary>
-    internal virtual void Check()
+    internal override void Check()
     {
+        base.Check();
         CheckName(FeatureColumnName, nameof(FeatureColumnName));
-        CheckName(LabelColumnName, nameof(LabelColumnName));
-        CheckName(ScoreColumnName, nameof(ScoreColumnName));
         if (HiddenLayers is null) throw new ArgumentNullException(nameof(HiddenLayers), "HiddenLayers must be an array of layer widths (empty for a linear model).");
         for (int i = 0; i < HiddenLayers.Length; i++)
             if (HiddenLayers[i] <= 0) throw new ArgumentOutOfRangeException(nameof(HiddenLayers), HiddenLayers[i], $"HiddenLayers[{i}] must be a positive width.");
         if (!Enum.IsDefined(Activation)) throw new ArgumentOutOfRangeException(nameof(Activation), Activation, "Unknown activation.");
         if (!(float.IsFinite(LeakyReluAlpha) && LeakyReluAlpha >= 0)) throw new ArgumentOutOfRangeException(nameof(LeakyReluAlpha), LeakyReluAlpha, "LeakyReluAlpha must be finite and ≥ 0.");
         if (!(DropoutRate >= 0 && DropoutRate < 1)) throw new ArgumentOutOfRangeException(nameof(DropoutRate), DropoutRate, "DropoutRate must lie in [0, 1).");
-        if (NumberOfEpochs < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), NumberOfEpochs, "NumberOfEpochs must be at least 1.");
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
-        if (!(float.IsFinite(LearningRate) && LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive finite number.");
-        if (!Enum.IsDefined(Optimizer)) throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
-        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must lie in [0, 1).");
-        if (GradientClipNorm is float clip && !(float.IsFinite(clip) && clip > 0)) throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), clip, "GradientClipNorm must be positive, or null for no clipping.");
-        if (EarlyStoppingPatience is int patience && patience < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), patience, "EarlyStoppingPatience must be at least 1, or null to disable early stopping.");
-        if (ShufflePoolSize < 1) throw new ArgumentOutOfRangeException(nameof(ShufflePoolSize), ShufflePoolSize, "ShufflePoolSize must be at least 1.");
-        if (GpuDeviceId is int device && device < 0) throw new ArgumentOutOfRangeException(nameof(GpuDeviceId), device, "GpuDeviceId must be ≥ 0, or null for the CPU.");
-    }
-
-    private protected static void CheckName(string? name, string option)
-    {
-        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentOutOfRangeException(option, name, $"{option} must name a column.");
     }
 }

@@ -1,8 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetDeep.Onnx.Export;
 using MlNetDeep.Trainers;
-using MlNetDeep.Transforms;
 
 namespace MlNetDeep;
 
@@ -23,8 +21,7 @@ namespace MlNetDeep;
 /// </remarks>
 public sealed class MlpRegressor : IEstimator<TransformerChain<ITransformer>>
 {
-    private readonly MLContext _ml;
-    private readonly Options _options;
+    private readonly SupervisedFitter _fitter;
 
     /// <summary>Options of <see cref="MlpRegressor"/>.</summary>
     public sealed class Options : MlpOptions
@@ -35,8 +32,7 @@ public sealed class MlpRegressor : IEstimator<TransformerChain<ITransformer>>
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Check();
-        _ml = ml;
-        _options = options;
+        _fitter = new SupervisedFitter(ml, options, new DenseMlpTask(options), "MlNetDeep.MlpRegressor");
     }
 
     /// <summary>The ONNX model and history of the last successful <see cref="Fit"/>, or null before it.</summary>
@@ -48,39 +44,12 @@ public sealed class MlpRegressor : IEstimator<TransformerChain<ITransformer>>
     /// <exception cref="InvalidOperationException">The data is empty or holds NaN/∞ features.</exception>
     public TransformerChain<ITransformer> Fit(IDataView input)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var columns = Columns(input.Schema, nameof(input));
-        if (_options.ValidationSet is { } validation && Columns(validation.Schema, nameof(Options.ValidationSet)) != columns)
-            throw new ArgumentOutOfRangeException(nameof(Options.ValidationSet),
-                $"ValidationSet's '{_options.FeatureColumnName}' must have {columns.FeatureCount} values like the training data's.");
-
-        var fit = new MlpFit(_ml, _options, "MlNetDeep.MlpRegressor");
-        var (result, scan) = fit.Train(input, columns);
-        byte[] onnx = SupervisedGraph.Regressor(result.Network, columns.FeatureCount, new Standardization(scan.FeatureMean, scan.FeatureStd),
-            scan.LabelMean, scan.LabelStd, Names, fit.ExportOptions("regression", result));
-        var model = ScoringChain.Fit(ScoringChain.Regressor(_ml, onnx, _options.FeatureColumnName, _options.ScoreColumnName, fit.Scoring, fit.Warn), input);
-        LastTrainingReport = new TrainingReport(onnx, result.History, result.BestEpoch);
+        var (model, report) = _fitter.Fit(input, TargetKind.Regression, null);
+        LastTrainingReport = report;
         return model;
     }
 
     /// <summary>The schema after scoring: adds Score (Single).</summary>
     /// <param name="inputSchema">Schema of the data to score.</param>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        SchemaChecks.Features(inputSchema, _options.FeatureColumnName);
-        SchemaChecks.RegressionLabel(inputSchema, _options.LabelColumnName);
-        var fit = new MlpFit(_ml, _options, "MlNetDeep.MlpRegressor");
-        byte[] stub = SupervisedGraph.Regressor(MlpFit.Stub(1, 1), 1, new Standardization([0f], [1f]), 0f, 1f, Names, fit.ExportOptions("regression", null));
-        return ScoringChain.OutputSchema(stub, source =>
-            ScoringChain.Regressor(_ml, source, _options.FeatureColumnName, _options.ScoreColumnName, new OnnxScoringOptions(), null), inputSchema);
-    }
-
-    private SupervisedGraphNames Names => new(_options.FeatureColumnName, TemporaryColumns.ScoreVector);
-
-    private SupervisedColumns Columns(DataViewSchema schema, string paramName)
-    {
-        SchemaChecks.RegressionLabel(schema, _options.LabelColumnName, paramName);
-        return new(_options.FeatureColumnName, SchemaChecks.FeatureCount(schema, _options.FeatureColumnName, paramName),
-            _options.LabelColumnName, TargetKind.Regression, 1);
-    }
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _fitter.GetOutputSchema(inputSchema, TargetKind.Regression, null);
 }

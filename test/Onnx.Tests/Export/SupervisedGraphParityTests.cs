@@ -30,7 +30,7 @@ public class SupervisedGraphParityTests
         var net = Mlp.Build(new MlpArchitecture(4, [6], 3, ActivationKind.Tanh), new Rng(2));
         net.SetTraining(false);
         var options = new OnnxModelOptions { Metadata = { ["mlnetdeep.task"] = "classification" } };
-        byte[] model = SupervisedGraph.Classifier(net, 4, 3, Standard, new SupervisedGraphNames("Features", "Score", "PredictedIndex"), options);
+        byte[] model = SupervisedGraph.Classifier(net, new DenseGraphInput("Features", 4, Standard), 3, "Score", "PredictedIndex", options);
         var proto = OnnxStructure.AssertWellFormed(model);
         Assert.Equal(8, proto.IrVersion);
         Assert.Equal(17, proto.OpsetImport.Single(o => o.Domain == "").Version);
@@ -59,8 +59,8 @@ public class SupervisedGraphParityTests
     {
         var net = Mlp.Build(new MlpArchitecture(4, [5], 1, ActivationKind.Sigmoid), new Rng(3));
         net.SetTraining(false);
-        byte[] model = SupervisedGraph.Regressor(net, 4, Standard, labelMean: 10f, labelStd: 2.5f,
-            new SupervisedGraphNames("Features", "Score"), new OnnxModelOptions());
+        byte[] model = SupervisedGraph.Regressor(net, new DenseGraphInput("Features", 4, Standard), labelMean: 10f, labelStd: 2.5f,
+            "Score", new OnnxModelOptions());
         OnnxStructure.AssertWellFormed(model);
         foreach (int n in new[] { 1, 6 })
         {

@@ -1,0 +1,43 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetDeep.Engine;
+using MlNetDeep.Engine.Layers;
+using MlNetDeep.Onnx.Export;
+using MlNetDeep.Trainers;
+
+namespace MlNetDeep;
+
+/// <summary>
+/// What differs between estimators (MLP on vectors, CNN on images, networks on text): the input column and its
+/// learned preprocessing, the network, and how the graph receives the features. The fitting steps around it are
+/// shared by <see cref="SupervisedFitter"/>.
+/// </summary>
+internal interface INetworkTask
+{
+    /// <summary>Learned preprocessing made of built-in transforms (e.g. a vocabulary), fitted on the training data; null if none.</summary>
+    TransformerChain<ITransformer>? FitPreprocessing(MLContext ml, IDataView training);
+
+    /// <summary>The same preprocessing unfitted, for schema propagation; null if none.</summary>
+    IEstimator<ITransformer>? Preprocessing(MLContext ml);
+
+    /// <summary>Checks the feature column of the preprocessed data; returns its kind and size (T for tokens).</summary>
+    (FeatureKind Kind, int Count, int PadId) Features(Microsoft.ML.DataViewSchema schema, string paramName);
+
+    /// <summary>Checks the feature column in a SchemaShape (before preprocessing).</summary>
+    void CheckFeatures(SchemaShape schema);
+
+    /// <summary>Column the ONNX model reads (after preprocessing).</summary>
+    string OnnxInputColumn { get; }
+
+    /// <summary>The network: (B, features) → (B, outputs).</summary>
+    Module Build(SupervisedColumns columns, Rng rng);
+
+    /// <summary>The graph input matching the trainer's batches.</summary>
+    IGraphInput GraphInput(SupervisedColumns columns, DataScan scan);
+
+    /// <summary>An untrained graph input + network with the right signature, for schema propagation.</summary>
+    (IGraphInput Input, Module Network) Stub(int outputs);
+
+    /// <summary>Architecture description written into the ONNX metadata.</summary>
+    IReadOnlyDictionary<string, string> Metadata { get; }
+}

@@ -1,0 +1,108 @@
+using Microsoft.ML;
+using MlNetDeep.Trainers;
+
+namespace MlNetDeep;
+
+/// <summary>Options every MlNetDeep trainer shares: columns, the training loop, validation, progress and scoring. Every option is checked before any work starts.</summary>
+public abstract class TrainerOptions
+{
+    /// <summary>Default values, in one place.</summary>
+    public static class Defaults
+    {
+        /// <summary>20 epochs.</summary>
+        public const int NumberOfEpochs = 20;
+
+        /// <summary>32 rows per mini-batch.</summary>
+        public const int BatchSize = 32;
+
+        /// <summary>1e-3 (Adam's usual step).</summary>
+        public const float LearningRate = 1e-3f;
+
+        /// <summary>Adam.</summary>
+        public const OptimizerKind Optimizer = OptimizerKind.Adam;
+
+        /// <summary>0.9 (used by SGD only).</summary>
+        public const float Momentum = 0.9f;
+
+        /// <summary>5 epochs without a lower validation loss.</summary>
+        public const int EarlyStoppingPatience = 5;
+
+        /// <summary>10,000 rows held for shuffling.</summary>
+        public const int ShufflePoolSize = 10_000;
+    }
+
+    /// <summary>Label column. <value>Default "Label".</value></summary>
+    public string LabelColumnName { get; set; } = DefaultColumnNames.Label;
+
+    /// <summary>Output score column. <value>Default "Score".</value></summary>
+    public string ScoreColumnName { get; set; } = DefaultColumnNames.Score;
+
+    /// <summary>Passes over the training data (≥ 1). <value>Default 20.</value></summary>
+    public int NumberOfEpochs { get; set; } = Defaults.NumberOfEpochs;
+
+    /// <summary>Rows per mini-batch (≥ 1). <value>Default 32.</value></summary>
+    public int BatchSize { get; set; } = Defaults.BatchSize;
+
+    /// <summary>Optimiser step size (&gt; 0). <value>Default 1e-3.</value></summary>
+    public float LearningRate { get; set; } = Defaults.LearningRate;
+
+    /// <summary>Optimisation algorithm. <value>Default Adam.</value></summary>
+    public OptimizerKind Optimizer { get; set; } = Defaults.Optimizer;
+
+    /// <summary>SGD momentum in [0, 1). <value>Default 0.9.</value></summary>
+    public float Momentum { get; set; } = Defaults.Momentum;
+
+    /// <summary>Clip gradients to this global L2 norm (&gt; 0), or null for no clipping. <value>Default null.</value></summary>
+    public float? GradientClipNorm { get; set; }
+
+    /// <summary>Seed of weights, dropout and shuffling; null derives it from the MLContext's seed. <value>Default null.</value></summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Data scored after every epoch; enables early stopping. Same columns as the training data. <value>Default null.</value></summary>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>
+    /// With a validation set: stop after this many epochs without a lower validation loss and keep the best epoch's
+    /// weights (≥ 1); null trains every epoch and keeps the last. <value>Default 5.</value>
+    /// </summary>
+    public int? EarlyStoppingPatience { get; set; } = Defaults.EarlyStoppingPatience;
+
+    /// <summary>Rows held in memory for shuffling (≥ 1); the data is streamed, never loaded whole. <value>Default 10,000.</value></summary>
+    public int ShufflePoolSize { get; set; } = Defaults.ShufflePoolSize;
+
+    /// <summary>Receives a report after every epoch (also written to MLContext.Log). <value>Default null.</value></summary>
+    public IProgress<EpochReport>? Progress { get; set; }
+
+    /// <summary>Cancels training between mini-batches with an <see cref="OperationCanceledException"/>. <value>Default none.</value></summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>
+    /// CUDA device for scoring, or null for the CPU. Needs the Microsoft.ML.OnnxRuntime.Gpu package in the application.
+    /// Not saved with the model (a loaded model follows the loading MLContext's GpuDeviceId). <value>Default null.</value>
+    /// </summary>
+    public int? GpuDeviceId { get; set; }
+
+    /// <summary>When the GPU cannot be used, score on the CPU and log why (true) or throw (false). <value>Default true.</value></summary>
+    public bool FallbackToCpu { get; set; } = true;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentNullException"/> naming the first invalid option.</summary>
+    internal virtual void Check()
+    {
+        CheckName(LabelColumnName, nameof(LabelColumnName));
+        CheckName(ScoreColumnName, nameof(ScoreColumnName));
+        if (NumberOfEpochs < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), NumberOfEpochs, "NumberOfEpochs must be at least 1.");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
+        if (!(float.IsFinite(LearningRate) && LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive finite number.");
+        if (!Enum.IsDefined(Optimizer)) throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must lie in [0, 1).");
+        if (GradientClipNorm is float clip && !(float.IsFinite(clip) && clip > 0)) throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), clip, "GradientClipNorm must be positive, or null for no clipping.");
+        if (EarlyStoppingPatience is int patience && patience < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), patience, "EarlyStoppingPatience must be at least 1, or null to disable early stopping.");
+        if (ShufflePoolSize < 1) throw new ArgumentOutOfRangeException(nameof(ShufflePoolSize), ShufflePoolSize, "ShufflePoolSize must be at least 1.");
+        if (GpuDeviceId is int device && device < 0) throw new ArgumentOutOfRangeException(nameof(GpuDeviceId), device, "GpuDeviceId must be ≥ 0, or null for the CPU.");
+    }
+
+    private protected static void CheckName(string? name, string option)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentOutOfRangeException(option, name, $"{option} must name a column.");
+    }
+}
