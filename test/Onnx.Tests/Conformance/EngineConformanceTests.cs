@@ -140,7 +140,9 @@ public class EngineConformanceTests
         Tensor mean = c.NodeInput(3)!.ToEngine(), variance = c.NodeInput(4)!.ToEngine();
         float[] meanBefore = mean.Span.ToArray(), varBefore = variance.Span.ToArray();
         var y = Ops.BatchNorm(NewTape(), c.NodeInput(0)!.ToEngine(), c.NodeInput(1)!.ToEngine(), c.NodeInput(2)!.ToEngine(),
-            mean, variance, training: false, momentum: c.Float("momentum", 0.9f), epsilon: c.Float("epsilon", 1e-5f));
+            // ONNX momentum weighs the OLD running value (r ← m·r + (1−m)·batch); the engine's weighs the new batch
+            // (PyTorch). Unused in inference, but converted so the mapping is the right one.
+            mean, variance, training: false, momentum: 1f - c.Float("momentum", 0.9f), epsilon: c.Float("epsilon", 1e-5f));
         AssertMatches(c, y);
         Assert.Equal(meanBefore, mean.Span.ToArray());    // inference leaves the running statistics alone
         Assert.Equal(varBefore, variance.Span.ToArray());
