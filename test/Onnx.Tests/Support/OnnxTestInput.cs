@@ -27,6 +27,9 @@ public sealed class OnnxTestInput
     public static OnnxTestInput Int64(string name, long[] data, params long[] dims) =>
         new(name, dims, () => OrtValue.CreateTensorValueFromMemory((long[])data.Clone(), dims));
 
+    public static OnnxTestInput Int32(string name, int[] data, params long[] dims) =>
+        new(name, dims, () => OrtValue.CreateTensorValueFromMemory((int[])data.Clone(), dims));
+
     public static OnnxTestInput Bool(string name, bool[] data, params long[] dims) =>
         new(name, dims, () => OrtValue.CreateTensorValueFromMemory((bool[])data.Clone(), dims));
 
