@@ -79,12 +79,9 @@ public class RecurrentGradientTests
     [InlineData(RecurrentCellKind.Rnn)]
     [InlineData(RecurrentCellKind.Lstm)]
     [InlineData(RecurrentCellKind.Gru)]
-    public void TruncatedBpttMatchesFiniteDifferencesWhereNoPathIsCut(RecurrentCellKind cell)
-    {
-        // k = 2 on a masked bidirectional batch: the gradients w.r.t. the weights are checked with FD on T = 2 sequences
-        // (nothing to cut), and the op itself with FD on the full-BPTT equivalent (k ≥ T).
+    public void TruncationLongerThanTheSequenceMatchesFiniteDifferences(RecurrentCellKind cell) =>
+        // k = 3 ≥ T = 2 cuts nothing: the truncation path must still give the exact gradient (masked, bidirectional, h0/c0).
         CheckOp(cell, 2, [2, 1], initialState: true, RnnActivation.Tanh, truncate: 3, seed: 21, t: 2);
-    }
 
     [Theory]
     [InlineData(RecurrentCellKind.Rnn, false)]

@@ -40,9 +40,9 @@ public enum RnnActivation
 /// <summary>Typed result of a recurrent op or layer.</summary>
 /// <param name="Output">(B, T, dirs·H): hidden state at every step, forward direction in features [0, H), reverse in [H, 2H);
 /// zero at steps t ≥ length of the sequence.</param>
-/// <param name="FinalHidden">(layers·dirs, B, H), PyTorch's h_n order (layer-major, forward then reverse): the state after
+/// <param name="FinalHidden">(layers·dirs, B, H) from a layer, (dirs, B, H) from <see cref="Ops.Recurrent"/>; PyTorch's h_n order (layer-major, forward then reverse): the state after
 /// the last valid step of each sequence (for the reverse direction, after step t = 0).</param>
-/// <param name="FinalCell">(layers·dirs, B, H) for LSTM, null otherwise.</param>
+/// <param name="FinalCell">Same shape as <paramref name="FinalHidden"/> for LSTM (the cell state c), null otherwise.</param>
 public sealed record RecurrentOutput(Tensor Output, Tensor FinalHidden, Tensor? FinalCell);
 
 public static partial class Ops
