@@ -8,7 +8,7 @@ public static class ModuleExporter
     private static readonly Dictionary<Type, IModuleExporter> Exporters = new IModuleExporter[]
     {
         new LinearExporter(), new ActivationExporter(), new DropoutExporter(), new BatchNormExporter(), new SequentialExporter(),
-        new RecurrentExporter<Rnn>(), new RecurrentExporter<Lstm>(), new RecurrentExporter<Gru>(),
+        new RecurrentExporter<Rnn>(), new RecurrentExporter<Lstm>(), new RecurrentExporter<Gru>(), new RecurrentEncoderExporter(),
     }.ToDictionary(e => e.ModuleType);
 
     /// <summary>Appends <paramref name="module"/> (in inference form) to <paramref name="graph"/>.</summary>
