@@ -60,6 +60,10 @@ public sealed class DeepLearningCatalog
         /// <summary>A multilayer-perceptron classifier with every option.</summary>
         /// <param name="options">Options; checked now, before any data is read.</param>
         public MlpClassifier Mlp(MlpClassifier.Options options) => new(_ml, options);
+
+        /// <summary>An RNN/LSTM/GRU classifier over numeric sequences (T·F values per row).</summary>
+        /// <param name="options">Options; checked now, before any data is read.</param>
+        public RecurrentClassifier Recurrent(RecurrentClassifier.Options options) => new(_ml, options);
     }
 
     /// <summary>Regression trainers.</summary>
@@ -92,5 +96,9 @@ public sealed class DeepLearningCatalog
         /// <summary>A multilayer-perceptron regressor with every option.</summary>
         /// <param name="options">Options; checked now, before any data is read.</param>
         public MlpRegressor Mlp(MlpRegressor.Options options) => new(_ml, options);
+
+        /// <summary>An RNN/LSTM/GRU regressor / forecaster over windows of a numeric series (see <see cref="SeriesWindows"/>).</summary>
+        /// <param name="options">Options; checked now, before any data is read.</param>
+        public RecurrentRegressor Recurrent(RecurrentRegressor.Options options) => new(_ml, options);
     }
 }

@@ -55,6 +55,9 @@ public abstract class TrainerOptions
     /// <summary>Clip gradients to this global L2 norm (&gt; 0), or null for no clipping. <value>Default null.</value></summary>
     public float? GradientClipNorm { get; set; }
 
+    /// <summary>Clamp every gradient element to ±this value (&gt; 0) before each step, or null. <value>Default null.</value></summary>
+    public float? GradientClipValue { get; set; }
+
     /// <summary>Seed of weights, dropout and shuffling; null derives it from the MLContext's seed. <value>Default null.</value></summary>
     public int? Seed { get; set; }
 
@@ -96,6 +99,7 @@ public abstract class TrainerOptions
         if (!Enum.IsDefined(Optimizer)) throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must lie in [0, 1).");
         if (GradientClipNorm is float clip && !(float.IsFinite(clip) && clip > 0)) throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), clip, "GradientClipNorm must be positive, or null for no clipping.");
+        if (GradientClipValue is float clipValue && !(float.IsFinite(clipValue) && clipValue > 0)) throw new ArgumentOutOfRangeException(nameof(GradientClipValue), clipValue, "GradientClipValue must be positive, or null for no clamping.");
         if (EarlyStoppingPatience is int patience && patience < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), patience, "EarlyStoppingPatience must be at least 1, or null to disable early stopping.");
         if (ShufflePoolSize < 1) throw new ArgumentOutOfRangeException(nameof(ShufflePoolSize), ShufflePoolSize, "ShufflePoolSize must be at least 1.");
         if (GpuDeviceId is int device && device < 0) throw new ArgumentOutOfRangeException(nameof(GpuDeviceId), device, "GpuDeviceId must be ≥ 0, or null for the CPU.");

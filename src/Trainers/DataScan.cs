@@ -64,6 +64,11 @@ public sealed class DataScan
                 if (!float.IsFinite(v))
                     throw new InvalidOperationException(
                         FormattableString.Invariant($"Column '{columns.FeatureColumn}' holds {v} at slot {j} of row {index} of the {dataName}; features must be finite numbers."));
+            }
+            target -= columns.MakeRelative(row);
+            for (int j = 0; j < f; j++)
+            {
+                float v = row[j];
                 sum[j] += v;
                 sumSq[j] += (double)v * v;
             }

@@ -113,8 +113,10 @@ public sealed class ShuffledBatchReader
         int r = batch.Count++;
         int f = _columns.FeatureCount;
         var destination = batch.Features.AsSpan(r * f, f);
+        features.CopyTo(destination);
+        target -= _columns.MakeRelative(destination);
         var mean = _scan.FeatureMean; var std = _scan.FeatureStd;
-        for (int j = 0; j < f; j++) destination[j] = (features[j] - mean[j]) / std[j];
+        for (int j = 0; j < f; j++) destination[j] = (destination[j] - mean[j]) / std[j];
         if (_columns.Target == TargetKind.Classification) batch.Classes[r] = (int)target;
         else batch.Targets[r] = (target - _scan.LabelMean) / _scan.LabelStd;
     }

@@ -35,9 +35,26 @@ public enum FeatureKind
 /// <param name="ClassCount">K for classification, 1 for regression.</param>
 /// <param name="Features">Dense values or token keys.</param>
 /// <param name="PadId">Token id written after the end of a shorter row (tokens only).</param>
+/// <param name="RelativeStepSize">
+/// F &gt; 0 makes every row relative to its last time step (windows of a series with a trend): with the row read as
+/// T steps of F values, the last step's values are subtracted from every step and its first value from the
+/// regression label, so the network learns changes rather than levels (the graph adds the level back). 0: off.
+/// </param>
 public sealed record SupervisedColumns(string FeatureColumn, int FeatureCount, string LabelColumn, TargetKind Target, int ClassCount,
-    FeatureKind Features = FeatureKind.Dense, int PadId = 0)
+    FeatureKind Features = FeatureKind.Dense, int PadId = 0, int RelativeStepSize = 0)
 {
+    /// <summary>Applies <see cref="RelativeStepSize"/> in place (no-op when 0); returns the label's offset (the level).</summary>
+    /// <param name="features">One row's F·T values.</param>
+    public float MakeRelative(Span<float> features)
+    {
+        int f = RelativeStepSize;
+        if (f == 0) return 0f;
+        Span<float> level = stackalloc float[f];
+        features[^f..].CopyTo(level);
+        for (int i = 0; i < features.Length; i++) features[i] -= level[i % f];
+        return level[0];
+    }
+
     /// <summary>Getters for one row: the features into a span of F floats, and the target.</summary>
     internal RowReader CreateReader(DataViewRowCursor cursor) => new(this, cursor);
 

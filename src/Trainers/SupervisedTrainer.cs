@@ -57,6 +57,7 @@ public sealed class SupervisedTrainer
                 lossSum += loss.Span[0] * batch.Count;
                 seen += batch.Count;
                 tape.Backward(loss);
+                if (_settings.GradientClipValue is float clipValue) GradientClipping.ClipByValue(optimizer.Parameters, clipValue);
                 if (_settings.GradientClipNorm is float clip) GradientClipping.ClipByGlobalNorm(optimizer.Parameters, clip);
                 optimizer.Step();
                 tape.Reset();

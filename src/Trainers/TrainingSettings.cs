@@ -24,6 +24,9 @@ public sealed class TrainingSettings
     /// <summary>Clip gradients to this global L2 norm before each step (null: no clipping).</summary>
     public float? GradientClipNorm { get; init; }
 
+    /// <summary>Clamp every gradient element to ±this value before each step (null: no clamping); applied before norm clipping.</summary>
+    public float? GradientClipValue { get; init; }
+
     /// <summary>Stop after this many epochs without a lower validation loss and keep the best epoch (needs validation data).</summary>
     public int? EarlyStoppingPatience { get; init; }
 

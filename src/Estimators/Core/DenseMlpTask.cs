@@ -15,8 +15,8 @@ internal sealed class DenseMlpTask(MlpOptions options) : INetworkTask
 
     public IEstimator<ITransformer>? Preprocessing(MLContext ml) => null;
 
-    public (FeatureKind Kind, int Count, int PadId) Features(DataViewSchema schema, string paramName) =>
-        (FeatureKind.Dense, SchemaChecks.FeatureCount(schema, options.FeatureColumnName, paramName), 0);
+    public FeatureSpec Features(DataViewSchema schema, string paramName) =>
+        new(FeatureKind.Dense, SchemaChecks.FeatureCount(schema, options.FeatureColumnName, paramName));
 
     public void CheckFeatures(SchemaShape schema) => SchemaChecks.Features(schema, options.FeatureColumnName);
 

@@ -7,6 +7,13 @@ using MlNetDeep.Trainers;
 
 namespace MlNetDeep;
 
+/// <summary>How the trainer reads the feature column (see <see cref="SupervisedColumns"/>).</summary>
+/// <param name="Kind">Dense values or token keys.</param>
+/// <param name="Count">F, or T for tokens.</param>
+/// <param name="PadId">Pad token id.</param>
+/// <param name="RelativeStepSize">F per step when rows are made relative to their last step, else 0.</param>
+internal sealed record FeatureSpec(FeatureKind Kind, int Count, int PadId = 0, int RelativeStepSize = 0);
+
 /// <summary>
 /// What differs between estimators (MLP on vectors, CNN on images, networks on text): the input column and its
 /// learned preprocessing, the network, and how the graph receives the features. The fitting steps around it are
@@ -20,8 +27,8 @@ internal interface INetworkTask
     /// <summary>The same preprocessing unfitted, for schema propagation; null if none.</summary>
     IEstimator<ITransformer>? Preprocessing(MLContext ml);
 
-    /// <summary>Checks the feature column of the preprocessed data; returns its kind and size (T for tokens).</summary>
-    (FeatureKind Kind, int Count, int PadId) Features(Microsoft.ML.DataViewSchema schema, string paramName);
+    /// <summary>Checks the feature column of the preprocessed data; returns how the trainer reads it.</summary>
+    FeatureSpec Features(DataViewSchema schema, string paramName);
 
     /// <summary>Checks the feature column in a SchemaShape (before preprocessing).</summary>
     void CheckFeatures(SchemaShape schema);

@@ -42,6 +42,7 @@ internal sealed class NetworkTraining
             Seed = seed,
             CreateOptimizer = CreateOptimizer,
             GradientClipNorm = _options.GradientClipNorm,
+            GradientClipValue = _options.GradientClipValue,
             EarlyStoppingPatience = validation is null ? null : _options.EarlyStoppingPatience,
             Progress = _options.Progress,
             Log = message => channel.Info(MessageSensitivity.None, message),

@@ -72,11 +72,12 @@ internal sealed class SupervisedFitter(MLContext ml, TrainerOptions options, INe
 
     private SupervisedColumns Columns(DataViewSchema schema, string paramName, TargetKind target)
     {
-        var (kind, count, padId) = task.Features(schema, paramName);
+        var spec = task.Features(schema, paramName);
         int classes = 1;
         if (target == TargetKind.Classification) classes = SchemaChecks.ClassCount(schema, options.LabelColumnName, paramName);
         else SchemaChecks.RegressionLabel(schema, options.LabelColumnName, paramName);
-        return new SupervisedColumns(task.OnnxInputColumn, count, options.LabelColumnName, target, classes, kind, padId);
+        return new SupervisedColumns(task.OnnxInputColumn, spec.Count, options.LabelColumnName, target, classes, spec.Kind, spec.PadId,
+            target == TargetKind.Regression ? spec.RelativeStepSize : 0);
     }
 
     private static string TaskName(TargetKind target) => target == TargetKind.Classification ? "classification" : "regression";

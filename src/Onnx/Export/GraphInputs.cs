@@ -1,12 +1,16 @@
 namespace MlNetDeep.Onnx.Export;
 
+/// <summary>Values a graph input provides.</summary>
+/// <param name="Features">The value the network consumes.</param>
+/// <param name="TargetOffset">A float [N, 1] value a regressor adds to its output (the level of a window made relative), or null.</param>
+public sealed record GraphInputValues(string Features, string? TargetOffset = null);
+
 /// <summary>How a scoring graph receives its features and turns them into the network's input.</summary>
 public interface IGraphInput
 {
     /// <summary>Adds the graph input(s) and preprocessing nodes.</summary>
     /// <param name="graph">Graph under construction.</param>
-    /// <returns>Name of the value the network consumes.</returns>
-    string Add(OnnxGraphBuilder graph);
+    GraphInputValues Add(OnnxGraphBuilder graph);
 }
 
 /// <summary>Standardisation learned at training time, applied inside the graph: (x − Mean) / Std per slot.</summary>
@@ -20,15 +24,29 @@ public sealed record Standardization(float[] Mean, float[] Std);
 /// <param name="Standardization">Per-slot mean and standard deviation.</param>
 public sealed record DenseGraphInput(string Name, int FeatureCount, Standardization Standardization) : IGraphInput
 {
+    /// <summary>
+    /// With F &gt; 0, every row is first made relative to its last time step (see the trainer's SupervisedColumns.RelativeStepSize):
+    /// level = x[:, T·F − F :] (N, F); x − Tile(level, T); the level's first value is the regression target's offset.
+    /// </summary>
+    public int RelativeStepSize { get; init; }
+
     /// <inheritdoc/>
-    public string Add(OnnxGraphBuilder graph)
+    public GraphInputValues Add(OnnxGraphBuilder graph)
     {
         if (Standardization.Mean.Length != FeatureCount || Standardization.Std.Length != FeatureCount)
             throw new ArgumentException($"Standardisation has {Standardization.Mean.Length} slots; expected {FeatureCount}.");
         string x = graph.AddInput(Name, OnnxElementType.Float, "N", FeatureCount);
+        string? offset = null;
+        if (RelativeStepSize > 0)
+        {
+            int f = RelativeStepSize, steps = FeatureCount / f;
+            string level = graph.AddNode("Slice", [x, graph.Constant([(long)(FeatureCount - f)]), graph.Constant([(long)FeatureCount]), graph.Constant([1L])]);
+            x = graph.AddNode("Sub", [x, graph.AddNode("Tile", [level, graph.Constant([1L, steps])])]);
+            offset = graph.AddNode("Slice", [level, graph.Constant([0L]), graph.Constant([1L]), graph.Constant([1L])]);
+        }
         // Same arithmetic as the trainer: subtract, then divide (not multiply by a reciprocal), so values match to the bit.
         string centred = graph.AddNode("Sub", [x, graph.Constant(Standardization.Mean, [FeatureCount])]);
-        return graph.AddNode("Div", [centred, graph.Constant(Standardization.Std, [FeatureCount])]);
+        return new GraphInputValues(graph.AddNode("Div", [centred, graph.Constant(Standardization.Std, [FeatureCount])]), offset);
     }
 }
 
@@ -39,5 +57,5 @@ public sealed record DenseGraphInput(string Name, int FeatureCount, Standardizat
 public sealed record TokenGraphInput(string Name, int Length, long PadId) : IGraphInput
 {
     /// <inheritdoc/>
-    public string Add(OnnxGraphBuilder graph) => TokenInputGraph.Add(graph, Name, Length, PadId);
+    public GraphInputValues Add(OnnxGraphBuilder graph) => new(TokenInputGraph.Add(graph, Name, Length, PadId));
 }

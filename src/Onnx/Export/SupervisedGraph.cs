@@ -21,7 +21,7 @@ public static class SupervisedGraph
     public static byte[] Classifier(Module network, IGraphInput input, int classCount, string scoreName, string predictedIndexName, OnnxModelOptions options)
     {
         var graph = new OnnxGraphBuilder("mlnetdeep_classifier");
-        string logits = ModuleExporter.Export(graph, network, input.Add(graph));
+        string logits = ModuleExporter.Export(graph, network, input.Add(graph).Features);
         graph.AddNodeWithOutputs("Softmax", [logits], [scoreName], OnnxAttribute.Int("axis", -1));
         graph.AddNodeWithOutputs("ArgMax", [logits], [predictedIndexName], OnnxAttribute.Int("axis", 1), OnnxAttribute.Int("keepdims", 1));
         graph.AddOutput(scoreName, OnnxElementType.Float, "N", classCount);
@@ -29,7 +29,7 @@ public static class SupervisedGraph
         return OnnxModelWriter.Write(graph, options);
     }
 
-    /// <summary>Regressor: <paramref name="scoreName"/> = network(input) · LabelStd + LabelMean, float [N, 1].</summary>
+    /// <summary>Regressor: <paramref name="scoreName"/> = network(input) · LabelStd + LabelMean (+ the input's target offset), float [N, 1].</summary>
     /// <param name="network">(B, …) → (B, 1) standardised prediction, in inference mode.</param>
     /// <param name="input">Graph input and preprocessing.</param>
     /// <param name="labelMean">Mean of the training label.</param>
@@ -39,9 +39,15 @@ public static class SupervisedGraph
     public static byte[] Regressor(Module network, IGraphInput input, float labelMean, float labelStd, string scoreName, OnnxModelOptions options)
     {
         var graph = new OnnxGraphBuilder("mlnetdeep_regressor");
-        string standardised = ModuleExporter.Export(graph, network, input.Add(graph));
+        var values = input.Add(graph);
+        string standardised = ModuleExporter.Export(graph, network, values.Features);
         string scaled = graph.AddNode("Mul", [standardised, graph.Constant([labelStd])]);
-        graph.AddNodeWithOutputs("Add", [scaled, graph.Constant([labelMean])], [scoreName]);
+        if (values.TargetOffset is { } offset)
+        {
+            string unscaled = graph.AddNode("Add", [scaled, graph.Constant([labelMean])]);
+            graph.AddNodeWithOutputs("Add", [unscaled, offset], [scoreName]);
+        }
+        else graph.AddNodeWithOutputs("Add", [scaled, graph.Constant([labelMean])], [scoreName]);
         graph.AddOutput(scoreName, OnnxElementType.Float, "N", 1);
         return OnnxModelWriter.Write(graph, options);
     }

@@ -72,4 +72,31 @@ public class SupervisedGraphParityTests
             OnnxTestRunner.AssertClose(engine, score.values);
         }
     }
+
+    [Fact]
+    public void RelativeWindowsSubtractTheLastStepAndAddItsLevelBack()
+    {
+        // Rows of T = 2 steps × F = 2 values; the trainer subtracts the last step, standardises, and the graph adds the level.
+        var net = Mlp.Build(new MlpArchitecture(4, [5], 1, ActivationKind.Tanh), new Rng(8));
+        net.SetTraining(false);
+        var input = new DenseGraphInput("Features", 4, Standard) { RelativeStepSize = 2 };
+        byte[] model = SupervisedGraph.Regressor(net, input, labelMean: 1f, labelStd: 3f, "Score", new OnnxModelOptions());
+        OnnxStructure.AssertWellFormed(model);
+        foreach (int n in new[] { 1, 4 })
+        {
+            float[] x = Random(n * 4, 20 + n);
+            var relative = (float[])x.Clone();
+            var levels = new float[n];
+            for (int r = 0; r < n; r++)
+            {
+                float a = x[r * 4 + 2], b = x[r * 4 + 3]; // the last step
+                for (int j = 0; j < 4; j++) relative[r * 4 + j] -= j % 2 == 0 ? a : b;
+                levels[r] = a;
+            }
+            var engine = net.Forward(new Tape { IsRecording = false }, Tensor.FromArray(Standardise(relative), n, 4)).Span.ToArray()
+                .Select((v, r) => v * 3f + 1f + levels[r]).ToArray();
+            var score = OnnxTestRunner.Run(model, ("Features", x, [n, 4]))["Score"];
+            OnnxTestRunner.AssertClose(engine, score.values);
+        }
+    }
 }

@@ -1,0 +1,143 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetDeep.Engine;
+using MlNetDeep.Estimators.Tests.Support;
+
+namespace MlNetDeep.Estimators.Tests;
+
+public class RecurrentEstimatorTests
+{
+    // A noisy seasonal series with a trend: period 12, like monthly data.
+    private static float[] Series(int n, int seed)
+    {
+        var rng = new Rng(seed);
+        return Enumerable.Range(0, n).Select(t => 300 + 0.5f * t + 10 * MathF.Sin(2 * MathF.PI * t / 12) + 0.5f * (float)rng.NextGaussian()).ToArray();
+    }
+
+    private static RecurrentRegressor.Options Options(RecurrentCellKind cell = RecurrentCellKind.Lstm) => new()
+    {
+        Cell = cell, HiddenSize = 16, NumberOfEpochs = 40, BatchSize = 16, LearningRate = 0.01f, Seed = 3,
+    };
+
+    [Theory]
+    [InlineData(RecurrentCellKind.Lstm)]
+    [InlineData(RecurrentCellKind.Gru)]
+    public void ForecastBeatsSeasonalNaiveAndRoundTrips(RecurrentCellKind cell)
+    {
+        var ml = new MLContext(seed: 1);
+        var series = Series(240, 1);
+        var windows = SeriesWindows.Create(series, 24);
+        var train = windows.Take(150).ToList();
+        var test = windows.Skip(150).Where(w => !float.IsNaN(w.Label)).ToList();
+        var trainer = ml.DeepLearning().Regression.Recurrent(Options(cell));
+        var model = trainer.Fit(SeriesWindows.ToDataView(ml, train));
+        var predictions = model.Transform(SeriesWindows.ToDataView(ml, test)).GetColumn<float>("Score").ToArray();
+        double rmse = Math.Sqrt(test.Select((w, i) => Math.Pow(w.Label - predictions[i], 2)).Average());
+        // Seasonal naive: the value one period (12 steps) earlier, i.e. Features[T − 12].
+        double naive = Math.Sqrt(test.Select(w => Math.Pow(w.Label - w.Features[^12], 2)).Average());
+        Assert.True(rmse < naive, $"RMSE {rmse:F3} vs seasonal naive {naive:F3}");
+
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, SeriesWindows.ToDataView(ml, train).Schema, stream);
+        stream.Position = 0;
+        var fresh = new MLContext();
+        var loaded = fresh.Model.Load(stream, out _);
+        var again = loaded.Transform(SeriesWindows.ToDataView(fresh, test)).GetColumn<float>("Score").ToArray();
+        Assert.Equal(predictions, again);
+        var engine = fresh.Model.CreatePredictionEngine<SeriesWindow, ValuePrediction>(loaded,
+            inputSchemaDefinition: WindowSchema(24));
+        Assert.Equal(predictions[0], engine.Predict(test[0]).Score);
+        Assert.Equal("recurrent", OnnxMetadata(trainer.LastTrainingReport!.OnnxModel, "mlnetdeep.architecture"));
+    }
+
+    [Fact]
+    public void ClassifiesNumericSequencesAndEvaluates()
+    {
+        var ml = new MLContext(seed: 1);
+        var rng = new Rng(2);
+        // Class by shape: rising, falling or oscillating sequences of 10 steps with 2 features each.
+        var rows = Enumerable.Range(0, 300).Select(i =>
+        {
+            int c = i % 3;
+            var values = new float[20];
+            for (int t = 0; t < 10; t++)
+            {
+                float v = c == 0 ? t / 10f : c == 1 ? 1 - t / 10f : (t % 2 == 0 ? 1 : 0);
+                values[2 * t] = v + 0.1f * (float)rng.NextGaussian();
+                values[2 * t + 1] = (float)rng.NextGaussian();
+            }
+            return new SequenceRow { Features = values, Label = new[] { "up", "down", "zigzag" }[c] };
+        }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.DeepLearning().MulticlassClassification.Recurrent(
+            new RecurrentClassifier.Options { FeaturesPerStep = 2, Cell = RecurrentCellKind.Gru, Bidirectional = true, HiddenSize = 8, NumberOfEpochs = 15, LearningRate = 0.01f, Seed = 1 }));
+        var metrics = ml.MulticlassClassification.Evaluate(pipeline.Fit(split.TrainSet).Transform(split.TestSet));
+        Assert.True(metrics.MicroAccuracy > 0.95, $"accuracy {metrics.MicroAccuracy}");
+    }
+
+    [Fact]
+    public void OutputSchemaMatchesFittedSchema()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = SeriesWindows.ToDataView(ml, SeriesWindows.Create(Series(60, 1), 8).Where(w => !float.IsNaN(w.Label)).ToList());
+        var options = Options();
+        options.NumberOfEpochs = 1;
+        var trainer = ml.DeepLearning().Regression.Recurrent(options);
+        var predicted = trainer.GetOutputSchema(Schemas.Shape(data.Schema)).Single(c => c.Name == "Score");
+        var actual = Schemas.Shape(trainer.Fit(data).Transform(data).Schema).Single(c => c.Name == "Score");
+        Assert.Equal(actual.Kind, predicted.Kind);
+        Assert.Equal(actual.ItemType, predicted.ItemType);
+    }
+
+    [Fact]
+    public void BadSeriesInputIsExplained()
+    {
+        var short_ = Assert.Throws<ArgumentException>(() => SeriesWindows.Create([1f, 2f, 3f], 3));
+        Assert.Contains("need at least 4", short_.Message);
+        var nan = Assert.Throws<ArgumentException>(() => SeriesWindows.Create([1f, float.NaN, 3f, 4f], 2));
+        Assert.Contains("position 1", nan.Message);
+        var ml = new MLContext();
+        Assert.Equal("FeaturesPerStep", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.DeepLearning().Regression.Recurrent(new RecurrentRegressor.Options { FeaturesPerStep = 0 })).ParamName);
+        Assert.Equal("HiddenSize", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.DeepLearning().Regression.Recurrent(new RecurrentRegressor.Options { HiddenSize = 0 })).ParamName);
+        // A window size that is not a multiple of FeaturesPerStep.
+        var data = SeriesWindows.ToDataView(ml, SeriesWindows.Create(Series(20, 1), 5));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.DeepLearning().Regression.Recurrent(new RecurrentRegressor.Options { FeaturesPerStep = 2, Seed = 1 }).Fit(data));
+        Assert.Contains("multiple of FeaturesPerStep = 2", ex.Message);
+    }
+
+    [Fact]
+    public void LongerWindowAtScoringIsRejectedWithTheExpectedShape()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = Options();
+        options.NumberOfEpochs = 1;
+        var model = ml.DeepLearning().Regression.Recurrent(options)
+            .Fit(SeriesWindows.ToDataView(ml, SeriesWindows.Create(Series(40, 1), 6).Where(w => !float.IsNaN(w.Label)).ToList()));
+        var longer = SeriesWindows.ToDataView(ml, SeriesWindows.Create(Series(40, 1), 9));
+        var ex = Assert.Throws<InvalidOperationException>(() => model.Transform(longer).GetColumn<float>("Score").ToArray());
+        Assert.Contains("'Features' has shape 1,6", ex.Message);
+    }
+
+    private static SchemaDefinition WindowSchema(int size)
+    {
+        var schema = SchemaDefinition.Create(typeof(SeriesWindow));
+        schema[nameof(SeriesWindow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, size);
+        return schema;
+    }
+
+    private static string OnnxMetadata(byte[] model, string key)
+    {
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(model);
+        return session.ModelMetadata.CustomMetadataMap[key];
+    }
+
+    private sealed class SequenceRow
+    {
+        [VectorType(20)] public float[] Features { get; set; } = [];
+        public string Label { get; set; } = "";
+    }
+}
