@@ -29,6 +29,30 @@ public class ConvGradientTests
         GradCheck.Check(t => Ops.Conv2d(t, x, w, b, window), [x, w, b]);
     }
 
+    [Theory]
+    [InlineData(0)]          // one SGEMM per item
+    [InlineData(2 * 18 * 12)] // two items per SGEMM: 3 items give a full and a partial group
+    [InlineData(1 << 30)]    // the whole batch in one SGEMM
+    public void Conv2dAtEveryBatchGrouping(int budget)
+    {
+        int saved = Ops.ConvColumnBudget;
+        try
+        {
+            Ops.ConvColumnBudget = budget;
+            var x = GradCheck.Random(Seeded, 0.1f, 1f, 3, 3, 7, 8);
+            var w = GradCheck.Random(Seeded, 0.1f, 1f, 4, 3, 2, 3);
+            var b = GradCheck.Random(Seeded, 0.1f, 1f, 4);
+            var window = new Window2d(2, 3, 2, 2, 1, 1, 2, 2); // K = 18, N = 4·3 = 12
+            GradCheck.Check(t => Ops.Conv2d(t, x, w, b, window), [x, w, b]);
+            var w1 = GradCheck.Random(Seeded, 0.1f, 1f, 2, 3, 1, 1);
+            GradCheck.Check(t => Ops.Conv2d(t, x, w1, null, Window2d.Square(1)), [x, w1]);
+        }
+        finally
+        {
+            Ops.ConvColumnBudget = saved;
+        }
+    }
+
     [Fact]
     public void Conv2dMixedStridesAndPaddingWithoutBias()
     {

@@ -11,13 +11,14 @@ namespace MlNetDeep.Engine.Kernels;
 public static class Im2Col
 {
     /// <summary>Writes (overwrites) the column matrix of one image.</summary>
-    /// <param name="col">(C·kh·kw, Ho·Wo) destination.</param>
+    /// <param name="col">(C·kh·kw, Ho·Wo) destination, rows <paramref name="ldCol"/> apart.</param>
+    /// <param name="ldCol">Row stride of col (≥ Ho·Wo; larger when several images share one column matrix side by side).</param>
     /// <param name="x">(C, H, W) one image.</param>
     /// <param name="c">C</param>
     /// <param name="h">H</param>
     /// <param name="w">W</param>
     /// <param name="window">Kernel, stride, padding, dilation.</param>
-    public static void Unfold(Span<float> col, ReadOnlySpan<float> x, int c, int h, int w, in Window2d window)
+    public static void Unfold(Span<float> col, int ldCol, ReadOnlySpan<float> x, int c, int h, int w, in Window2d window)
     {
         int kh = window.KernelH, kw = window.KernelW, sh = window.StrideH, sw = window.StrideW;
         int ho = window.OutH(h), wo = window.OutW(w), n = ho * wo;
@@ -28,7 +29,7 @@ public static class Im2Col
             {
                 for (int j = 0; j < kw; j++)
                 {
-                    var dst = col.Slice(((ch * kh + i) * kw + j) * n, n);
+                    var dst = col.Slice(((ch * kh + i) * kw + j) * ldCol, n);
                     int colOffset = j * window.DilationW - window.PadW;
                     ValidRange(colOffset, sw, w, wo, out int lo, out int hi);
                     for (int oh = 0; oh < ho; oh++)
@@ -51,12 +52,13 @@ public static class Im2Col
 
     /// <summary>Adds (+=) a column-matrix gradient into the gradient of one image (the adjoint of <see cref="Unfold"/>).</summary>
     /// <param name="dx">(C, H, W) accumulated into.</param>
-    /// <param name="col">(C·kh·kw, Ho·Wo) gradient of the column matrix.</param>
+    /// <param name="col">(C·kh·kw, Ho·Wo) gradient of the column matrix, rows <paramref name="ldCol"/> apart.</param>
+    /// <param name="ldCol">Row stride of col (≥ Ho·Wo).</param>
     /// <param name="c">C</param>
     /// <param name="h">H</param>
     /// <param name="w">W</param>
     /// <param name="window">Kernel, stride, padding, dilation.</param>
-    public static void FoldAdd(Span<float> dx, ReadOnlySpan<float> col, int c, int h, int w, in Window2d window)
+    public static void FoldAdd(Span<float> dx, ReadOnlySpan<float> col, int ldCol, int c, int h, int w, in Window2d window)
     {
         int kh = window.KernelH, kw = window.KernelW, sh = window.StrideH, sw = window.StrideW;
         int ho = window.OutH(h), wo = window.OutW(w), n = ho * wo;
@@ -67,7 +69,7 @@ public static class Im2Col
             {
                 for (int j = 0; j < kw; j++)
                 {
-                    var src = col.Slice(((ch * kh + i) * kw + j) * n, n);
+                    var src = col.Slice(((ch * kh + i) * kw + j) * ldCol, n);
                     int colOffset = j * window.DilationW - window.PadW;
                     ValidRange(colOffset, sw, w, wo, out int lo, out int hi);
                     if (lo == hi) continue;
