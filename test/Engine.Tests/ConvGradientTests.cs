@@ -63,6 +63,16 @@ public class ConvGradientTests
     }
 
     [Fact]
+    public void Conv2dSameWidthUsesTheContiguousColumnPath()
+    {
+        var x = GradCheck.Random(Seeded, 0.1f, 1f, 2, 2, 5, 6);
+        var w = GradCheck.Random(Seeded, 0.1f, 1f, 3, 2, 3, 5);
+        var b = GradCheck.Random(Seeded, 0.1f, 1f, 3);
+        GradCheck.Check(t => Ops.Conv2d(t, x, w, b, new Window2d(3, 5, 1, 1, 1, 2)), [x, w, b]);
+        GradCheck.Check(t => Ops.Conv2d(t, x, w, b, new Window2d(3, 5, 1, 1, 2, 4, 2, 2)), [x, w, b]);
+    }
+
+    [Fact]
     public void Conv2dOneByOneUsesTheDirectPath()
     {
         var x = GradCheck.Random(Seeded, 0.1f, 1f, 2, 3, 4, 5);

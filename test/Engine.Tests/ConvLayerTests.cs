@@ -49,16 +49,22 @@ public class ConvLayerTests
         Assert.Equal(0, new SpatialPyramidPool([1, 2]).ParameterCount());
     }
 
-    [Fact]
-    public void Conv2dMatchesADirectLoop()
+    [Theory]
+    [InlineData(3, 2, 2, 1, 1, 2, 2, 1)]  // strided, dilated, non-square
+    [InlineData(3, 3, 1, 1, 1, 1, 1, 1)]  // "same" 3×3: the contiguous im2col path
+    [InlineData(3, 5, 1, 1, 2, 4, 2, 2)]  // "same" width with dilation
+    [InlineData(2, 4, 1, 1, 0, 1, 1, 1)]  // stride 1, narrower output
+    [InlineData(1, 1, 1, 1, 0, 0, 1, 1)]  // 1×1 direct
+    public void Conv2dMatchesADirectLoop(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw)
     {
         var rng = new Rng(5);
-        var window = new Window2d(3, 2, 2, 1, 1, 2, 2, 1);
-        var x = Randn(rng, 2, 3, 8, 7);
-        var w = Randn(rng, 4, 3, 3, 2);
+        var window = new Window2d(kh, kw, sh, sw, ph, pw, dh, dw);
+        const int H = 8, W = 7;
+        var x = Randn(rng, 2, 3, H, W);
+        var w = Randn(rng, 4, 3, kh, kw);
         var b = Randn(rng, 4);
         var y = Ops.Conv2d(new Tape { IsRecording = false }, x, w, b, window);
-        int ho = window.OutH(8), wo = window.OutW(7);
+        int ho = window.OutH(H), wo = window.OutW(W);
         Assert.Equal([2, 4, ho, wo], y.Shape);
         for (int n = 0; n < 2; n++)
         for (int o = 0; o < 4; o++)
@@ -67,12 +73,12 @@ public class ConvLayerTests
         {
             double sum = b.Span[o];
             for (int c = 0; c < 3; c++)
-            for (int i = 0; i < 3; i++)
-            for (int j = 0; j < 2; j++)
+            for (int i = 0; i < kh; i++)
+            for (int j = 0; j < kw; j++)
             {
-                int ih = oh * 2 - 1 + i * 2, iw = ow * 1 - 2 + j * 1;
-                if (ih < 0 || ih >= 8 || iw < 0 || iw >= 7) continue;
-                sum += w.Span[((o * 3 + c) * 3 + i) * 2 + j] * x.Span[((n * 3 + c) * 8 + ih) * 7 + iw];
+                int ih = oh * sh - ph + i * dh, iw = ow * sw - pw + j * dw;
+                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                sum += w.Span[((o * 3 + c) * kh + i) * kw + j] * x.Span[((n * 3 + c) * H + ih) * W + iw];
             }
             Assert.Equal(sum, y.Span[((n * 4 + o) * ho + oh) * wo + ow], 1e-4);
         }

@@ -70,10 +70,11 @@ public static partial class Ops
         int k = c * window.KernelH * window.KernelW;
         int n = window.OutH(h) * window.OutW(w);
         int imageSize = c * h * w;
-        int group = (int)Math.Clamp(ConvColumnBudget / Math.Max(1L, (long)k * n), 1, Math.Max(b, 1));
-        int gn = group * n;
-        bool direct = group == 1 && window.KernelH == 1 && window.KernelW == 1 && window.StrideH == 1 && window.StrideW == 1
+        // A 1×1, stride 1, unpadded convolution reads x as its column matrix; grouping would only add copies.
+        bool direct = window.KernelH == 1 && window.KernelW == 1 && window.StrideH == 1 && window.StrideW == 1
             && window.PadH == 0 && window.PadW == 0;
+        int group = direct ? 1 : (int)Math.Clamp(ConvColumnBudget / Math.Max(1L, (long)k * n), 1, Math.Max(b, 1));
+        int gn = group * n;
 
         var y = tape.NewOutput(outShape, x, weight, bias);
         bool grouped = group > 1;
