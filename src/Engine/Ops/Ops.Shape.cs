@@ -42,7 +42,13 @@ public static partial class Ops
     public static Tensor Permute(Tape tape, Tensor x, params int[] perm)
     {
         int r = x.Rank;
-        if (perm.Length != r || perm.Distinct().Count() != r || perm.Any(p => p < 0 || p >= r))
+        bool valid = perm.Length == r;
+        for (int i = 0; valid && i < r; i++)
+        {
+            valid = perm[i] >= 0 && perm[i] < r;
+            for (int j = 0; valid && j < i; j++) valid = perm[j] != perm[i];
+        }
+        if (!valid)
             throw new ArgumentException($"[{string.Join(",", perm)}] is not a permutation of the axes of {x}.", nameof(perm));
         var outShape = new int[r];
         for (int i = 0; i < r; i++) outShape[i] = x.Shape[perm[i]];
