@@ -47,6 +47,23 @@ public sealed class Tape
         if (output.RequiresGrad) _backward.Add(backward);
     }
 
+    /// <summary>
+    /// A transient work buffer of at least <paramref name="length"/> floats (contents undefined), shared by every op on
+    /// this tape: valid only inside one forward or one backward function, until the next request for the same slot.
+    /// Buffers grow to the largest request and are kept, so scratch memory is the maximum over ops, not their sum
+    /// (convolution's column matrices), and warm steps allocate nothing.
+    /// </summary>
+    /// <param name="slot">Independent buffer index, 0 … 3, so that one op can hold several at once.</param>
+    /// <param name="length">Floats needed.</param>
+    internal Span<float> Scratch(int slot, int length)
+    {
+        ref float[]? buffer = ref _scratch[slot];
+        if (buffer is null || buffer.Length < length) buffer = new float[length];
+        return buffer.AsSpan(0, length);
+    }
+
+    private readonly float[]?[] _scratch = new float[4][];
+
     /// <summary>The gradient buffer of <paramref name="t"/>, created zero-filled from the pool on first use.</summary>
     /// <param name="t">A tensor that requires a gradient.</param>
     internal Tensor GradOf(Tensor t) => t.Grad ??= Pool.Rent(true, t.Shape);

@@ -4,63 +4,190 @@ namespace MlNetDeep.Engine;
 
 public static partial class Ops
 {
-    /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of the outermost axis (a copy).</summary>
-    /// <param name="tape">Tape that records the op.</param>
-    /// <param name="x">(N, …)</param>
-    /// <param name="start">First index on axis 0.</param>
-    /// <param name="count">Number of indices.</param>
-    /// <returns>(count, …)</returns>
-    public static Tensor SliceOuter(Tape tape, Tensor x, int start, int count)
+    /// <summary>
+    /// Same elements, new shape (ONNX Reshape/Flatten). The output is a view: it shares x's buffer, and its gradient
+    /// is a view of x's gradient, so gradients reach x without a backward function (accumulation by construction).
+    /// Do not write into the output.
+    /// </summary>
+    /// <param name="tape">Tape that owns x's gradient.</param>
+    /// <param name="x">Any shape.</param>
+    /// <param name="shape">New dimensions with the same product.</param>
+    public static Tensor Reshape(Tape tape, Tensor x, params int[] shape)
     {
-        if (x.Rank < 1 || start < 0 || count < 1 || start + count > x.Shape[0])
-            throw new ArgumentException($"SliceOuter [{start}, {start + count}) is outside axis 0 of {x}.");
-        int inner = x.Length / x.Shape[0];
-        var shape = (int[])x.Shape.Clone();
-        shape[0] = count;
-        var y = tape.NewOutput(shape, x);
-        x.Span.Slice(start * inner, count * inner).CopyTo(y.Span);
+        if (Tensor.ShapeLength(shape) != x.Length)
+            throw new ArgumentException($"Cannot reshape {x} to [{string.Join(",", shape)}].", nameof(shape));
+        var y = new Tensor(x.Data, shape) { RequiresGrad = tape.IsRecording && x.RequiresGrad };
+        if (y.RequiresGrad) y.Grad = new Tensor(tape.GradOf(x).Data, shape);
+        return y;
+    }
+
+    /// <summary>(B, d1, d2, …) → (B, d1·d2·…), a view (see <see cref="Reshape"/>); ONNX Flatten with axis = 1.</summary>
+    /// <param name="tape">Tape that owns x's gradient.</param>
+    /// <param name="x">(B, …)</param>
+    /// <returns>(B, rest)</returns>
+    public static Tensor Flatten(Tape tape, Tensor x)
+    {
+        if (x.Rank < 1) throw new ArgumentException("Flatten needs a batch axis.", nameof(x));
+        int b = x.Shape[0];
+        return Reshape(tape, x, b, b == 0 ? 0 : x.Length / b);
+    }
+
+    /// <summary>
+    /// Permutes the axes (ONNX Transpose): y.Shape[i] = x.Shape[perm[i]], y[…, index_i, …] = x at index_i on axis perm[i].
+    /// Backward (accumulates +=) applies the inverse permutation to dy.
+    /// </summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">Any shape of rank r, e.g. (B, T, E).</param>
+    /// <param name="perm">A permutation of 0 … r−1, e.g. [0, 2, 1] for (B, T, E) → (B, E, T).</param>
+    public static Tensor Permute(Tape tape, Tensor x, params int[] perm)
+    {
+        int r = x.Rank;
+        bool valid = perm.Length == r;
+        for (int i = 0; valid && i < r; i++)
+        {
+            valid = perm[i] >= 0 && perm[i] < r;
+            for (int j = 0; valid && j < i; j++) valid = perm[j] != perm[i];
+        }
+        if (!valid)
+            throw new ArgumentException($"[{string.Join(",", perm)}] is not a permutation of the axes of {x}.", nameof(perm));
+        var outShape = new int[r];
+        for (int i = 0; i < r; i++) outShape[i] = x.Shape[perm[i]];
+        var y = tape.NewOutput(outShape, x);
+        // Input strides seen in output axis order: moving one step along output axis i moves inStride[perm[i]] in x.
+        var inStrides = new int[r];
+        for (int i = r - 1, s = 1; i >= 0; i--) { inStrides[i] = s; s *= x.Shape[i]; }
+        var strides = new int[r];
+        for (int i = 0; i < r; i++) strides[i] = inStrides[perm[i]];
+        Gather(y.Span, x.Span, outShape, strides);
         tape.Record(y, () =>
         {
-            if (!x.RequiresGrad || y.Grad is null) return;
-            var dx = tape.GradOf(x).Span.Slice(start * inner, count * inner);
-            TensorPrimitives.Add(dx, y.Grad!.Span, dx);
+            if (!x.RequiresGrad) return;
+            // dx at the gathered offsets += dy: the same walk as forward, scattering instead of gathering.
+            Scatter(tape.GradOf(x).Span, y.Grad!.Span, outShape, strides);
         });
         return y;
     }
 
-    /// <summary>Concatenation on the outermost axis.</summary>
-    /// <param name="tape">Tape that records the op.</param>
-    /// <param name="parts">Tensors (N_k, …) with equal inner dimensions.</param>
-    /// <returns>(Σ N_k, …)</returns>
-    public static Tensor ConcatOuter(Tape tape, IReadOnlyList<Tensor> parts)
+    /// <summary>dst[linear index over <paramref name="shape"/>] = src[Σ index_i·strides_i]; innermost axis in a tight loop.</summary>
+    private static void Gather(Span<float> dst, ReadOnlySpan<float> src, int[] shape, int[] strides)
     {
-        if (parts.Count == 0) throw new ArgumentException("ConcatOuter needs at least one tensor.", nameof(parts));
-        if (parts.Count == 1) return parts[0];
-        var shape = (int[])parts[0].Shape.Clone();
-        int inner = parts[0].Length / parts[0].Shape[0];
-        shape[0] = 0;
-        foreach (var p in parts)
-        {
-            if (p.Rank != shape.Length || !p.Shape.AsSpan(1).SequenceEqual(shape.AsSpan(1)))
-                throw new ArgumentException($"ConcatOuter needs equal inner dimensions; got {parts[0]} and {p}.", nameof(parts));
-            shape[0] += p.Shape[0];
-        }
-        var y = tape.NewOutput(shape, parts.ToArray());
+        int r = shape.Length, inner = shape[r - 1], innerStride = strides[r - 1];
+        if (dst.Length == 0) return;
+        Span<int> index = stackalloc int[r];
         int offset = 0;
-        foreach (var p in parts) { p.Span.CopyTo(y.Span.Slice(offset)); offset += p.Length; }
+        for (int o = 0; o < dst.Length; o += inner)
+        {
+            for (int j = 0, s = offset; j < inner; j++, s += innerStride) dst[o + j] = src[s];
+            for (int a = r - 2; a >= 0; a--)
+            {
+                offset += strides[a];
+                if (++index[a] < shape[a]) break;
+                offset -= strides[a] * shape[a];
+                index[a] = 0;
+            }
+        }
+    }
+
+    /// <summary>dst[Σ index_i·strides_i] += src[linear index over <paramref name="shape"/>] (adjoint of <see cref="Gather"/>).</summary>
+    private static void Scatter(Span<float> dst, ReadOnlySpan<float> src, int[] shape, int[] strides)
+    {
+        int r = shape.Length, inner = shape[r - 1], innerStride = strides[r - 1];
+        if (src.Length == 0) return;
+        Span<int> index = stackalloc int[r];
+        int offset = 0;
+        for (int o = 0; o < src.Length; o += inner)
+        {
+            for (int j = 0, s = offset; j < inner; j++, s += innerStride) dst[s] += src[o + j];
+            for (int a = r - 2; a >= 0; a--)
+            {
+                offset += strides[a];
+                if (++index[a] < shape[a]) break;
+                offset -= strides[a] * shape[a];
+                index[a] = 0;
+            }
+        }
+    }
+
+    /// <summary>Element-wise a + b for residual connections (no broadcasting). Backward (accumulates +=): da += dy, db += dy.</summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="a">Any shape.</param>
+    /// <param name="b">Same shape as <paramref name="a"/>.</param>
+    public static Tensor Add(Tape tape, Tensor a, Tensor b)
+    {
+        if (!a.Shape.AsSpan().SequenceEqual(b.Shape))
+            throw new ArgumentException($"Add expects equal shapes, got {a} and {b}.");
+        var y = tape.NewOutput(a.Shape, a, b);
+        TensorPrimitives.Add(a.Span, b.Span, y.Span);
         tape.Record(y, () =>
         {
-            if (y.Grad is null) return; // a sibling output of a multi-output op was used instead
-            var dy = y.Grad.Span;
-            int o = 0;
-            foreach (var p in parts)
+            var dy = y.Grad!.Span;
+            if (a.RequiresGrad) { var da = tape.GradOf(a).Span; TensorPrimitives.Add(da, dy, da); }
+            if (b.RequiresGrad) { var db = tape.GradOf(b).Span; TensorPrimitives.Add(db, dy, db); }
+        });
+        return y;
+    }
+
+    /// <summary>
+    /// Joins tensors along <paramref name="axis"/> (ONNX Concat), e.g. DenseNet feature maps on the channel axis or
+    /// TextCNN branches on the feature axis. Backward (accumulates +=) hands each input its slice of dy.
+    /// </summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="axis">Axis to join along (negative counts from the end).</param>
+    /// <param name="inputs">Tensors of equal rank whose shapes agree except on <paramref name="axis"/>, e.g. (B, Cᵢ, H, W).</param>
+    /// <returns>Shape of the inputs with Σ of their sizes on <paramref name="axis"/>, e.g. (B, ΣCᵢ, H, W).</returns>
+    public static Tensor Concat(Tape tape, int axis, IReadOnlyList<Tensor> inputs)
+    {
+        if (inputs.Count == 0) throw new ArgumentException("Concat needs at least one input.", nameof(inputs));
+        var first = inputs[0];
+        int r = first.Rank;
+        if (axis < 0) axis += r;
+        if (axis < 0 || axis >= r) throw new ArgumentOutOfRangeException(nameof(axis), axis, $"Axis out of range for {first}.");
+        var outShape = (int[])first.Shape.Clone();
+        outShape[axis] = 0;
+        bool anyGrad = false;
+        foreach (var t in inputs)
+        {
+            if (t.Rank != r) throw new ArgumentException($"Concat inputs differ in rank: {first} and {t}.", nameof(inputs));
+            for (int d = 0; d < r; d++)
+                if (d != axis && t.Shape[d] != first.Shape[d])
+                    throw new ArgumentException($"Concat inputs differ outside axis {axis}: {first} and {t}.", nameof(inputs));
+            outShape[axis] += t.Shape[axis];
+            anyGrad |= t.RequiresGrad;
+        }
+        int outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++) outer *= first.Shape[d];
+        for (int d = axis + 1; d < r; d++) inner *= first.Shape[d];
+        int outRow = outShape[axis] * inner;
+
+        var parts = inputs.ToArray(); // the backward closure must not see later changes to the caller's list
+        var y = tape.Pool.Rent(false, outShape);
+        y.RequiresGrad = tape.IsRecording && anyGrad;
+        var ys = y.Span;
+        int start = 0;
+        foreach (var t in parts)
+        {
+            int chunk = t.Shape[axis] * inner;
+            var ts = t.Span;
+            for (int o = 0; o < outer; o++) ts.Slice(o * chunk, chunk).CopyTo(ys.Slice(o * outRow + start, chunk));
+            start += chunk;
+        }
+        tape.Record(y, () =>
+        {
+            var dy = y.Grad!.Span;
+            int begin = 0;
+            foreach (var t in parts)
             {
-                if (p.RequiresGrad)
+                int chunk = t.Shape[axis] * inner;
+                if (t.RequiresGrad)
                 {
-                    var dp = tape.GradOf(p).Span;
-                    TensorPrimitives.Add(dp, dy.Slice(o, p.Length), dp);
+                    var dt = tape.GradOf(t).Span;
+                    for (int o = 0; o < outer; o++)
+                    {
+                        var d = dt.Slice(o * chunk, chunk);
+                        TensorPrimitives.Add(d, dy.Slice(o * outRow + begin, chunk), d);
+                    }
                 }
-                o += p.Length;
+                begin += chunk;
             }
         });
         return y;

@@ -9,6 +9,10 @@ public static class ModuleExporter
     {
         new LinearExporter(), new ActivationExporter(), new DropoutExporter(), new BatchNormExporter(), new SequentialExporter(),
         new RecurrentExporter<Rnn>(), new RecurrentExporter<Lstm>(), new RecurrentExporter<Gru>(), new RecurrentEncoderExporter(),
+        new ConvExporter(typeof(Conv2d)), new ConvExporter(typeof(Conv1d)),
+        new PoolExporter(typeof(MaxPool2d)), new PoolExporter(typeof(MaxPool1d)), new PoolExporter(typeof(AvgPool2d)), new PoolExporter(typeof(AvgPool1d)),
+        new GlobalPoolExporter(typeof(GlobalAvgPool)), new GlobalPoolExporter(typeof(GlobalMaxPool)),
+        new SpatialPyramidPoolExporter(), new FlattenExporter(), new PermuteExporter(), new EmbeddingExporter(), new Dropout2dExporter(),
     }.ToDictionary(e => e.ModuleType);
 
     /// <summary>Appends <paramref name="module"/> (in inference form) to <paramref name="graph"/>.</summary>

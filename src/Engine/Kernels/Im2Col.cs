@@ -1,0 +1,166 @@
+using System.Numerics.Tensors;
+
+namespace MlNetDeep.Engine.Kernels;
+
+/// <summary>
+/// Unfolds one image into the column matrix of a convolution and folds gradients back.
+/// Dimension letters: C channels, (H, W) input plane, (Ho, Wo) output plane, (kh, kw) kernel.
+/// col is (C·kh·kw, Ho·Wo): row r = (c·kh + i)·kw + j, column oh·Wo + ow holds
+/// x[c, oh·sh − ph + i·dh, ow·sw − pw + j·dw], or 0 where that position is padding.
+/// </summary>
+public static class Im2Col
+{
+    /// <summary>Writes (overwrites) the column matrix of one image.</summary>
+    /// <param name="col">(C·kh·kw, Ho·Wo) destination, rows <paramref name="ldCol"/> apart.</param>
+    /// <param name="ldCol">Row stride of col (≥ Ho·Wo; larger when several images share one column matrix side by side).</param>
+    /// <param name="x">(C, H, W) one image.</param>
+    /// <param name="c">C</param>
+    /// <param name="h">H</param>
+    /// <param name="w">W</param>
+    /// <param name="window">Kernel, stride, padding, dilation.</param>
+    public static void Unfold(Span<float> col, int ldCol, ReadOnlySpan<float> x, int c, int h, int w, in Window2d window)
+    {
+        int kh = window.KernelH, kw = window.KernelW, sh = window.StrideH, sw = window.StrideW;
+        int ho = window.OutH(h), wo = window.OutW(w), n = ho * wo;
+        for (int ch = 0; ch < c; ch++)
+        {
+            var plane = x.Slice(ch * h * w, h * w);
+            for (int i = 0; i < kh; i++)
+            {
+                for (int j = 0; j < kw; j++)
+                {
+                    var dst = col.Slice(((ch * kh + i) * kw + j) * ldCol, n);
+                    int colOffset = j * window.DilationW - window.PadW;
+                    ValidRange(colOffset, sw, w, wo, out int lo, out int hi);
+                    if (sh == 1 && sw == 1 && wo == w)
+                    {
+                        UnfoldContiguous(dst, plane, h, w, ho, i * window.DilationH - window.PadH, colOffset, lo, hi);
+                        continue;
+                    }
+                    for (int oh = 0; oh < ho; oh++)
+                    {
+                        var row = dst.Slice(oh * wo, wo);
+                        int ih = oh * sh - window.PadH + i * window.DilationH;
+                        if ((uint)ih >= (uint)h) { row.Clear(); continue; }
+                        row[..lo].Clear();
+                        row[hi..].Clear();
+                        var src = plane.Slice(ih * w, w);
+                        if (sw == 1)
+                            src.Slice(lo + colOffset, hi - lo).CopyTo(row[lo..hi]);
+                        else
+                            for (int ow = lo; ow < hi; ow++) row[ow] = src[ow * sw + colOffset];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds (+=) a column-matrix gradient into the gradient of one image (the adjoint of <see cref="Unfold"/>).
+    /// <paramref name="col"/> is consumed: entries that belong to padding may be zeroed.
+    /// </summary>
+    /// <param name="dx">(C, H, W) accumulated into.</param>
+    /// <param name="col">(C·kh·kw, Ho·Wo) gradient of the column matrix, rows <paramref name="ldCol"/> apart.</param>
+    /// <param name="ldCol">Row stride of col (≥ Ho·Wo).</param>
+    /// <param name="c">C</param>
+    /// <param name="h">H</param>
+    /// <param name="w">W</param>
+    /// <param name="window">Kernel, stride, padding, dilation.</param>
+    public static void FoldAdd(Span<float> dx, Span<float> col, int ldCol, int c, int h, int w, in Window2d window)
+    {
+        int kh = window.KernelH, kw = window.KernelW, sh = window.StrideH, sw = window.StrideW;
+        int ho = window.OutH(h), wo = window.OutW(w), n = ho * wo;
+        for (int ch = 0; ch < c; ch++)
+        {
+            var plane = dx.Slice(ch * h * w, h * w);
+            for (int i = 0; i < kh; i++)
+            {
+                for (int j = 0; j < kw; j++)
+                {
+                    var src = col.Slice(((ch * kh + i) * kw + j) * ldCol, n);
+                    int colOffset = j * window.DilationW - window.PadW;
+                    ValidRange(colOffset, sw, w, wo, out int lo, out int hi);
+                    if (lo == hi) continue;
+                    if (sh == 1 && sw == 1 && wo == w)
+                    {
+                        FoldAddContiguous(plane, src, h, w, ho, i * window.DilationH - window.PadH, colOffset, lo, hi);
+                        continue;
+                    }
+                    for (int oh = 0; oh < ho; oh++)
+                    {
+                        int ih = oh * sh - window.PadH + i * window.DilationH;
+                        if ((uint)ih >= (uint)h) continue;
+                        var row = src.Slice(oh * wo, wo);
+                        var dst = plane.Slice(ih * w, w);
+                        if (sw == 1)
+                        {
+                            var d = dst.Slice(lo + colOffset, hi - lo);
+                            TensorPrimitives.Add(d, row[lo..hi], d);
+                        }
+                        else
+                        {
+                            for (int ow = lo; ow < hi; ow++) dst[ow * sw + colOffset] += row[ow];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stride 1 with Wo = W ("same" width): the valid output rows read consecutive input rows, so one block copy of the
+    /// plane shifted by <paramref name="colOffset"/> fills them; only the lo/hi edge columns, which the shift wraps onto
+    /// neighbouring rows, are cleared afterwards.
+    /// </summary>
+    private static void UnfoldContiguous(Span<float> dst, ReadOnlySpan<float> plane, int h, int w, int ho, int rowOffset, int colOffset, int lo, int hi)
+    {
+        int oh0 = Math.Clamp(-rowOffset, 0, ho), oh1 = Math.Clamp(h - rowOffset, oh0, ho);
+        dst[..(oh0 * w)].Clear();
+        dst[(oh1 * w)..(ho * w)].Clear();
+        if (oh0 == oh1 || lo == hi)
+        {
+            dst[(oh0 * w)..(oh1 * w)].Clear();
+            return;
+        }
+        int first = (oh0 + rowOffset) * w + colOffset + lo;   // plane index of output (oh0, lo)
+        int count = (oh1 - oh0) * w - lo - (w - hi);          // up to output (oh1 − 1, hi − 1)
+        plane.Slice(first, count).CopyTo(dst.Slice(oh0 * w + lo, count));
+        if (lo == 0 && hi == w) return;
+        for (int oh = oh0; oh < oh1; oh++)
+        {
+            dst.Slice(oh * w, lo).Clear();
+            dst.Slice(oh * w + hi, w - hi).Clear();
+        }
+    }
+
+    /// <summary>
+    /// Adjoint of <see cref="UnfoldContiguous"/>: one block add of the column row into the shifted plane. The block
+    /// also covers the lo/hi edge positions, which belong to padding; they hold gradients that must be dropped, so
+    /// they are zeroed in <paramref name="src"/> first (it is scratch, consumed here).
+    /// </summary>
+    private static void FoldAddContiguous(Span<float> plane, Span<float> src, int h, int w, int ho, int rowOffset, int colOffset, int lo, int hi)
+    {
+        int oh0 = Math.Clamp(-rowOffset, 0, ho), oh1 = Math.Clamp(h - rowOffset, oh0, ho);
+        if (oh0 == oh1) return;
+        if (lo != 0 || hi != w)
+        {
+            for (int oh = oh0; oh < oh1; oh++)
+            {
+                src.Slice(oh * w, lo).Clear();
+                src.Slice(oh * w + hi, w - hi).Clear();
+            }
+        }
+        int first = (oh0 + rowOffset) * w + colOffset + lo;
+        int count = (oh1 - oh0) * w - lo - (w - hi);
+        var d = plane.Slice(first, count);
+        TensorPrimitives.Add(d, src.Slice(oh0 * w + lo, count), d);
+    }
+
+    /// <summary>Output columns [lo, hi) whose input column ow·stride + offset lies in [0, w).</summary>
+    private static void ValidRange(int offset, int stride, int w, int wo, out int lo, out int hi)
+    {
+        lo = offset >= 0 ? 0 : Math.Min(wo, (-offset + stride - 1) / stride);
+        hi = w - 1 - offset < 0 ? 0 : Math.Min(wo, (w - 1 - offset) / stride + 1);
+        if (hi < lo) hi = lo;
+    }
+}

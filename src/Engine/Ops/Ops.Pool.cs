@@ -1,0 +1,175 @@
+using System.Runtime.InteropServices;
+
+namespace MlNetDeep.Engine;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// Max pooling over (H, W) windows (PyTorch MaxPool2d, ceil_mode = false; ONNX MaxPool). Padding positions never
+    /// win (they act as −∞). The arg-max of every output is cached as a plane offset; backward (accumulates +=)
+    /// routes dY to it (the first maximum on ties).
+    /// </summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">(B, C, H, W)</param>
+    /// <param name="window">Kernel, stride, padding (at most half the kernel); dilation must be 1.</param>
+    /// <returns>(B, C, Ho, Wo)</returns>
+    public static Tensor MaxPool2d(Tape tape, Tensor x, Window2d window)
+    {
+        CheckPool(nameof(MaxPool2d), x, 4, window);
+        int h = x.Shape[2], w = x.Shape[3];
+        return MaxPoolCore(tape, x, x.Shape[0] * x.Shape[1], h, w, window, [x.Shape[0], x.Shape[1], window.OutH(h), window.OutW(w)]);
+    }
+
+    /// <summary>Max pooling over windows of the last axis (PyTorch MaxPool1d); see <see cref="MaxPool2d"/>.</summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">(B, C, L)</param>
+    /// <param name="kernel">Window length.</param>
+    /// <param name="stride">Step between windows.</param>
+    /// <param name="padding">Padding at each end (at most kernel / 2).</param>
+    /// <returns>(B, C, Lo)</returns>
+    public static Tensor MaxPool1d(Tape tape, Tensor x, int kernel, int stride, int padding = 0)
+    {
+        var window = Window2d.Line(kernel, stride, padding);
+        CheckPool(nameof(MaxPool1d), x, 3, window);
+        int l = x.Shape[2];
+        return MaxPoolCore(tape, x, x.Shape[0] * x.Shape[1], 1, l, window, [x.Shape[0], x.Shape[1], window.OutW(l)]);
+    }
+
+    /// <summary>
+    /// Average pooling over (H, W) windows (PyTorch AvgPool2d with count_include_pad = true, ceil_mode = false; ONNX
+    /// AveragePool with count_include_pad = 1): every window sum is divided by kh·kw, padding counting as zeros.
+    /// Backward (accumulates +=) spreads dY/(kh·kw) over the window's in-plane positions.
+    /// </summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">(B, C, H, W)</param>
+    /// <param name="window">Kernel, stride, padding (at most half the kernel); dilation must be 1.</param>
+    /// <returns>(B, C, Ho, Wo)</returns>
+    public static Tensor AvgPool2d(Tape tape, Tensor x, Window2d window)
+    {
+        CheckPool(nameof(AvgPool2d), x, 4, window);
+        int h = x.Shape[2], w = x.Shape[3];
+        return AvgPoolCore(tape, x, x.Shape[0] * x.Shape[1], h, w, window, [x.Shape[0], x.Shape[1], window.OutH(h), window.OutW(w)]);
+    }
+
+    /// <summary>Average pooling over windows of the last axis (PyTorch AvgPool1d, count_include_pad = true); see <see cref="AvgPool2d"/>.</summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">(B, C, L)</param>
+    /// <param name="kernel">Window length.</param>
+    /// <param name="stride">Step between windows.</param>
+    /// <param name="padding">Padding at each end (at most kernel / 2), counted in the divisor.</param>
+    /// <returns>(B, C, Lo)</returns>
+    public static Tensor AvgPool1d(Tape tape, Tensor x, int kernel, int stride, int padding = 0)
+    {
+        var window = Window2d.Line(kernel, stride, padding);
+        CheckPool(nameof(AvgPool1d), x, 3, window);
+        int l = x.Shape[2];
+        return AvgPoolCore(tape, x, x.Shape[0] * x.Shape[1], 1, l, window, [x.Shape[0], x.Shape[1], window.OutW(l)]);
+    }
+
+    private static void CheckPool(string what, Tensor x, int rank, Window2d window)
+    {
+        window.Validate(what);
+        if (x.Rank != rank) throw new ArgumentException($"{what} expects a rank-{rank} input, got {x}.", nameof(x));
+        if (window.DilationH != 1 || window.DilationW != 1) throw new ArgumentException($"{what}: dilation is not supported.");
+        if (2 * window.PadH > window.KernelH || 2 * window.PadW > window.KernelW)
+            throw new ArgumentException($"{what}: padding must be at most half the kernel (PyTorch's rule), got {window}.");
+        window.CheckInput(what, rank == 4 ? x.Shape[2] : 1, x.Shape[rank - 1]);
+    }
+
+    /// <summary>Max pooling of P = B·C independent (H, W) planes.</summary>
+    private static Tensor MaxPoolCore(Tape tape, Tensor x, int planes, int h, int w, Window2d win, int[] outShape)
+    {
+        int ho = win.OutH(h), wo = win.OutW(w), plane = h * w, outPlane = ho * wo;
+        var y = tape.NewOutput(outShape, x);
+        var argmax = tape.Pool.Rent(false, y.Length); // int plane offsets stored bit-for-bit in a pooled float buffer
+        var xs = x.Span; var ys = y.Span; var am = MemoryMarshal.Cast<float, int>(argmax.Span);
+        for (int p = 0; p < planes; p++)
+        {
+            var xp = xs.Slice(p * plane, plane);
+            int o = p * outPlane;
+            for (int oh = 0; oh < ho; oh++)
+            {
+                int i0 = Math.Max(0, oh * win.StrideH - win.PadH), i1 = Math.Min(h, oh * win.StrideH - win.PadH + win.KernelH);
+                for (int ow = 0; ow < wo; ow++, o++)
+                {
+                    int j0 = Math.Max(0, ow * win.StrideW - win.PadW), j1 = Math.Min(w, ow * win.StrideW - win.PadW + win.KernelW);
+                    float best = float.NegativeInfinity;
+                    int at = i0 * w + j0;
+                    for (int i = i0; i < i1; i++)
+                    {
+                        var row = xp.Slice(i * w, w);
+                        for (int j = j0; j < j1; j++)
+                            if (row[j] > best) { best = row[j]; at = i * w + j; }
+                    }
+                    ys[o] = best;
+                    am[o] = at;
+                }
+            }
+        }
+        tape.Record(y, () =>
+        {
+            if (!x.RequiresGrad) return;
+            var dy = y.Grad!.Span; var dx = tape.GradOf(x).Span; var a = MemoryMarshal.Cast<float, int>(argmax.Span);
+            for (int p = 0; p < planes; p++)
+            {
+                var dxp = dx.Slice(p * plane, plane);
+                for (int o = p * outPlane, end = o + outPlane; o < end; o++) dxp[a[o]] += dy[o];
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Average pooling (count_include_pad) of P = B·C independent (H, W) planes.</summary>
+    private static Tensor AvgPoolCore(Tape tape, Tensor x, int planes, int h, int w, Window2d win, int[] outShape)
+    {
+        int ho = win.OutH(h), wo = win.OutW(w), plane = h * w, outPlane = ho * wo;
+        float scale = 1f / (win.KernelH * win.KernelW);
+        var y = tape.NewOutput(outShape, x);
+        var xs = x.Span; var ys = y.Span;
+        for (int p = 0; p < planes; p++)
+        {
+            var xp = xs.Slice(p * plane, plane);
+            int o = p * outPlane;
+            for (int oh = 0; oh < ho; oh++)
+            {
+                int i0 = Math.Max(0, oh * win.StrideH - win.PadH), i1 = Math.Min(h, oh * win.StrideH - win.PadH + win.KernelH);
+                for (int ow = 0; ow < wo; ow++, o++)
+                {
+                    int j0 = Math.Max(0, ow * win.StrideW - win.PadW), j1 = Math.Min(w, ow * win.StrideW - win.PadW + win.KernelW);
+                    float sum = 0f;
+                    for (int i = i0; i < i1; i++)
+                    {
+                        var row = xp.Slice(i * w, w);
+                        for (int j = j0; j < j1; j++) sum += row[j];
+                    }
+                    ys[o] = sum * scale;
+                }
+            }
+        }
+        tape.Record(y, () =>
+        {
+            if (!x.RequiresGrad) return;
+            var dy = y.Grad!.Span; var dx = tape.GradOf(x).Span;
+            for (int p = 0; p < planes; p++)
+            {
+                var dxp = dx.Slice(p * plane, plane);
+                int o = p * outPlane;
+                for (int oh = 0; oh < ho; oh++)
+                {
+                    int i0 = Math.Max(0, oh * win.StrideH - win.PadH), i1 = Math.Min(h, oh * win.StrideH - win.PadH + win.KernelH);
+                    for (int ow = 0; ow < wo; ow++, o++)
+                    {
+                        int j0 = Math.Max(0, ow * win.StrideW - win.PadW), j1 = Math.Min(w, ow * win.StrideW - win.PadW + win.KernelW);
+                        float g = dy[o] * scale;
+                        for (int i = i0; i < i1; i++)
+                        {
+                            var row = dxp.Slice(i * w, w);
+                            for (int j = j0; j < j1; j++) row[j] += g;
+                        }
+                    }
+                }
+            }
+        });
+        return y;
+    }
+}
