@@ -45,11 +45,6 @@ public sealed class RecurrentEncoder : Module
         if (x.Length != b * Steps * FeaturesPerStep)
             throw new ArgumentException($"RecurrentEncoder expects (B, {Steps * FeaturesPerStep}), got {x}.", nameof(x));
         var sequence = Ops.Reshape(tape, x, b, Steps, FeaturesPerStep);
-        var output = Recurrent.Forward(tape, sequence, null);
-        int dirs = Recurrent.Directions;
-        // FinalHidden is (layers·dirs, B, H): keep the last layer's dirs rows, then put the batch first.
-        var last = Ops.SliceOuter(tape, output.FinalHidden, (Recurrent.NumberOfLayers - 1) * dirs, dirs);
-        var batchFirst = Ops.SwapOuterAxes(tape, last);
-        return Ops.Reshape(tape, batchFirst, b, OutputSize);
+        return Recurrent.LastLayerFinalHidden(tape, Recurrent.Forward(tape, sequence, null));
     }
 }

@@ -136,6 +136,21 @@ public abstract class RecurrentLayer : Module
     /// <returns>Output (B, T, dirs·H) of the top layer (zero on padding); FinalHidden (layers·dirs, B, H); FinalCell for LSTM.</returns>
     public RecurrentOutput Forward(Tape tape, Tensor x, int[]? lengths) => ForwardCore(tape, x, lengths, null, null);
 
+    /// <summary>
+    /// The final hidden state of the last stacked layer with the batch first and both directions side by side:
+    /// FinalHidden (layers·dirs, B, H) → rows of the last layer (dirs, B, H) → (B, dirs·H). The usual sequence encoding.
+    /// </summary>
+    /// <param name="tape">Tape that records the ops.</param>
+    /// <param name="output">This layer's output.</param>
+    /// <returns>(B, dirs·H)</returns>
+    public Tensor LastLayerFinalHidden(Tape tape, RecurrentOutput output)
+    {
+        int dirs = Directions;
+        var last = Ops.SliceOuter(tape, output.FinalHidden, (NumberOfLayers - 1) * dirs, dirs);
+        var batchFirst = Ops.SwapOuterAxes(tape, last);
+        return Ops.Reshape(tape, batchFirst, batchFirst.Shape[0], dirs * HiddenSize);
+    }
+
     /// <summary>Shared forward: <paramref name="h0"/>/<paramref name="c0"/> are (layers·dirs, B, H) or null for zeros.</summary>
     /// <param name="tape">Tape for allocation and gradients.</param>
     /// <param name="x">(B, T, I)</param>

@@ -16,10 +16,6 @@ internal sealed class RecurrentEncoderExporter : IModuleExporter
         var layer = encoder.Recurrent;
         string sequence = graph.AddNode("Reshape", [input, graph.Constant([0L, encoder.Steps, encoder.FeaturesPerStep])]);
         var result = RecurrentExport.Export(graph, layer, sequence);
-        int dirs = layer.Directions;
-        long first = (layer.NumberOfLayers - 1) * (long)dirs;
-        string last = graph.AddNode("Slice", [result.FinalHidden, graph.Constant([first]), graph.Constant([first + dirs]), graph.Constant([0L])]);
-        string batchFirst = graph.AddNode("Transpose", [last], OnnxAttribute.Ints("perm", 1, 0, 2));
-        return graph.AddNode("Reshape", [batchFirst, graph.Constant([0L, encoder.OutputSize])]);
+        return RecurrentExport.LastLayerFinalHidden(graph, layer, result);
     }
 }

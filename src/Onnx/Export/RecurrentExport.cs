@@ -81,4 +81,20 @@ public static class RecurrentExport
 
     private static string Concat(OnnxGraphBuilder graph, List<string> parts) =>
         parts.Count == 1 ? parts[0] : graph.AddNode("Concat", parts, OnnxAttribute.Int("axis", 0));
+
+    /// <summary>
+    /// The last stacked layer's final hidden state as (N, dirs·H): Slice of Y_h (layers·dirs, N, H) → Transpose
+    /// (N, dirs, H) → Reshape. Mirrors RecurrentLayer.LastLayerFinalHidden.
+    /// </summary>
+    /// <param name="graph">Graph under construction.</param>
+    /// <param name="layer">The exported layer.</param>
+    /// <param name="result">What <see cref="Export"/> returned for it.</param>
+    public static string LastLayerFinalHidden(OnnxGraphBuilder graph, RecurrentLayer layer, RecurrentExportResult result)
+    {
+        int dirs = layer.Directions;
+        long first = (layer.NumberOfLayers - 1) * (long)dirs;
+        string last = graph.AddNode("Slice", [result.FinalHidden, graph.Constant([first]), graph.Constant([first + dirs]), graph.Constant([0L])]);
+        string batchFirst = graph.AddNode("Transpose", [last], OnnxAttribute.Ints("perm", 1, 0, 2));
+        return graph.AddNode("Reshape", [batchFirst, graph.Constant([0L, (long)dirs * layer.HiddenSize])]);
+    }
 }

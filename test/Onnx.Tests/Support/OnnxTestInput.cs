@@ -30,6 +30,9 @@ public sealed class OnnxTestInput
     public static OnnxTestInput Int32(string name, int[] data, params long[] dims) =>
         new(name, dims, () => OrtValue.CreateTensorValueFromMemory((int[])data.Clone(), dims));
 
+    public static OnnxTestInput UInt32(string name, uint[] data, params long[] dims) =>
+        new(name, dims, () => OrtValue.CreateTensorValueFromMemory((uint[])data.Clone(), dims));
+
     public static OnnxTestInput Bool(string name, bool[] data, params long[] dims) =>
         new(name, dims, () => OrtValue.CreateTensorValueFromMemory((bool[])data.Clone(), dims));
 

@@ -1,0 +1,45 @@
+using MlNetDeep.Engine.Layers;
+
+namespace MlNetDeep.Engine.Models;
+
+/// <summary>Architecture of a TextCNN (Kim, 2014) over word or character ids.</summary>
+/// <param name="VocabularySize">Rows of the embedding (all ids, including unknown and padding).</param>
+/// <param name="PadId">Padding id: its embedding stays zero.</param>
+/// <param name="Length">T, tokens per row (≥ the widest kernel).</param>
+/// <param name="EmbeddingSize">E</param>
+/// <param name="KernelSizes">Widths of the convolutions, e.g. 3, 4, 5.</param>
+/// <param name="FiltersPerKernel">Feature maps per width.</param>
+/// <param name="DropoutRate">Dropout before the output layer.</param>
+/// <param name="Outputs">Classes K.</param>
+public sealed record TextCnnArchitecture(int VocabularySize, int PadId, int Length, int EmbeddingSize, IReadOnlyList<int> KernelSizes,
+    int FiltersPerKernel, float DropoutRate, int Outputs);
+
+/// <summary>
+/// TextCNN: Embedding (B, T) → (B, T, E) → Permute (B, E, T) → per kernel width k: Conv1d(E → F, k) → ReLU → max over
+/// time (B, F) → concat (B, F·n) → Dropout → Linear → (B, K) logits. The anchor benchmark's "textcnn" is
+/// (5000, 100 tokens, E 64, widths 3/4/5, 64 filters, dropout 0.5, 2 classes).
+/// </summary>
+public static class TextCnn
+{
+    /// <summary>Builds the network from <paramref name="rng"/>.</summary>
+    /// <param name="a">Architecture.</param>
+    /// <param name="rng">Seeded generator.</param>
+    public static Sequential Build(TextCnnArchitecture a, Rng rng)
+    {
+        if (a.KernelSizes.Count == 0) throw new ArgumentException("TextCNN needs at least one kernel size.", nameof(a));
+        if (a.KernelSizes.Max() > a.Length)
+            throw new ArgumentException($"The widest kernel ({a.KernelSizes.Max()}) exceeds the sequence length {a.Length}.", nameof(a));
+        var branches = a.KernelSizes
+            .Select(k => (Module)new Sequential(new Conv1d(a.EmbeddingSize, a.FiltersPerKernel, k, rng), new Activation(ActivationKind.Relu), new GlobalMaxPool()))
+            .ToArray();
+        var modules = new List<Module>
+        {
+            new Embedding(a.VocabularySize, a.EmbeddingSize, rng, a.PadId),
+            new Permute(0, 2, 1),
+            new ParallelConcat(branches),
+        };
+        if (a.DropoutRate > 0) modules.Add(new Dropout(a.DropoutRate, rng));
+        modules.Add(new Linear(a.FiltersPerKernel * a.KernelSizes.Count, a.Outputs, rng));
+        return new Sequential(modules.ToArray());
+    }
+}
