@@ -64,6 +64,10 @@ public sealed class DeepLearningCatalog
         /// <summary>An RNN/LSTM/GRU classifier over numeric sequences (T·F values per row).</summary>
         /// <param name="options">Options; checked now, before any data is read.</param>
         public RecurrentClassifier Recurrent(RecurrentClassifier.Options options) => new(_ml, options);
+
+        /// <summary>A text classifier (TextCNN or recurrent) over a raw text column; the vocabulary is learned in Fit.</summary>
+        /// <param name="options">Options; checked now, before any data is read.</param>
+        public TextClassifier Text(TextClassifier.Options options) => new(_ml, options);
     }
 
     /// <summary>Regression trainers.</summary>

@@ -33,6 +33,19 @@ internal static class SchemaChecks
         return (int)key.Count;
     }
 
+    public static void Text(DataViewSchema schema, string column, string paramName)
+    {
+        var type = Find(schema, column, paramName).Type;
+        if (type != TextDataViewType.Instance) throw Mismatch(paramName, column, "String", type);
+    }
+
+    public static void Text(SchemaShape schema, string column)
+    {
+        var c = Find(schema, column);
+        if (c.ItemType != TextDataViewType.Instance || c.Kind != SchemaShape.Column.VectorKind.Scalar)
+            throw Mismatch("inputSchema", column, "String", Describe(c));
+    }
+
     public static void RegressionLabel(DataViewSchema schema, string column, string paramName)
     {
         var type = Find(schema, column, paramName).Type;

@@ -31,6 +31,8 @@ internal sealed class DenseMlpTask(MlpOptions options) : INetworkTask
     public (IGraphInput Input, Module Network) Stub(int outputs) =>
         (new DenseGraphInput(OnnxInputColumn, 1, new Standardization([0f], [1f])), new Sequential(new Linear(1, outputs, new Rng(0))));
 
+    public IReadOnlyList<string> TemporaryColumns => [];
+
     public IReadOnlyDictionary<string, string> Metadata => new Dictionary<string, string>
     {
         ["architecture"] = "mlp",

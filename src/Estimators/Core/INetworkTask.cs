@@ -45,6 +45,9 @@ internal interface INetworkTask
     /// <summary>An untrained graph input + network with the right signature, for schema propagation.</summary>
     (IGraphInput Input, Module Network) Stub(int outputs);
 
+    /// <summary>Columns the preprocessing adds that the final model drops (e.g. token keys).</summary>
+    IReadOnlyList<string> TemporaryColumns { get; }
+
     /// <summary>Architecture description written into the ONNX metadata.</summary>
     IReadOnlyDictionary<string, string> Metadata { get; }
 }

@@ -55,5 +55,7 @@ internal sealed class NumericSequenceTask(NumericSequenceOptions options) : INet
             new Sequential(encoder, new Linear(1, outputs, rng)));
     }
 
+    public IReadOnlyList<string> TemporaryColumns => [];
+
     public IReadOnlyDictionary<string, string> Metadata => options.ArchitectureMetadata;
 }

@@ -43,7 +43,7 @@ internal sealed class SupervisedFitter(MLContext ml, TrainerOptions options, INe
             onnx = SupervisedGraph.Regressor(result.Network, input_, scan.LabelMean, scan.LabelStd, TemporaryColumns.ScoreVector, export);
             scoring = ScoringChain.Regressor(ml, onnx, task.OnnxInputColumn, options.ScoreColumnName, training.Scoring, training.Warn);
         }
-        var scoringModel = ScoringChain.Fit(scoring, view);
+        var scoringModel = ScoringChain.Fit(WithCleanup(scoring), view);
         var model = preprocessing is null ? scoringModel : new TransformerChain<ITransformer>([.. preprocessing, .. scoringModel]);
         return (model, new TrainingReport(onnx, result.History, result.BestEpoch));
     }
@@ -60,15 +60,18 @@ internal sealed class SupervisedFitter(MLContext ml, TrainerOptions options, INe
             const int classes = 2; // a SchemaShape keeps no key count, and the output shape does not depend on it
             var (input, network) = task.Stub(classes);
             byte[] stub = SupervisedGraph.Classifier(network, input, classes, options.ScoreColumnName, TemporaryColumns.PredictedIndexVector, export);
-            return ScoringChain.OutputSchema(stub, source => ScoringChain.Classifier(ml, source, task.OnnxInputColumn, options.ScoreColumnName,
-                predictedLabelColumn!, KeyValueList.Placeholder(classes, keyValueType), new OnnxScoringOptions(), null), shape);
+            return ScoringChain.OutputSchema(stub, source => WithCleanup(ScoringChain.Classifier(ml, source, task.OnnxInputColumn, options.ScoreColumnName,
+                predictedLabelColumn!, KeyValueList.Placeholder(classes, keyValueType), new OnnxScoringOptions(), null)), shape);
         }
         SchemaChecks.RegressionLabel(inputSchema, options.LabelColumnName);
         var (stubInput, stubNetwork) = task.Stub(1);
         byte[] regressor = SupervisedGraph.Regressor(stubNetwork, stubInput, 0f, 1f, TemporaryColumns.ScoreVector, export);
         return ScoringChain.OutputSchema(regressor, source =>
-            ScoringChain.Regressor(ml, source, task.OnnxInputColumn, options.ScoreColumnName, new OnnxScoringOptions(), null), shape);
+            WithCleanup(ScoringChain.Regressor(ml, source, task.OnnxInputColumn, options.ScoreColumnName, new OnnxScoringOptions(), null)), shape);
     }
+
+    private IEstimator<ITransformer> WithCleanup(IEstimator<ITransformer> scoring) =>
+        task.TemporaryColumns.Count > 0 ? scoring.Append(ml.Transforms.DropColumns(task.TemporaryColumns.ToArray())) : scoring;
 
     private SupervisedColumns Columns(DataViewSchema schema, string paramName, TargetKind target)
     {

@@ -1,0 +1,74 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetDeep.Engine;
+using MlNetDeep.Engine.Layers;
+using MlNetDeep.Engine.Models;
+using MlNetDeep.Onnx.Export;
+using MlNetDeep.Trainers;
+using MlNetDeep.Transforms;
+
+namespace MlNetDeep;
+
+/// <summary>
+/// Networks on text: the vocabulary (built-in transforms) gives keys 1..V (0 unknown); the trainer and the graph pad
+/// with id V + 1, so the embedding has V + 2 rows and the pad row stays zero.
+/// </summary>
+internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
+{
+    public TransformerChain<ITransformer>? FitPreprocessing(MLContext ml, IDataView training)
+    {
+        SchemaChecks.Text(training.Schema, options.TextColumnName, "input");
+        return TextVocabulary.Fit(ml, training, options.TextColumnName, options.TokenUnit, options.MaximumVocabularySize);
+    }
+
+    public IEstimator<ITransformer>? Preprocessing(MLContext ml) =>
+        TextVocabulary.Create(ml, options.TextColumnName, options.TokenUnit, options.MaximumVocabularySize);
+
+    public FeatureSpec Features(DataViewSchema schema, string paramName)
+    {
+        if (schema.GetColumnOrNull(TextVocabulary.TokenColumn) is null) SchemaChecks.Text(schema, options.TextColumnName, paramName);
+        int vocabulary = TextVocabulary.VocabularySize(schema);
+        return new FeatureSpec(FeatureKind.Tokens, options.MaximumLength, PadId: vocabulary + 1);
+    }
+
+    public void CheckFeatures(SchemaShape schema) => SchemaChecks.Text(schema, options.TextColumnName);
+
+    public string OnnxInputColumn => TextVocabulary.TokenColumn;
+
+    public Module Build(SupervisedColumns columns, Rng rng)
+    {
+        int rows = columns.PadId + 1, k = columns.ClassCount;
+        if (options.Network == TextNetwork.Cnn)
+            return TextCnn.Build(new TextCnnArchitecture(rows, columns.PadId, columns.FeatureCount, options.EmbeddingSize,
+                options.KernelSizes, options.FiltersPerKernel, options.DropoutRate, k), rng);
+        var encoder = new TextRecurrentEncoder(new Embedding(rows, options.EmbeddingSize, rng, columns.PadId),
+            options.CreateLayer(options.EmbeddingSize, rng), columns.PadId);
+        var head = new Linear(encoder.OutputSize, k, rng);
+        return options.DropoutRate > 0 ? new Sequential(encoder, new Dropout(options.DropoutRate, rng), head) : new Sequential(encoder, head);
+    }
+
+    public IGraphInput GraphInput(SupervisedColumns columns, DataScan scan) => new TokenGraphInput(OnnxInputColumn, columns.FeatureCount, columns.PadId);
+
+    public (IGraphInput Input, Module Network) Stub(int outputs)
+    {
+        var rng = new Rng(0);
+        var network = new Sequential(new Embedding(3, 1, rng, 2), new Flatten(), new Linear(options.MaximumLength, outputs, rng));
+        return (new TokenGraphInput(OnnxInputColumn, options.MaximumLength, 2), network);
+    }
+
+    public IReadOnlyList<string> TemporaryColumns => [TextVocabulary.TokenColumn];
+
+    public IReadOnlyDictionary<string, string> Metadata => options.Network == TextNetwork.Cnn
+        ? new Dictionary<string, string>
+        {
+            ["architecture"] = "textcnn",
+            ["tokens"] = options.TokenUnit.ToString(),
+            ["maximum_length"] = options.MaximumLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["kernel_sizes"] = string.Join(",", options.KernelSizes),
+        }
+        : new Dictionary<string, string>(options.ArchitectureMetadata)
+        {
+            ["tokens"] = options.TokenUnit.ToString(),
+            ["maximum_length"] = options.MaximumLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+}

@@ -1,0 +1,135 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetDeep.Trainers;
+using MlNetDeep.Transforms;
+
+namespace MlNetDeep;
+
+/// <summary>Network a <see cref="TextClassifier"/> trains.</summary>
+public enum TextNetwork
+{
+    /// <summary>TextCNN: convolutions of several widths, max over time, concatenated.</summary>
+    Cnn,
+
+    /// <summary>RNN/LSTM/GRU (optionally bidirectional) reading each text up to its length.</summary>
+    Recurrent,
+}
+
+/// <summary>
+/// Text classifier over a raw text column: Fit learns a word or character vocabulary with built-in ML.NET transforms,
+/// trains a TextCNN or a recurrent network with MlNetDeep's engine, and returns a model whose ONNX graph pads or
+/// truncates each text to <see cref="Options.MaximumLength"/> tokens.
+/// </summary>
+/// <remarks>
+/// | | |
+/// |---|---|
+/// | Machine learning task | Multiclass classification |
+/// | Input | Text: Text; Label: key |
+/// | Output | Score: class probabilities; PredictedLabel: key with the label's key values |
+/// | Exportable to ONNX | Yes (input: token keys uint32 [N, S]; see <see cref="LastTrainingReport"/>) |
+///
+/// Text is lower-cased (words also lose punctuation). Tokens not seen in training map to an "unknown" id with a
+/// learned embedding. Longer texts keep their first <see cref="Options.MaximumLength"/> tokens. An empty (or missing)
+/// text becomes all padding and gets a defined prediction: the class the network assigns to no evidence, usually the
+/// most frequent one.
+/// </remarks>
+public sealed class TextClassifier : IEstimator<TransformerChain<ITransformer>>
+{
+    private readonly SupervisedFitter _fitter;
+    private readonly Options _options;
+
+    /// <summary>Options of <see cref="TextClassifier"/>.</summary>
+    public sealed class Options : RecurrentOptions
+    {
+        /// <summary>Text defaults, in one place.</summary>
+        public static class TextDefaults
+        {
+            /// <summary>64 tokens.</summary>
+            public const int MaximumLength = 64;
+
+            /// <summary>100,000 tokens.</summary>
+            public const int MaximumVocabularySize = 100_000;
+
+            /// <summary>64 dimensions.</summary>
+            public const int EmbeddingSize = 64;
+
+            /// <summary>Widths 3, 4 and 5.</summary>
+            public static readonly int[] KernelSizes = [3, 4, 5];
+
+            /// <summary>64 feature maps per width.</summary>
+            public const int FiltersPerKernel = 64;
+        }
+
+        /// <summary>Creates options with TextCNN's usual dropout of 0.5.</summary>
+        public Options() => DropoutRate = 0.5f;
+
+        /// <summary>Raw text column. <value>Default "Text".</value></summary>
+        public string TextColumnName { get; set; } = "Text";
+
+        /// <summary>Output key column. <value>Default "PredictedLabel".</value></summary>
+        public string PredictedLabelColumnName { get; set; } = DefaultColumnNames.PredictedLabel;
+
+        /// <summary>TextCNN or recurrent network. <value>Default Cnn.</value></summary>
+        public TextNetwork Network { get; set; } = TextNetwork.Cnn;
+
+        /// <summary>Words or characters. <value>Default Words.</value></summary>
+        public TokenUnit TokenUnit { get; set; } = TokenUnit.Words;
+
+        /// <summary>T, tokens read per text: longer texts are truncated, shorter ones padded (≥ 1; for Cnn ≥ the widest kernel). <value>Default 64.</value></summary>
+        public int MaximumLength { get; set; } = TextDefaults.MaximumLength;
+
+        /// <summary>Distinct tokens kept, the first seen in the training text; later ones count as unknown (≥ 1). <value>Default 100,000.</value></summary>
+        public int MaximumVocabularySize { get; set; } = TextDefaults.MaximumVocabularySize;
+
+        /// <summary>E, embedding dimensions (≥ 1). <value>Default 64.</value></summary>
+        public int EmbeddingSize { get; set; } = TextDefaults.EmbeddingSize;
+
+        /// <summary>Cnn: convolution widths (each ≥ 1). <value>Default [3, 4, 5].</value></summary>
+        public int[] KernelSizes { get; set; } = (int[])TextDefaults.KernelSizes.Clone();
+
+        /// <summary>Cnn: feature maps per width (≥ 1). <value>Default 64.</value></summary>
+        public int FiltersPerKernel { get; set; } = TextDefaults.FiltersPerKernel;
+
+        internal override void Check()
+        {
+            base.Check();
+            CheckName(TextColumnName, nameof(TextColumnName));
+            CheckName(PredictedLabelColumnName, nameof(PredictedLabelColumnName));
+            if (!Enum.IsDefined(Network)) throw new ArgumentOutOfRangeException(nameof(Network), Network, "Unknown text network.");
+            if (!Enum.IsDefined(TokenUnit)) throw new ArgumentOutOfRangeException(nameof(TokenUnit), TokenUnit, "Unknown token unit.");
+            if (MaximumLength < 1) throw new ArgumentOutOfRangeException(nameof(MaximumLength), MaximumLength, "MaximumLength must be at least 1.");
+            if (MaximumVocabularySize < 1) throw new ArgumentOutOfRangeException(nameof(MaximumVocabularySize), MaximumVocabularySize, "MaximumVocabularySize must be at least 1.");
+            if (EmbeddingSize < 1) throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "EmbeddingSize must be at least 1.");
+            if (FiltersPerKernel < 1) throw new ArgumentOutOfRangeException(nameof(FiltersPerKernel), FiltersPerKernel, "FiltersPerKernel must be at least 1.");
+            if (KernelSizes is null || KernelSizes.Length == 0 || KernelSizes.Any(k => k < 1))
+                throw new ArgumentOutOfRangeException(nameof(KernelSizes), "KernelSizes must hold at least one positive width.");
+            if (Network == TextNetwork.Cnn && KernelSizes.Max() > MaximumLength)
+                throw new ArgumentOutOfRangeException(nameof(MaximumLength), MaximumLength, $"MaximumLength must be at least the widest kernel ({KernelSizes.Max()}).");
+        }
+    }
+
+    internal TextClassifier(MLContext ml, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Check();
+        _options = options;
+        _fitter = new SupervisedFitter(ml, options, new TextTask(options), "MlNetDeep.TextClassifier");
+    }
+
+    /// <summary>The ONNX model and history of the last successful <see cref="Fit"/>, or null before it.</summary>
+    public TrainingReport? LastTrainingReport { get; private set; }
+
+    /// <summary>Learns the vocabulary, trains on <paramref name="input"/> and returns the scoring model.</summary>
+    /// <param name="input">Data with the text and label columns.</param>
+    public TransformerChain<ITransformer> Fit(IDataView input)
+    {
+        var (model, report) = _fitter.Fit(input, TargetKind.Classification, _options.PredictedLabelColumnName);
+        LastTrainingReport = report;
+        return model;
+    }
+
+    /// <summary>The schema after scoring: adds Score and PredictedLabel.</summary>
+    /// <param name="inputSchema">Schema of the data to score.</param>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        _fitter.GetOutputSchema(inputSchema, TargetKind.Classification, _options.PredictedLabelColumnName);
+}
