@@ -9,8 +9,11 @@ namespace MlNetDeep.Trainers;
 /// </summary>
 public sealed class DataScan
 {
-    private DataScan(long rows, long skipped, float[] featureMean, float[] featureStd, float labelMean, float labelStd)
+    private readonly double[] _featureVariance;
+
+    private DataScan(long rows, long skipped, float[] featureMean, float[] featureStd, double[] featureVariance, float labelMean, float labelStd)
     {
+        _featureVariance = featureVariance;
         Rows = rows; SkippedRows = skipped;
         FeatureMean = featureMean; FeatureStd = featureStd;
         LabelMean = labelMean; LabelStd = labelStd;
@@ -83,10 +86,12 @@ public sealed class DataScan
 
         var mean = new float[f];
         var std = new float[f];
+        var variances = new double[f];
         for (int j = 0; j < f; j++)
         {
             double m = sum[j] / rows;
             double variance = Math.Max(sumSq[j] / rows - m * m, 0);
+            variances[j] = variance;
             bool standardise = columns.Features == FeatureKind.Dense; // token ids are never standardised
             mean[j] = standardise ? (float)m : 0f;
             std[j] = standardise ? StdOrOne(variance) : 1f;
@@ -98,7 +103,38 @@ public sealed class DataScan
             labelMean = (float)m;
             labelStd = StdOrOne(Math.Max(labelSumSq / rows - m * m, 0));
         }
-        return new DataScan(rows, skipped, mean, std, labelMean, labelStd);
+        return new DataScan(rows, skipped, mean, std, variances, labelMean, labelStd);
+    }
+
+    /// <summary>
+    /// The same scan with per-channel feature statistics: features are C planes of F/C slots (images in CHW order), and
+    /// every slot of a plane gets that plane's mean and standard deviation (pooled over its slots), or the given values.
+    /// </summary>
+    /// <param name="channels">C, which must divide F.</param>
+    /// <param name="means">Per-channel means to use instead of the measured ones, or null.</param>
+    /// <param name="stds">Per-channel standard deviations to use instead of the measured ones, or null.</param>
+    public DataScan PerChannel(int channels, float[]? means = null, float[]? stds = null)
+    {
+        int f = FeatureMean.Length;
+        if (channels < 1 || f % channels != 0) throw new ArgumentOutOfRangeException(nameof(channels), channels, $"{f} features do not split into {channels} channels.");
+        int plane = f / channels;
+        var mean = new float[f];
+        var std = new float[f];
+        for (int c = 0; c < channels; c++)
+        {
+            double m = 0, second = 0;
+            for (int j = c * plane; j < (c + 1) * plane; j++)
+            {
+                m += FeatureMean[j];
+                second += _featureVariance[j] + (double)FeatureMean[j] * FeatureMean[j];
+            }
+            m /= plane;
+            float channelMean = means?[c] ?? (float)m;
+            float channelStd = stds?[c] ?? StdOrOne(Math.Max(second / plane - m * m, 0));
+            mean.AsSpan(c * plane, plane).Fill(channelMean);
+            std.AsSpan(c * plane, plane).Fill(channelStd);
+        }
+        return new DataScan(Rows, SkippedRows, mean, std, _featureVariance, LabelMean, LabelStd);
     }
 
     // A (near-)constant column would divide by ~0: scale it by 1 instead.

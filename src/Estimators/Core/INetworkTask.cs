@@ -36,6 +36,9 @@ internal interface INetworkTask
     /// <summary>Column the ONNX model reads (after preprocessing).</summary>
     string OnnxInputColumn { get; }
 
+    /// <summary>Adjusts the training statistics the trainer and the graph standardise with (e.g. per image channel); identity by default.</summary>
+    DataScan Statistics(DataScan scan) => scan;
+
     /// <summary>The network: (B, features) → (B, outputs).</summary>
     Module Build(SupervisedColumns columns, Rng rng);
 

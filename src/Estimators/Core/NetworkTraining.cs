@@ -21,18 +21,18 @@ internal sealed class NetworkTraining
         _host = ((IHostEnvironment)ml).Register(hostName);
     }
 
-    /// <summary>Validates and scans both data sets (before any training), then trains the network <paramref name="build"/> makes.</summary>
-    public (TrainingResult Result, DataScan Scan) Train(IDataView input, IDataView? validation, SupervisedColumns columns, Func<Rng, Module> build)
+    /// <summary>Validates and scans both data sets (before any training), then trains the network <paramref name="task"/> builds.</summary>
+    public (TrainingResult Result, DataScan Scan) Train(IDataView input, IDataView? validation, SupervisedColumns columns, INetworkTask task)
     {
         using var channel = _host.Start("Fit");
         var token = _options.CancellationToken;
-        var scan = DataScan.Run(input, columns, "training data", token);
+        var scan = task.Statistics(DataScan.Run(input, columns, "training data", token));
         if (validation is not null) DataScan.Run(validation, columns, "validation data", token);
         if (scan.SkippedRows > 0) channel.Warning(MessageSensitivity.None, $"{scan.SkippedRows} training rows with a missing '{columns.LabelColumn}' were skipped.");
         channel.Info(MessageSensitivity.None, $"training on {scan.Rows} rows, {columns.FeatureCount} {(columns.Features == FeatureKind.Tokens ? "tokens" : "features")}, {_options.NumberOfEpochs} epochs");
 
         int seed = _options.Seed ?? _host.Rand.Next();
-        var network = build(new Rng(seed));
+        var network = task.Build(columns, new Rng(seed));
         channel.Info(MessageSensitivity.None, $"network with {network.ParameterCount():N0} parameters");
         var settings = new TrainingSettings
         {

@@ -27,7 +27,7 @@ internal sealed class SupervisedFitter(MLContext ml, TrainerOptions options, INe
                 $"ValidationSet's columns ({v.FeatureCount} values, {v.ClassCount} classes) differ from the training data's ({columns.FeatureCount}, {columns.ClassCount}).");
 
         var training = new NetworkTraining(ml, options, hostName);
-        var (result, scan) = training.Train(view, validation, columns, rng => task.Build(columns, rng));
+        var (result, scan) = training.Train(view, validation, columns, task);
         var input_ = task.GraphInput(columns, scan);
         var export = NetworkTraining.ExportOptions(TaskName(target), task.Metadata, result);
         IEstimator<ITransformer> scoring;

@@ -59,3 +59,25 @@ public sealed record TokenGraphInput(string Name, int Length, long PadId) : IGra
     /// <inheritdoc/>
     public GraphInputValues Add(OnnxGraphBuilder graph) => new(TokenInputGraph.Add(graph, Name, Length, PadId));
 }
+
+/// <summary>
+/// Images as float [N, C, H, W] (ML.NET's ExtractPixels gives planar CHW vectors), standardised per channel:
+/// (x − mean[c]) / std[c] with [C, 1, 1] constants.
+/// </summary>
+/// <param name="Name">Input name (the feature column's).</param>
+/// <param name="Channels">C</param>
+/// <param name="Height">H</param>
+/// <param name="Width">W</param>
+/// <param name="ChannelMean">(C) means.</param>
+/// <param name="ChannelStd">(C) standard deviations.</param>
+public sealed record ImageGraphInput(string Name, int Channels, int Height, int Width, float[] ChannelMean, float[] ChannelStd) : IGraphInput
+{
+    /// <inheritdoc/>
+    public GraphInputValues Add(OnnxGraphBuilder graph)
+    {
+        string x = graph.AddInput(Name, OnnxElementType.Float, "N", Channels, Height, Width);
+        // Subtract, then divide, as the trainer does, so values match to the bit.
+        string centred = graph.AddNode("Sub", [x, graph.Constant(ChannelMean, [Channels, 1, 1])]);
+        return new GraphInputValues(graph.AddNode("Div", [centred, graph.Constant(ChannelStd, [Channels, 1, 1])]));
+    }
+}
