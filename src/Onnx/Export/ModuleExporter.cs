@@ -14,6 +14,8 @@ public static class ModuleExporter
         new GlobalPoolExporter(typeof(GlobalAvgPool)), new GlobalPoolExporter(typeof(GlobalMaxPool)),
         new SpatialPyramidPoolExporter(), new FlattenExporter(), new PermuteExporter(), new EmbeddingExporter(), new Dropout2dExporter(),
         new ParallelConcatExporter(), new TextRecurrentEncoderExporter(), new ReshapeExporter(),
+        new ResNetBlockExporter(typeof(ResNetBasicBlock)), new ResNetBlockExporter(typeof(ResNetBottleneckBlock)),
+        new DenseBlockExporter(), new ChainExporter(typeof(DenseLayer)), new ChainExporter(typeof(TransitionLayer)),
     }.ToDictionary(e => e.ModuleType);
 
     /// <summary>Appends <paramref name="module"/> (in inference form) to <paramref name="graph"/>.</summary>

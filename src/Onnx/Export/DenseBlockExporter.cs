@@ -1,0 +1,25 @@
+using MlNetDeep.Engine.Layers;
+
+namespace MlNetDeep.Onnx.Export;
+
+/// <summary>
+/// DenseBlock → for each layer, Concat(axis = 1) of the block input and all earlier layer outputs (skipped for the first
+/// layer, which sees the input alone), the layer's nodes, and finally Concat(axis = 1) of the input and every layer output,
+/// in the engine's order (input channels first).
+/// </summary>
+internal sealed class DenseBlockExporter : IModuleExporter
+{
+    public Type ModuleType => typeof(DenseBlock);
+
+    public string Export(OnnxGraphBuilder graph, Module module, string input)
+    {
+        var block = (DenseBlock)module;
+        var features = new List<string> { input };
+        foreach (var layer in block.Layers)
+        {
+            string layerInput = features.Count == 1 ? input : graph.AddNode("Concat", [.. features], OnnxAttribute.Int("axis", 1));
+            features.Add(ModuleExporter.Export(graph, layer, layerInput));
+        }
+        return graph.AddNode("Concat", features, OnnxAttribute.Int("axis", 1));
+    }
+}
