@@ -65,6 +65,10 @@ public sealed class DeepLearningCatalog
         /// <param name="options">Options; checked now, before any data is read.</param>
         public RecurrentClassifier Recurrent(RecurrentClassifier.Options options) => new(_ml, options);
 
+        /// <summary>An image classifier (SmallCnn, ResNet or DenseNet) over planar CHW pixels, e.g. from ExtractPixels.</summary>
+        /// <param name="options">Options; checked now, before any data is read.</param>
+        public ImageClassifier Image(ImageClassifier.Options options) => new(_ml, options);
+
         /// <summary>A text classifier (TextCNN or recurrent) over a raw text column; the vocabulary is learned in Fit.</summary>
         /// <param name="options">Options; checked now, before any data is read.</param>
         public TextClassifier Text(TextClassifier.Options options) => new(_ml, options);
