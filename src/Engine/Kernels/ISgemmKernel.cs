@@ -1,0 +1,25 @@
+namespace MlNetDeep.Engine.Kernels;
+
+/// <summary>
+/// A register-tile micro-kernel: multiplies a packed MR×kc panel of A by a packed kc×NR panel of B.
+/// Implemented by structs so the generic driver is specialised (and the kernel call devirtualised) per kernel.
+/// </summary>
+internal interface ISgemmKernel
+{
+    /// <summary>Rows of the register tile.</summary>
+    static abstract int MR { get; }
+
+    /// <summary>Columns of the register tile.</summary>
+    static abstract int NR { get; }
+
+    /// <summary>
+    /// Computes the full MR×NR tile <c>C = Ap·Bp</c> (or <c>C += Ap·Bp</c> when <paramref name="add"/>).
+    /// </summary>
+    /// <param name="kc">Inner dimension of this block.</param>
+    /// <param name="a">Packed A panel: kc groups of MR values (column p of the panel is contiguous).</param>
+    /// <param name="b">Packed B panel: kc rows of NR contiguous values.</param>
+    /// <param name="c">Top-left element of the C tile.</param>
+    /// <param name="ldc">Row stride of C.</param>
+    /// <param name="add">Add into C instead of overwriting it.</param>
+    static abstract unsafe void Run(int kc, float* a, float* b, float* c, int ldc, bool add);
+}
