@@ -1,7 +1,8 @@
 namespace MlNetDeep.Engine.Kernels;
 
 /// <summary>
-/// A register-tile micro-kernel: multiplies a packed MR×kc panel of A by a packed kc×NR panel of B.
+/// A register-tile micro-kernel: multiplies an MR×kc panel of A (packed, or read in place through strides)
+/// by a packed kc×NR panel of B.
 /// Implemented by structs so the generic driver is specialised (and the kernel call devirtualised) per kernel.
 /// </summary>
 internal interface ISgemmKernel
@@ -13,13 +14,15 @@ internal interface ISgemmKernel
     static abstract int NR { get; }
 
     /// <summary>
-    /// Computes the full MR×NR tile <c>C = Ap·Bp</c> (or <c>C += Ap·Bp</c> when <paramref name="add"/>).
+    /// Computes the full MR×NR tile <c>C = A·Bp</c> (or <c>C += A·Bp</c> when <paramref name="add"/>).
     /// </summary>
     /// <param name="kc">Inner dimension of this block.</param>
-    /// <param name="a">Packed A panel: kc groups of MR values (column p of the panel is contiguous).</param>
+    /// <param name="a">A panel; element (i, p) is <c>a[i·rsA + p·csA]</c>. A packed panel has rsA = 1, csA = MR.</param>
+    /// <param name="rsA">Distance between rows of the A panel, in floats.</param>
+    /// <param name="csA">Distance between columns of the A panel, in floats.</param>
     /// <param name="b">Packed B panel: kc rows of NR contiguous values.</param>
     /// <param name="c">Top-left element of the C tile.</param>
     /// <param name="ldc">Row stride of C.</param>
     /// <param name="add">Add into C instead of overwriting it.</param>
-    static abstract unsafe void Run(int kc, float* a, float* b, float* c, int ldc, bool add);
+    static abstract unsafe void Run(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add);
 }

@@ -87,10 +87,10 @@ public static class Sgemm
             switch (path)
             {
                 case SgemmPath.Avx512 when n <= 16:
-                    SgemmThreading.Run(&SgemmDriver<Avx512Kernel12x16>.Run, in g, 12, 16);
+                    SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x16>.Run, in g, 6, 16);
                     break;
                 case SgemmPath.Avx512 when n <= 32:
-                    SgemmThreading.Run(&SgemmDriver<Avx512Kernel12x32>.Run, in g, 12, 32);
+                    SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x32>.Run, in g, 6, 32);
                     break;
                 case SgemmPath.Avx512:
                     SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x64>.Run, in g, 6, 64);

@@ -31,6 +31,8 @@ internal unsafe struct SgemmArgs
 /// <summary>
 /// Single-threaded GotoBLAS/BLIS-style blocked SGEMM: loops over NC-column blocks of B, KC-deep slices,
 /// MC-row blocks of A, then NR×MR register tiles computed by the micro-kernel <typeparamref name="TKernel"/>.
+/// When op(B) is at most a couple of panels wide, A is read in place instead of packed: each A panel would be
+/// used only once or twice, so packing it would cost more than it saves.
 /// </summary>
 internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemmKernel
 {
@@ -49,9 +51,10 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
         int mr = TKernel.MR, nr = TKernel.NR;
         int mcMax = MC / mr * mr;
         int ncMax = NC / nr * nr;
+        bool direct = g.N <= 2 * nr;
         SgemmBuffers buffers = SgemmBuffers.Current;
         float* tile = stackalloc float[mr * nr];
-        int m = g.M, n = g.N, k = g.K, ldc = g.Ldc;
+        int m = g.M, n = g.N, k = g.K;
 
         for (int jc = 0; jc < n; jc += ncMax)
         {
@@ -63,32 +66,26 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
                 bool add = g.Accumulate || pc > 0;
                 float* bp = buffers.B(kc * ncPadded);
                 SgemmPacking.PackB(g.TransB, g.B, g.Ldb, pc, jc, kc, nc, nr, bp);
+                if (direct)
+                {
+                    BlockDirect(in g, buffers, bp, tile, jc, nc, pc, kc, add);
+                    continue;
+                }
 
                 for (int ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m - ic);
                     float* ap = buffers.A(kc * ((mc + mr - 1) / mr * mr));
                     SgemmPacking.PackA(g.TransA, g.A, g.Lda, ic, pc, mc, kc, mr, ap);
-
                     for (int jr = 0; jr < nc; jr += nr)
                     {
-                        int w = Math.Min(nr, nc - jr);
                         float* bPanel = bp + (long)jr * kc;
-                        float* cColumn = g.C + (long)ic * ldc + jc + jr;
+                        float* cColumn = g.C + (long)ic * g.Ldc + jc + jr;
+                        int w = Math.Min(nr, nc - jr);
                         for (int ir = 0; ir < mc; ir += mr)
                         {
-                            int h = Math.Min(mr, mc - ir);
-                            float* aPanel = ap + (long)ir * kc;
-                            float* cTile = cColumn + (long)ir * ldc;
-                            if (h == mr && w == nr)
-                            {
-                                TKernel.Run(kc, aPanel, bPanel, cTile, ldc, add);
-                            }
-                            else
-                            {
-                                TKernel.Run(kc, aPanel, bPanel, tile, nr, false);
-                                WriteEdge(tile, nr, cTile, ldc, h, w, add);
-                            }
+                            Tile(kc, ap + (long)ir * kc, 1, mr, bPanel, cColumn + (long)ir * g.Ldc, g.Ldc,
+                                Math.Min(mr, mc - ir), w, add, tile);
                         }
                     }
                 }
@@ -96,9 +93,50 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
         }
     }
 
-    private static void WriteEdge(float* tile, int nr, float* c, int ldc, int h, int w, bool add)
+    /// <summary>One KC×NC block with A read in place (full MR-row panels) or packed (the final partial panel).</summary>
+    private static void BlockDirect(in SgemmArgs g, SgemmBuffers buffers, float* bp, float* tile,
+        int jc, int nc, int pc, int kc, bool add)
     {
-        for (int i = 0; i < h; i++, tile += nr, c += ldc)
+        int mr = TKernel.MR, nr = TKernel.NR;
+        nint rsA = g.TransA ? 1 : g.Lda, csA = g.TransA ? g.Lda : 1;
+        for (int ir = 0; ir < g.M; ir += mr)
+        {
+            int h = Math.Min(mr, g.M - ir);
+            float* aPanel;
+            nint rs = rsA, cs = csA;
+            if (h == mr)
+            {
+                aPanel = g.A + (g.TransA ? (long)pc * g.Lda + ir : (long)ir * g.Lda + pc);
+            }
+            else
+            {
+                aPanel = buffers.A(kc * mr);
+                SgemmPacking.PackA(g.TransA, g.A, g.Lda, ir, pc, h, kc, mr, aPanel);
+                rs = 1;
+                cs = mr;
+            }
+
+            float* cRow = g.C + (long)ir * g.Ldc + jc;
+            for (int jr = 0; jr < nc; jr += nr)
+            {
+                Tile(kc, aPanel, rs, cs, bp + (long)jr * kc, cRow + jr, g.Ldc, h, Math.Min(nr, nc - jr), add, tile);
+            }
+        }
+    }
+
+    /// <summary>Runs the kernel on one tile; partial (h×w) tiles go through <paramref name="tile"/> scratch.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Tile(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, int h, int w,
+        bool add, float* tile)
+    {
+        if (h == TKernel.MR && w == TKernel.NR)
+        {
+            TKernel.Run(kc, a, rsA, csA, b, c, ldc, add);
+            return;
+        }
+
+        TKernel.Run(kc, a, rsA, csA, b, tile, TKernel.NR, false);
+        for (int i = 0; i < h; i++, tile += TKernel.NR, c += ldc)
         {
             if (add)
             {

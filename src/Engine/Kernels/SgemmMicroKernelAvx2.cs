@@ -17,7 +17,7 @@ internal readonly struct Avx2Kernel6x16 : ISgemmKernel
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, float* a, float* b, float* c, int ldc, bool add)
+    public static unsafe void Run(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add)
     {
         Vector256<float> c00 = default; Vector256<float> c01 = default;
         Vector256<float> c10 = default; Vector256<float> c11 = default;
@@ -25,29 +25,35 @@ internal readonly struct Avx2Kernel6x16 : ISgemmKernel
         Vector256<float> c30 = default; Vector256<float> c31 = default;
         Vector256<float> c40 = default; Vector256<float> c41 = default;
         Vector256<float> c50 = default; Vector256<float> c51 = default;
-        for (int p = 0; p < kc; p++)
+        float* a0p = a;
+        float* a1p = a + rsA;
+        float* a2p = a1p + rsA;
+        float* a3p = a2p + rsA;
+        float* a4p = a3p + rsA;
+        float* a5p = a4p + rsA;
+        nint o = 0;
+        for (int p = 0; p < kc; p++, o += csA)
         {
             Vector256<float> b0 = Vector256.Load(b);
             Vector256<float> b1 = Vector256.Load(b + 8);
-            Vector256<float> a0 = Vector256.Create(a[0]);
+            Vector256<float> a0 = Vector256.Create(a0p[o]);
             c00 = Fma.MultiplyAdd(a0, b0, c00);
             c01 = Fma.MultiplyAdd(a0, b1, c01);
-            Vector256<float> a1 = Vector256.Create(a[1]);
+            Vector256<float> a1 = Vector256.Create(a1p[o]);
             c10 = Fma.MultiplyAdd(a1, b0, c10);
             c11 = Fma.MultiplyAdd(a1, b1, c11);
-            a0 = Vector256.Create(a[2]);
+            a0 = Vector256.Create(a2p[o]);
             c20 = Fma.MultiplyAdd(a0, b0, c20);
             c21 = Fma.MultiplyAdd(a0, b1, c21);
-            a1 = Vector256.Create(a[3]);
+            a1 = Vector256.Create(a3p[o]);
             c30 = Fma.MultiplyAdd(a1, b0, c30);
             c31 = Fma.MultiplyAdd(a1, b1, c31);
-            a0 = Vector256.Create(a[4]);
+            a0 = Vector256.Create(a4p[o]);
             c40 = Fma.MultiplyAdd(a0, b0, c40);
             c41 = Fma.MultiplyAdd(a0, b1, c41);
-            a1 = Vector256.Create(a[5]);
+            a1 = Vector256.Create(a5p[o]);
             c50 = Fma.MultiplyAdd(a1, b0, c50);
             c51 = Fma.MultiplyAdd(a1, b1, c51);
-            a += 6;
             b += 16;
         }
 

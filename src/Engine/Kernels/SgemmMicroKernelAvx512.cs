@@ -17,7 +17,7 @@ internal readonly struct Avx512Kernel6x64 : ISgemmKernel
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, float* a, float* b, float* c, int ldc, bool add)
+    public static unsafe void Run(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add)
     {
         Vector512<float> c00 = default; Vector512<float> c01 = default; Vector512<float> c02 = default; Vector512<float> c03 = default;
         Vector512<float> c10 = default; Vector512<float> c11 = default; Vector512<float> c12 = default; Vector512<float> c13 = default;
@@ -25,43 +25,49 @@ internal readonly struct Avx512Kernel6x64 : ISgemmKernel
         Vector512<float> c30 = default; Vector512<float> c31 = default; Vector512<float> c32 = default; Vector512<float> c33 = default;
         Vector512<float> c40 = default; Vector512<float> c41 = default; Vector512<float> c42 = default; Vector512<float> c43 = default;
         Vector512<float> c50 = default; Vector512<float> c51 = default; Vector512<float> c52 = default; Vector512<float> c53 = default;
-        for (int p = 0; p < kc; p++)
+        float* a0p = a;
+        float* a1p = a + rsA;
+        float* a2p = a1p + rsA;
+        float* a3p = a2p + rsA;
+        float* a4p = a3p + rsA;
+        float* a5p = a4p + rsA;
+        nint o = 0;
+        for (int p = 0; p < kc; p++, o += csA)
         {
             Vector512<float> b0 = Vector512.Load(b);
             Vector512<float> b1 = Vector512.Load(b + 16);
             Vector512<float> b2 = Vector512.Load(b + 32);
             Vector512<float> b3 = Vector512.Load(b + 48);
-            Vector512<float> a0 = Vector512.Create(a[0]);
+            Vector512<float> a0 = Vector512.Create(a0p[o]);
             c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
             c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
             c02 = Avx512F.FusedMultiplyAdd(a0, b2, c02);
             c03 = Avx512F.FusedMultiplyAdd(a0, b3, c03);
-            Vector512<float> a1 = Vector512.Create(a[1]);
+            Vector512<float> a1 = Vector512.Create(a1p[o]);
             c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
             c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
             c12 = Avx512F.FusedMultiplyAdd(a1, b2, c12);
             c13 = Avx512F.FusedMultiplyAdd(a1, b3, c13);
-            a0 = Vector512.Create(a[2]);
+            a0 = Vector512.Create(a2p[o]);
             c20 = Avx512F.FusedMultiplyAdd(a0, b0, c20);
             c21 = Avx512F.FusedMultiplyAdd(a0, b1, c21);
             c22 = Avx512F.FusedMultiplyAdd(a0, b2, c22);
             c23 = Avx512F.FusedMultiplyAdd(a0, b3, c23);
-            a1 = Vector512.Create(a[3]);
+            a1 = Vector512.Create(a3p[o]);
             c30 = Avx512F.FusedMultiplyAdd(a1, b0, c30);
             c31 = Avx512F.FusedMultiplyAdd(a1, b1, c31);
             c32 = Avx512F.FusedMultiplyAdd(a1, b2, c32);
             c33 = Avx512F.FusedMultiplyAdd(a1, b3, c33);
-            a0 = Vector512.Create(a[4]);
+            a0 = Vector512.Create(a4p[o]);
             c40 = Avx512F.FusedMultiplyAdd(a0, b0, c40);
             c41 = Avx512F.FusedMultiplyAdd(a0, b1, c41);
             c42 = Avx512F.FusedMultiplyAdd(a0, b2, c42);
             c43 = Avx512F.FusedMultiplyAdd(a0, b3, c43);
-            a1 = Vector512.Create(a[5]);
+            a1 = Vector512.Create(a5p[o]);
             c50 = Avx512F.FusedMultiplyAdd(a1, b0, c50);
             c51 = Avx512F.FusedMultiplyAdd(a1, b1, c51);
             c52 = Avx512F.FusedMultiplyAdd(a1, b2, c52);
             c53 = Avx512F.FusedMultiplyAdd(a1, b3, c53);
-            a += 6;
             b += 64;
         }
 
@@ -120,17 +126,17 @@ internal readonly struct Avx512Kernel6x64 : ISgemmKernel
     }
 }
 
-/// <summary>AVX-512 12×32 tile: 24 zmm accumulators. For 16 &lt; n ≤ 32.</summary>
-internal readonly struct Avx512Kernel12x32 : ISgemmKernel
+/// <summary>AVX-512 6×32 tile: 12 zmm accumulators. For 16 &lt; n ≤ 32.</summary>
+internal readonly struct Avx512Kernel6x32 : ISgemmKernel
 {
     /// <inheritdoc/>
-    public static int MR => 12;
+    public static int MR => 6;
     /// <inheritdoc/>
     public static int NR => 32;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, float* a, float* b, float* c, int ldc, bool add)
+    public static unsafe void Run(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add)
     {
         Vector512<float> c00 = default; Vector512<float> c01 = default;
         Vector512<float> c10 = default; Vector512<float> c11 = default;
@@ -138,53 +144,35 @@ internal readonly struct Avx512Kernel12x32 : ISgemmKernel
         Vector512<float> c30 = default; Vector512<float> c31 = default;
         Vector512<float> c40 = default; Vector512<float> c41 = default;
         Vector512<float> c50 = default; Vector512<float> c51 = default;
-        Vector512<float> c60 = default; Vector512<float> c61 = default;
-        Vector512<float> c70 = default; Vector512<float> c71 = default;
-        Vector512<float> c80 = default; Vector512<float> c81 = default;
-        Vector512<float> c90 = default; Vector512<float> c91 = default;
-        Vector512<float> c100 = default; Vector512<float> c101 = default;
-        Vector512<float> c110 = default; Vector512<float> c111 = default;
-        for (int p = 0; p < kc; p++)
+        float* a0p = a;
+        float* a1p = a + rsA;
+        float* a2p = a1p + rsA;
+        float* a3p = a2p + rsA;
+        float* a4p = a3p + rsA;
+        float* a5p = a4p + rsA;
+        nint o = 0;
+        for (int p = 0; p < kc; p++, o += csA)
         {
             Vector512<float> b0 = Vector512.Load(b);
             Vector512<float> b1 = Vector512.Load(b + 16);
-            Vector512<float> a0 = Vector512.Create(a[0]);
+            Vector512<float> a0 = Vector512.Create(a0p[o]);
             c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
             c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
-            Vector512<float> a1 = Vector512.Create(a[1]);
+            Vector512<float> a1 = Vector512.Create(a1p[o]);
             c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
             c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
-            a0 = Vector512.Create(a[2]);
+            a0 = Vector512.Create(a2p[o]);
             c20 = Avx512F.FusedMultiplyAdd(a0, b0, c20);
             c21 = Avx512F.FusedMultiplyAdd(a0, b1, c21);
-            a1 = Vector512.Create(a[3]);
+            a1 = Vector512.Create(a3p[o]);
             c30 = Avx512F.FusedMultiplyAdd(a1, b0, c30);
             c31 = Avx512F.FusedMultiplyAdd(a1, b1, c31);
-            a0 = Vector512.Create(a[4]);
+            a0 = Vector512.Create(a4p[o]);
             c40 = Avx512F.FusedMultiplyAdd(a0, b0, c40);
             c41 = Avx512F.FusedMultiplyAdd(a0, b1, c41);
-            a1 = Vector512.Create(a[5]);
+            a1 = Vector512.Create(a5p[o]);
             c50 = Avx512F.FusedMultiplyAdd(a1, b0, c50);
             c51 = Avx512F.FusedMultiplyAdd(a1, b1, c51);
-            a0 = Vector512.Create(a[6]);
-            c60 = Avx512F.FusedMultiplyAdd(a0, b0, c60);
-            c61 = Avx512F.FusedMultiplyAdd(a0, b1, c61);
-            a1 = Vector512.Create(a[7]);
-            c70 = Avx512F.FusedMultiplyAdd(a1, b0, c70);
-            c71 = Avx512F.FusedMultiplyAdd(a1, b1, c71);
-            a0 = Vector512.Create(a[8]);
-            c80 = Avx512F.FusedMultiplyAdd(a0, b0, c80);
-            c81 = Avx512F.FusedMultiplyAdd(a0, b1, c81);
-            a1 = Vector512.Create(a[9]);
-            c90 = Avx512F.FusedMultiplyAdd(a1, b0, c90);
-            c91 = Avx512F.FusedMultiplyAdd(a1, b1, c91);
-            a0 = Vector512.Create(a[10]);
-            c100 = Avx512F.FusedMultiplyAdd(a0, b0, c100);
-            c101 = Avx512F.FusedMultiplyAdd(a0, b1, c101);
-            a1 = Vector512.Create(a[11]);
-            c110 = Avx512F.FusedMultiplyAdd(a1, b0, c110);
-            c111 = Avx512F.FusedMultiplyAdd(a1, b1, c111);
-            a += 12;
             b += 32;
         }
 
@@ -202,18 +190,6 @@ internal readonly struct Avx512Kernel12x32 : ISgemmKernel
             c41 = Avx512F.Add(c41, Vector512.Load(c + 4 * ldc + 16));
             c50 = Avx512F.Add(c50, Vector512.Load(c + 5 * ldc));
             c51 = Avx512F.Add(c51, Vector512.Load(c + 5 * ldc + 16));
-            c60 = Avx512F.Add(c60, Vector512.Load(c + 6 * ldc));
-            c61 = Avx512F.Add(c61, Vector512.Load(c + 6 * ldc + 16));
-            c70 = Avx512F.Add(c70, Vector512.Load(c + 7 * ldc));
-            c71 = Avx512F.Add(c71, Vector512.Load(c + 7 * ldc + 16));
-            c80 = Avx512F.Add(c80, Vector512.Load(c + 8 * ldc));
-            c81 = Avx512F.Add(c81, Vector512.Load(c + 8 * ldc + 16));
-            c90 = Avx512F.Add(c90, Vector512.Load(c + 9 * ldc));
-            c91 = Avx512F.Add(c91, Vector512.Load(c + 9 * ldc + 16));
-            c100 = Avx512F.Add(c100, Vector512.Load(c + 10 * ldc));
-            c101 = Avx512F.Add(c101, Vector512.Load(c + 10 * ldc + 16));
-            c110 = Avx512F.Add(c110, Vector512.Load(c + 11 * ldc));
-            c111 = Avx512F.Add(c111, Vector512.Load(c + 11 * ldc + 16));
         }
 
         c00.Store(c);
@@ -228,32 +204,20 @@ internal readonly struct Avx512Kernel12x32 : ISgemmKernel
         c41.Store(c + 4 * ldc + 16);
         c50.Store(c + 5 * ldc);
         c51.Store(c + 5 * ldc + 16);
-        c60.Store(c + 6 * ldc);
-        c61.Store(c + 6 * ldc + 16);
-        c70.Store(c + 7 * ldc);
-        c71.Store(c + 7 * ldc + 16);
-        c80.Store(c + 8 * ldc);
-        c81.Store(c + 8 * ldc + 16);
-        c90.Store(c + 9 * ldc);
-        c91.Store(c + 9 * ldc + 16);
-        c100.Store(c + 10 * ldc);
-        c101.Store(c + 10 * ldc + 16);
-        c110.Store(c + 11 * ldc);
-        c111.Store(c + 11 * ldc + 16);
     }
 }
 
-/// <summary>AVX-512 12×16 tile: 12 zmm accumulators. For n ≤ 16.</summary>
-internal readonly struct Avx512Kernel12x16 : ISgemmKernel
+/// <summary>AVX-512 6×16 tile: 6 zmm accumulators. For n ≤ 16.</summary>
+internal readonly struct Avx512Kernel6x16 : ISgemmKernel
 {
     /// <inheritdoc/>
-    public static int MR => 12;
+    public static int MR => 6;
     /// <inheritdoc/>
     public static int NR => 16;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, float* a, float* b, float* c, int ldc, bool add)
+    public static unsafe void Run(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add)
     {
         Vector512<float> c00 = default;
         Vector512<float> c10 = default;
@@ -261,40 +225,28 @@ internal readonly struct Avx512Kernel12x16 : ISgemmKernel
         Vector512<float> c30 = default;
         Vector512<float> c40 = default;
         Vector512<float> c50 = default;
-        Vector512<float> c60 = default;
-        Vector512<float> c70 = default;
-        Vector512<float> c80 = default;
-        Vector512<float> c90 = default;
-        Vector512<float> c100 = default;
-        Vector512<float> c110 = default;
-        for (int p = 0; p < kc; p++)
+        float* a0p = a;
+        float* a1p = a + rsA;
+        float* a2p = a1p + rsA;
+        float* a3p = a2p + rsA;
+        float* a4p = a3p + rsA;
+        float* a5p = a4p + rsA;
+        nint o = 0;
+        for (int p = 0; p < kc; p++, o += csA)
         {
             Vector512<float> b0 = Vector512.Load(b);
-            Vector512<float> a0 = Vector512.Create(a[0]);
+            Vector512<float> a0 = Vector512.Create(a0p[o]);
             c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
-            Vector512<float> a1 = Vector512.Create(a[1]);
+            Vector512<float> a1 = Vector512.Create(a1p[o]);
             c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
-            a0 = Vector512.Create(a[2]);
+            a0 = Vector512.Create(a2p[o]);
             c20 = Avx512F.FusedMultiplyAdd(a0, b0, c20);
-            a1 = Vector512.Create(a[3]);
+            a1 = Vector512.Create(a3p[o]);
             c30 = Avx512F.FusedMultiplyAdd(a1, b0, c30);
-            a0 = Vector512.Create(a[4]);
+            a0 = Vector512.Create(a4p[o]);
             c40 = Avx512F.FusedMultiplyAdd(a0, b0, c40);
-            a1 = Vector512.Create(a[5]);
+            a1 = Vector512.Create(a5p[o]);
             c50 = Avx512F.FusedMultiplyAdd(a1, b0, c50);
-            a0 = Vector512.Create(a[6]);
-            c60 = Avx512F.FusedMultiplyAdd(a0, b0, c60);
-            a1 = Vector512.Create(a[7]);
-            c70 = Avx512F.FusedMultiplyAdd(a1, b0, c70);
-            a0 = Vector512.Create(a[8]);
-            c80 = Avx512F.FusedMultiplyAdd(a0, b0, c80);
-            a1 = Vector512.Create(a[9]);
-            c90 = Avx512F.FusedMultiplyAdd(a1, b0, c90);
-            a0 = Vector512.Create(a[10]);
-            c100 = Avx512F.FusedMultiplyAdd(a0, b0, c100);
-            a1 = Vector512.Create(a[11]);
-            c110 = Avx512F.FusedMultiplyAdd(a1, b0, c110);
-            a += 12;
             b += 16;
         }
 
@@ -306,12 +258,6 @@ internal readonly struct Avx512Kernel12x16 : ISgemmKernel
             c30 = Avx512F.Add(c30, Vector512.Load(c + 3 * ldc));
             c40 = Avx512F.Add(c40, Vector512.Load(c + 4 * ldc));
             c50 = Avx512F.Add(c50, Vector512.Load(c + 5 * ldc));
-            c60 = Avx512F.Add(c60, Vector512.Load(c + 6 * ldc));
-            c70 = Avx512F.Add(c70, Vector512.Load(c + 7 * ldc));
-            c80 = Avx512F.Add(c80, Vector512.Load(c + 8 * ldc));
-            c90 = Avx512F.Add(c90, Vector512.Load(c + 9 * ldc));
-            c100 = Avx512F.Add(c100, Vector512.Load(c + 10 * ldc));
-            c110 = Avx512F.Add(c110, Vector512.Load(c + 11 * ldc));
         }
 
         c00.Store(c);
@@ -320,11 +266,5 @@ internal readonly struct Avx512Kernel12x16 : ISgemmKernel
         c30.Store(c + 3 * ldc);
         c40.Store(c + 4 * ldc);
         c50.Store(c + 5 * ldc);
-        c60.Store(c + 6 * ldc);
-        c70.Store(c + 7 * ldc);
-        c80.Store(c + 8 * ldc);
-        c90.Store(c + 9 * ldc);
-        c100.Store(c + 10 * ldc);
-        c110.Store(c + 11 * ldc);
     }
 }

@@ -16,30 +16,34 @@ internal readonly struct PortableKernel4x2V : ISgemmKernel
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, float* a, float* b, float* c, int ldc, bool add)
+    public static unsafe void Run(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add)
     {
         int w = Vector<float>.Count;
         Vector<float> c00 = default; Vector<float> c01 = default;
         Vector<float> c10 = default; Vector<float> c11 = default;
         Vector<float> c20 = default; Vector<float> c21 = default;
         Vector<float> c30 = default; Vector<float> c31 = default;
-        for (int p = 0; p < kc; p++)
+        float* a0p = a;
+        float* a1p = a + rsA;
+        float* a2p = a1p + rsA;
+        float* a3p = a2p + rsA;
+        nint o = 0;
+        for (int p = 0; p < kc; p++, o += csA)
         {
             Vector<float> b0 = Vector.Load(b);
             Vector<float> b1 = Vector.Load(b + w);
-            Vector<float> a0 = new Vector<float>(a[0]);
+            Vector<float> a0 = new Vector<float>(a0p[o]);
             c00 = c00 + a0 * b0;
             c01 = c01 + a0 * b1;
-            Vector<float> a1 = new Vector<float>(a[1]);
+            Vector<float> a1 = new Vector<float>(a1p[o]);
             c10 = c10 + a1 * b0;
             c11 = c11 + a1 * b1;
-            a0 = new Vector<float>(a[2]);
+            a0 = new Vector<float>(a2p[o]);
             c20 = c20 + a0 * b0;
             c21 = c21 + a0 * b1;
-            a1 = new Vector<float>(a[3]);
+            a1 = new Vector<float>(a3p[o]);
             c30 = c30 + a1 * b0;
             c31 = c31 + a1 * b1;
-            a += 4;
             b += 2 * w;
         }
 

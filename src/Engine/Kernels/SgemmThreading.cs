@@ -4,18 +4,34 @@ namespace MlNetDeep.Engine.Kernels;
 
 /// <summary>
 /// Splits an SGEMM into independent row or column slices of C and runs them on the calling thread plus
-/// persistent worker threads (at most <see cref="Environment.ProcessorCount"/> threads in all). Only one
-/// caller at a time owns the workers; a concurrent caller simply runs single-threaded.
+/// persistent worker threads (at most <see cref="Environment.ProcessorCount"/> threads in all). Slices are
+/// claimed dynamically, so a worker that is descheduled (busy machine) only costs the slices it has started.
+/// Only one caller at a time owns the workers; a concurrent caller simply runs single-threaded.
 /// </summary>
 internal static unsafe class SgemmThreading
 {
     /// <summary>Below this many FLOPs per thread the product is not split.</summary>
     private const long MinFlopsPerThread = 1_000_000;
 
+    /// <summary>Slices per thread, for load balance.</summary>
+    private const int SlicesPerThread = 4;
+
+    /// <summary>Smallest slice worth claiming separately, in FLOPs.</summary>
+    private const long MinFlopsPerSlice = 4_000_000;
+
     private static readonly int s_maxThreads = Math.Clamp(Environment.ProcessorCount, 1, 16);
     private static readonly object s_createLock = new();
+    private static int s_threadLimit = s_maxThreads;
     private static Worker[]? s_workers;
     private static int s_busy;
+    private static Job s_job;
+
+    /// <summary>Upper bound on threads per product (tests and benchmarks lower it; 1 = single-threaded).</summary>
+    internal static int MaxThreads
+    {
+        get => s_threadLimit;
+        set => s_threadLimit = Math.Clamp(value, 1, s_maxThreads);
+    }
 
     /// <summary>
     /// Runs <paramref name="body"/> over <paramref name="g"/>, in parallel slices when the product is large enough.
@@ -24,7 +40,7 @@ internal static unsafe class SgemmThreading
     public static void Run(delegate*<in SgemmArgs, void> body, in SgemmArgs g, int mr, int nr)
     {
         long flops = 2L * g.M * g.N * g.K;
-        int threads = (int)Math.Min(s_maxThreads, flops / MinFlopsPerThread);
+        int threads = (int)Math.Min(s_threadLimit, flops / MinFlopsPerThread);
         if (threads < 2 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
             body(in g);
@@ -33,7 +49,7 @@ internal static unsafe class SgemmThreading
 
         try
         {
-            RunParallel(body, in g, mr, nr, threads);
+            RunParallel(body, in g, mr, nr, threads, flops);
         }
         finally
         {
@@ -41,48 +57,64 @@ internal static unsafe class SgemmThreading
         }
     }
 
-    private static void RunParallel(delegate*<in SgemmArgs, void> body, in SgemmArgs g, int mr, int nr, int threads)
+    private static void RunParallel(delegate*<in SgemmArgs, void> body, in SgemmArgs g, int mr, int nr, int threads, long flops)
     {
         // Split the larger dimension: the duplicated packing (B per row slice, A per column slice) stays small.
         bool byRows = g.M >= g.N;
         int extent = byRows ? g.M : g.N;
         int unit = byRows ? mr : nr;
         int units = (extent + unit - 1) / unit;
-        int unitsPerPart = (units + threads - 1) / threads;
-        int parts = (units + unitsPerPart - 1) / unitsPerPart;
-        if (parts < 2)
+        long wanted = Math.Clamp(flops / MinFlopsPerSlice, threads, threads * SlicesPerThread);
+        int unitsPerSlice = (int)((units + wanted - 1) / wanted);
+        int slices = (units + unitsPerSlice - 1) / unitsPerSlice;
+        if (slices < 2)
         {
             body(in g);
             return;
         }
 
-        Worker[] workers = s_workers ?? CreateWorkers();
-        int step = unitsPerPart * unit;
-        for (int p = 1; p < parts; p++)
+        s_job = new Job
         {
-            int start = p * step;
-            int size = Math.Min(step, extent - start);
-            workers[p - 1].Post(body, byRows ? g.RowSlice(start, size) : g.ColumnSlice(start, size));
-        }
+            Body = body, Args = g, ByRows = byRows, SliceSize = unitsPerSlice * unit, Extent = extent,
+            Slices = slices, Next = 0,
+        };
+        Worker[] workers = s_workers ?? CreateWorkers();
+        int helpers = Math.Min(threads, slices) - 1;
+        for (int w = 0; w < helpers; w++) workers[w].Post();
 
         Exception? error = null;
         try
         {
-            body(byRows ? g.RowSlice(0, step) : g.ColumnSlice(0, step));
+            RunSlices();
         }
         catch (Exception e)
         {
             error = e;
         }
 
-        for (int p = 1; p < parts; p++)
+        for (int w = 0; w < helpers; w++)
         {
-            error ??= workers[p - 1].WaitDone();
+            error ??= workers[w].Finish();
         }
 
         if (error is not null)
         {
             throw new AggregateException("SGEMM slice failed.", error);
+        }
+    }
+
+    /// <summary>Claims and computes slices of the current job until none are left.</summary>
+    private static void RunSlices()
+    {
+        ref Job job = ref s_job;
+        while (true)
+        {
+            int i = Interlocked.Increment(ref job.Next) - 1;
+            if (i >= job.Slices) return;
+            int start = i * job.SliceSize;
+            int size = Math.Min(job.SliceSize, job.Extent - start);
+            SgemmArgs slice = job.ByRows ? job.Args.RowSlice(start, size) : job.Args.ColumnSlice(start, size);
+            job.Body(in slice);
         }
     }
 
@@ -100,17 +132,24 @@ internal static unsafe class SgemmThreading
         }
     }
 
+    /// <summary>The product being split; owned by whoever holds <see cref="s_busy"/>.</summary>
+    private struct Job
+    {
+        public delegate*<in SgemmArgs, void> Body;
+        public SgemmArgs Args;
+        public bool ByRows;
+        public int SliceSize, Extent, Slices, Next;
+    }
+
     /// <summary>A background thread that spins briefly after each job, then sleeps until the next one.</summary>
     private sealed class Worker
     {
-        private const int Idle = 0, Posted = 1, Done = 2;
+        private const int Idle = 0, Posted = 1, Running = 2, Done = 3;
         private static readonly long s_spinTicks = Stopwatch.Frequency / 2000; // 0.5 ms
 
         private readonly ManualResetEventSlim _wake = new(false, 0);
-        private delegate*<in SgemmArgs, void> _body;
-        private SgemmArgs _args;
         private Exception? _error;
-        private volatile int _state;
+        private int _state;
 
         public Worker(int index)
         {
@@ -118,20 +157,23 @@ internal static unsafe class SgemmThreading
             thread.Start();
         }
 
-        public void Post(delegate*<in SgemmArgs, void> body, in SgemmArgs args)
+        /// <summary>Invites the worker to help with <see cref="s_job"/>.</summary>
+        public void Post()
         {
-            _body = body;
-            _args = args;
             _error = null;
-            _state = Posted; // volatile write publishes the job
+            Volatile.Write(ref _state, Posted);
             _wake.Set();
         }
 
-        public Exception? WaitDone()
+        /// <summary>
+        /// Withdraws the invitation if the worker has not taken it up yet, else waits for it to finish its slices.
+        /// </summary>
+        public Exception? Finish()
         {
+            if (Interlocked.CompareExchange(ref _state, Idle, Posted) == Posted) return null;
             var spinner = new SpinWait();
-            while (_state != Done) spinner.SpinOnce(sleep1Threshold: -1);
-            _state = Idle;
+            while (Volatile.Read(ref _state) != Done) spinner.SpinOnce(sleep1Threshold: -1);
+            Volatile.Write(ref _state, Idle);
             return _error;
         }
 
@@ -140,7 +182,7 @@ internal static unsafe class SgemmThreading
             while (true)
             {
                 long spinUntil = Stopwatch.GetTimestamp() + s_spinTicks;
-                while (_state != Posted)
+                while (Volatile.Read(ref _state) != Posted)
                 {
                     if (Stopwatch.GetTimestamp() < spinUntil)
                     {
@@ -150,19 +192,20 @@ internal static unsafe class SgemmThreading
 
                     _wake.Reset();
                     Interlocked.MemoryBarrier();
-                    if (_state != Posted) _wake.Wait();
+                    if (Volatile.Read(ref _state) != Posted) _wake.Wait();
                 }
 
+                if (Interlocked.CompareExchange(ref _state, Running, Posted) != Posted) continue;
                 try
                 {
-                    _body(in _args);
+                    RunSlices();
                 }
                 catch (Exception e)
                 {
                     _error = e;
                 }
 
-                _state = Done;
+                Volatile.Write(ref _state, Done);
             }
         }
     }
