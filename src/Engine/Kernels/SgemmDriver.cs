@@ -31,7 +31,7 @@ internal unsafe struct SgemmArgs
 /// <summary>
 /// Single-threaded GotoBLAS/BLIS-style blocked SGEMM: loops over NC-column blocks of B, KC-deep slices,
 /// MC-row blocks of A, then NR×MR register tiles computed by the micro-kernel <typeparamref name="TKernel"/>.
-/// When op(B) is at most a couple of panels wide, A is read in place instead of packed: each A panel would be
+/// When op(B) is at most a couple of panels wide and A is not transposed, A is read in place instead of packed: each A panel would be
 /// used only once or twice, so packing it would cost more than it saves.
 /// </summary>
 internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemmKernel
@@ -51,7 +51,8 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
         int mr = TKernel.MR, nr = TKernel.NR;
         int mcMax = MC / mr * mr;
         int ncMax = NC / nr * nr;
-        bool direct = g.N <= 2 * nr;
+        // In place only for row-major A: transposed A read in place strides by lda per k step (cache-set conflicts).
+        bool direct = !g.TransA && g.N <= 2 * nr;
         SgemmBuffers buffers = SgemmBuffers.Current;
         float* tile = stackalloc float[mr * nr];
         int m = g.M, n = g.N, k = g.K;
@@ -93,20 +94,21 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
         }
     }
 
-    /// <summary>One KC×NC block with A read in place (full MR-row panels) or packed (the final partial panel).</summary>
+    /// <summary>
+    /// One KC×NC block with row-major A read in place (full MR-row panels) or packed (the final partial panel).
+    /// </summary>
     private static void BlockDirect(in SgemmArgs g, SgemmBuffers buffers, float* bp, float* tile,
         int jc, int nc, int pc, int kc, bool add)
     {
         int mr = TKernel.MR, nr = TKernel.NR;
-        nint rsA = g.TransA ? 1 : g.Lda, csA = g.TransA ? g.Lda : 1;
         for (int ir = 0; ir < g.M; ir += mr)
         {
             int h = Math.Min(mr, g.M - ir);
             float* aPanel;
-            nint rs = rsA, cs = csA;
+            nint rs = g.Lda, cs = 1;
             if (h == mr)
             {
-                aPanel = g.A + (g.TransA ? (long)pc * g.Lda + ir : (long)ir * g.Lda + pc);
+                aPanel = g.A + (long)ir * g.Lda + pc;
             }
             else
             {

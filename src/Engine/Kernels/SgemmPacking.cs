@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MlNetDeep.Engine.Kernels;
 
@@ -13,21 +14,16 @@ internal static unsafe class SgemmPacking
     /// </summary>
     public static void PackA(bool transA, float* a, int lda, int i0, int p0, int mc, int kc, int mr, float* dst)
     {
+        if (transA)
+        {
+            PackATransposed(a, lda, i0, p0, mc, kc, mr, dst);
+            return;
+        }
+
         for (int ir = 0; ir < mc; ir += mr)
         {
             int h = Math.Min(mr, mc - ir);
-            if (transA)
-            {
-                // op(A)(i, p) = a[p * lda + i]: each p contributes h contiguous values.
-                float* s = a + (long)p0 * lda + i0 + ir;
-                for (int p = 0; p < kc; p++, s += lda, dst += mr)
-                {
-                    int i = 0;
-                    for (; i < h; i++) dst[i] = s[i];
-                    for (; i < mr; i++) dst[i] = 0f;
-                }
-            }
-            else if (h == 6 && mr == 6)
+            if (h == 6 && mr == 6)
             {
                 float* r0 = a + (long)(i0 + ir) * lda + p0;
                 float* r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
@@ -52,6 +48,40 @@ internal static unsafe class SgemmPacking
                     for (int p = 0; p < kc; p++) d[p * mr] = 0f;
                 }
                 dst += kc * mr;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Transposed A: op(A)(i, p) = a[p * lda + i]. Walks the source row by row (one contiguous run of mc values
+    /// per p) and deals each run out to the panels, so the reads stream instead of striding by lda.
+    /// </summary>
+    private static void PackATransposed(float* a, int lda, int i0, int p0, int mc, int kc, int mr, float* dst)
+    {
+        int full = mc / mr * mr;
+        long panel = (long)kc * mr;
+        for (int p = 0; p < kc; p++)
+        {
+            float* s = a + (long)(p0 + p) * lda + i0;
+            float* d = dst + (long)p * mr;
+            int i = 0;
+            if (mr == 6)
+            {
+                for (; i < full; i += 6, d += panel)
+                {
+                    Vector128.Store(Vector128.Load(s + i), d);
+                    *(long*)(d + 4) = *(long*)(s + i + 4);
+                }
+            }
+            for (; i < full; i += mr, d += panel)
+            {
+                for (int r = 0; r < mr; r++) d[r] = s[i + r];
+            }
+            if (i < mc)
+            {
+                int r = 0;
+                for (; i + r < mc; r++) d[r] = s[i + r];
+                for (; r < mr; r++) d[r] = 0f;
             }
         }
     }
@@ -105,6 +135,22 @@ internal static unsafe class SgemmPacking
     private static void PackBTransposed(float* s, int ldb, int kc, int w, int nr, float* dst)
     {
         int j = 0;
+        if (Avx.IsSupported)
+        {
+            // 8×8 register transposes: 8 source rows × 8 depths become 8 panel rows of 8 columns.
+            for (; j + 8 <= w; j += 8)
+            {
+                float* s0 = s + (long)j * ldb;
+                float* d = dst + j;
+                int p = 0;
+                for (; p + 8 <= kc; p += 8) Transpose8x8(s0 + p, ldb, d + (long)p * nr, nr);
+                for (; p < kc; p++)
+                {
+                    for (int jj = 0; jj < 8; jj++) d[(long)p * nr + jj] = s0[(long)jj * ldb + p];
+                }
+            }
+        }
+
         // Four source rows at a time: four sequential read streams, four adjacent writes per p.
         for (; j + 4 <= w; j += 4)
         {
@@ -126,5 +172,33 @@ internal static unsafe class SgemmPacking
             float* d = dst + j;
             for (int p = 0; p < kc; p++, d += nr) d[0] = 0f;
         }
+    }
+
+    /// <summary>Transposes an 8×8 block: row r of the source (stride <paramref name="lds"/>) becomes column r.</summary>
+    private static void Transpose8x8(float* s, nint lds, float* d, nint ldd)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + lds);
+        Vector256<float> r2 = Avx.LoadVector256(s + 2 * lds), r3 = Avx.LoadVector256(s + 3 * lds);
+        Vector256<float> r4 = Avx.LoadVector256(s + 4 * lds), r5 = Avx.LoadVector256(s + 5 * lds);
+        Vector256<float> r6 = Avx.LoadVector256(s + 6 * lds), r7 = Avx.LoadVector256(s + 7 * lds);
+
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(d + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(d + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(d + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(d + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(d + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(d + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(d + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 }
