@@ -86,14 +86,13 @@ public static class Sgemm
             };
             switch (path)
             {
-                case SgemmPath.Avx512 when n <= 16:
-                    SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x16>.Run, in g, 6, 16);
-                    break;
-                case SgemmPath.Avx512 when n <= 32:
-                    SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x32>.Run, in g, 6, 32);
-                    break;
                 case SgemmPath.Avx512:
-                    SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x64>.Run, in g, 6, 64);
+                    switch (PickAvx512Width(n))
+                    {
+                        case 16: SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x16>.Run, in g, 6, 16); break;
+                        case 32: SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x32>.Run, in g, 6, 32); break;
+                        default: SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x64>.Run, in g, 6, 64); break;
+                    }
                     break;
                 case SgemmPath.Avx2:
                     SgemmThreading.Run(&SgemmDriver<Avx2Kernel6x16>.Run, in g, 6, 16);
@@ -104,6 +103,28 @@ public static class Sgemm
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// Register-tile width for the AVX-512 path: the one that pads n least, with a slight preference for wider
+    /// tiles (the 6×16, 6×32 and 6×64 kernels run within a few percent of each other on full tiles).
+    /// </summary>
+    internal static int PickAvx512Width(int n)
+    {
+        int best = 64;
+        double bestCost = RoundUp(n, 64);
+        foreach ((int width, double penalty) in stackalloc[] { (32, 1.02), (16, 1.04) })
+        {
+            double cost = RoundUp(n, width) * penalty;
+            if (cost < bestCost)
+            {
+                best = width;
+                bestCost = cost;
+            }
+        }
+        return best;
+
+        static int RoundUp(int x, int to) => (x + to - 1) / to * to;
     }
 
     private static void CheckOperand(int length, int rows, int cols, int ld, string name)
