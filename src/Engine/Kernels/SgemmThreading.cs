@@ -17,7 +17,7 @@ internal static unsafe class SgemmThreading
     private const int SlicesPerThread = 4;
 
     /// <summary>Smallest slice worth claiming separately, in FLOPs.</summary>
-    private const long MinFlopsPerSlice = 4_000_000;
+    private const long MinFlopsPerSlice = 16_000_000;
 
     private static readonly int s_maxThreads = Math.Clamp(Environment.ProcessorCount, 1, 16);
     private static readonly object s_createLock = new();
@@ -59,14 +59,14 @@ internal static unsafe class SgemmThreading
 
     private static void RunParallel(delegate*<in SgemmArgs, void> body, in SgemmArgs g, int mr, int nr, int threads, long flops)
     {
-        // Split the larger dimension: the duplicated packing (B per row slice, A per column slice) stays small.
+        // Split the larger dimension, so slices stay big enough to amortise their own packing of B.
         bool byRows = g.M >= g.N;
         int extent = byRows ? g.M : g.N;
         int unit = byRows ? mr : nr;
         int units = (extent + unit - 1) / unit;
-        long wanted = Math.Clamp(flops / MinFlopsPerSlice, threads, threads * SlicesPerThread);
-        int unitsPerSlice = (int)((units + wanted - 1) / wanted);
-        int slices = (units + unitsPerSlice - 1) / unitsPerSlice;
+        // A multiple of the thread count, so equal slices finish together; more slices only for big products.
+        long perThread = Math.Clamp(flops / (MinFlopsPerSlice * threads), 1, SlicesPerThread);
+        int slices = (int)Math.Min(units, perThread * threads);
         if (slices < 2)
         {
             body(in g);
@@ -75,8 +75,7 @@ internal static unsafe class SgemmThreading
 
         s_job = new Job
         {
-            Body = body, Args = g, ByRows = byRows, SliceSize = unitsPerSlice * unit, Extent = extent,
-            Slices = slices, Next = 0,
+            Body = body, Args = g, ByRows = byRows, Unit = unit, Units = units, Extent = extent, Slices = slices, Next = 0,
         };
         Worker[] workers = s_workers ?? CreateWorkers();
         int helpers = Math.Min(threads, slices) - 1;
@@ -111,8 +110,10 @@ internal static unsafe class SgemmThreading
         {
             int i = Interlocked.Increment(ref job.Next) - 1;
             if (i >= job.Slices) return;
-            int start = i * job.SliceSize;
-            int size = Math.Min(job.SliceSize, job.Extent - start);
+            // Slice i covers units [i·units/slices, (i+1)·units/slices): sizes differ by at most one unit.
+            int start = (int)((long)i * job.Units / job.Slices) * job.Unit;
+            int end = Math.Min(job.Extent, (int)((long)(i + 1) * job.Units / job.Slices) * job.Unit);
+            int size = end - start;
             SgemmArgs slice = job.ByRows ? job.Args.RowSlice(start, size) : job.Args.ColumnSlice(start, size);
             job.Body(in slice);
         }
@@ -138,7 +139,7 @@ internal static unsafe class SgemmThreading
         public delegate*<in SgemmArgs, void> Body;
         public SgemmArgs Args;
         public bool ByRows;
-        public int SliceSize, Extent, Slices, Next;
+        public int Unit, Units, Extent, Slices, Next;
     }
 
     /// <summary>A background thread that spins briefly after each job, then sleeps until the next one.</summary>
