@@ -59,8 +59,11 @@ internal static unsafe class SgemmThreading
 
     private static void RunParallel(delegate*<in SgemmArgs, void> body, in SgemmArgs g, int mr, int nr, int threads, long flops)
     {
-        // Split the larger dimension, so slices stay big enough to amortise their own packing of B.
-        bool byRows = g.M >= g.N;
+        // Column slices of a non-transposed A share A in place and pack disjoint parts of B: nothing is duplicated,
+        // so they win when there are enough column panels (measured +5-10% at 512³ and 1024³). Otherwise split
+        // the larger dimension, so slices stay big enough to amortise their own packing.
+        int columnPanels = (g.N + nr - 1) / nr;
+        bool byRows = (g.TransA || columnPanels < 4 * threads) && g.M >= g.N;
         int extent = byRows ? g.M : g.N;
         int unit = byRows ? mr : nr;
         int units = (extent + unit - 1) / unit;
