@@ -1,0 +1,223 @@
+using MlNetDeep.Engine.Kernels;
+
+namespace MlNetDeep.Engine.Tests;
+
+public class SgemmTests
+{
+    private const float Sentinel = 12345.5f;
+
+    /// <summary>Every path this CPU supports, plus automatic dispatch (as names: SgemmPath is internal).</summary>
+    public static TheoryData<string> Paths()
+    {
+        var data = new TheoryData<string>();
+        foreach (SgemmPath p in SupportedPaths()) data.Add(p.ToString());
+        return data;
+    }
+
+    private static IEnumerable<SgemmPath> SupportedPaths() =>
+        new[] { SgemmPath.Auto, SgemmPath.Avx512, SgemmPath.Avx2, SgemmPath.Portable }.Where(Sgemm.IsSupported);
+
+    private static readonly (int M, int N, int K)[] s_shapes =
+    {
+        (1, 1, 1), (7, 13, 5), (17, 23, 29), (97, 101, 103), (1000, 3, 7), (3, 7, 1000),
+        (200, 70, 600), (13, 4100, 9), (300, 300, 300), (64, 512, 192),
+        (50, 16, 40), (37, 32, 70), (25, 33, 20), (12, 64, 12), (6, 65, 513), (193, 17, 2),
+    };
+
+    public static TheoryData<string, int, int, int> PathsAndShapes()
+    {
+        var data = new TheoryData<string, int, int, int>();
+        foreach (SgemmPath p in SupportedPaths())
+        {
+            foreach (var (m, n, k) in s_shapes) data.Add(p.ToString(), m, n, k);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndShapes))]
+    public void MatchesReference_AllTransposes_PaddedAndAccumulating(string path, int m, int n, int k)
+    {
+        var p = Enum.Parse<SgemmPath>(path);
+        int seed = m * 7919 + n * 104729 + k;
+        foreach (bool transA in new[] { false, true })
+        foreach (bool transB in new[] { false, true })
+        {
+            CheckAgainstReference(p, transA, transB, m, n, k, pad: 0, accumulate: false, seed++);
+            CheckAgainstReference(p, transA, transB, m, n, k, pad: 3, accumulate: true, seed++);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void IntegerInputs_AreExact(string path)
+    {
+        var p = Enum.Parse<SgemmPath>(path);
+        foreach (var (m, n, k) in new[] { (31, 67, 130), (130, 20, 520), (9, 129, 17) })
+        foreach (bool transA in new[] { false, true })
+        foreach (bool transB in new[] { false, true })
+        {
+            var rnd = new Random(m + n + k);
+            float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rnd.Next(-3, 4)).ToArray();
+            float[] b = Enumerable.Range(0, k * n).Select(_ => (float)rnd.Next(-3, 4)).ToArray();
+            float[] c = new float[m * n];
+            float[] expected = new float[m * n];
+            int lda = transA ? m : k, ldb = transB ? k : n;
+            Sgemm.MultiplyOnPath(transA, transB, m, n, k, a, lda, b, ldb, c, n, false, p);
+            SgemmReference.Multiply(transA, transB, m, n, k, a, lda, b, ldb, expected, n, false);
+            Assert.Equal(expected, c);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void KZero_ClearsOrKeepsC_AndLeavesPadding(string path)
+    {
+        var p = Enum.Parse<SgemmPath>(path);
+        const int m = 5, n = 7, ldc = 9;
+        float[] c = Enumerable.Range(0, (m - 1) * ldc + n).Select(i => i % ldc < n ? i + 1f : Sentinel).ToArray();
+        float[] before = (float[])c.Clone();
+
+        Sgemm.MultiplyOnPath(false, false, m, n, 0, ReadOnlySpan<float>.Empty, 0, ReadOnlySpan<float>.Empty, n, c, ldc, true, p);
+        Assert.Equal(before, c);
+
+        Sgemm.MultiplyOnPath(false, false, m, n, 0, ReadOnlySpan<float>.Empty, 0, ReadOnlySpan<float>.Empty, n, c, ldc, false, p);
+        for (int i = 0; i < c.Length; i++) Assert.Equal(i % ldc < n ? 0f : Sentinel, c[i]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void EmptyOutput_IsNoOp(string path)
+    {
+        var p = Enum.Parse<SgemmPath>(path);
+        float[] a = { 1, 2, 3 };
+        float[] c = { Sentinel };
+        Sgemm.MultiplyOnPath(false, false, 0, 1, 3, a, 3, a, 1, c, 1, false, p);
+        Sgemm.MultiplyOnPath(false, false, 1, 0, 3, a, 3, a, 1, c, 1, false, p);
+        Assert.Equal(Sentinel, c[0]);
+    }
+
+    [Fact]
+    public void PublicEntryPoint_MatchesReference()
+    {
+        CheckAgainstReference(null, false, true, 150, 90, 300, pad: 1, accumulate: false, seed: 5);
+        CheckAgainstReference(null, true, false, 64, 512, 192, pad: 0, accumulate: true, seed: 6);
+    }
+
+    [Fact]
+    public void ConcurrentCallers_BothGetCorrectResults()
+    {
+        const int m = 180, n = 170, k = 160, iterations = 25;
+        var (a1, b1, expected1) = MakeProblem(m, n, k, 1);
+        var (a2, b2, expected2) = MakeProblem(m, n, k, 2);
+        var errors = new List<string>();
+        void Work(float[] a, float[] b, float[] expected, string name)
+        {
+            float[] c = new float[m * n];
+            for (int it = 0; it < iterations; it++)
+            {
+                Array.Fill(c, float.NaN);
+                Sgemm.Multiply(false, false, m, n, k, a, k, b, n, c, n, false);
+                string? error = Compare(c, expected, k, name + " iteration " + it);
+                if (error is not null) lock (errors) errors.Add(error);
+            }
+        }
+
+        var t1 = new Thread(() => Work(a1, b1, expected1, "thread 1"));
+        var t2 = new Thread(() => Work(a2, b2, expected2, "thread 2"));
+        t1.Start(); t2.Start();
+        t1.Join(); t2.Join();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void WarmCall_DoesNotAllocate()
+    {
+        var (a, b, _) = MakeProblem(120, 110, 100, 3);
+        float[] c = new float[120 * 110];
+        for (int i = 0; i < 3; i++) Sgemm.Multiply(false, true, 120, 110, 100, a, 100, b, 100, c, 110, false);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) Sgemm.Multiply(false, true, 120, 110, 100, a, 100, b, 100, c, 110, false);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void InvalidArguments_Throw()
+    {
+        float[] x = new float[12];
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.Multiply(false, false, -1, 2, 2, x, 2, x, 2, x, 2, false));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.Multiply(false, false, 2, 2, 3, x, 2, x, 2, x, 2, false));
+        Assert.Throws<ArgumentException>(() => Sgemm.Multiply(false, false, 4, 4, 4, x, 4, x, 4, x, 4, false));
+    }
+
+    private static (float[] A, float[] B, float[] Expected) MakeProblem(int m, int n, int k, int seed)
+    {
+        var rnd = new Random(seed);
+        float[] a = RandomArray(rnd, m * k);
+        float[] b = RandomArray(rnd, k * n);
+        float[] expected = new float[m * n];
+        SgemmReference.Multiply(false, false, m, n, k, a, k, b, n, expected, n, false);
+        return (a, b, expected);
+    }
+
+    private static float[] RandomArray(Random rnd, int length)
+    {
+        float[] x = new float[length];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(rnd.NextDouble() * 2 - 1);
+        return x;
+    }
+
+    /// <summary>
+    /// Runs one case on <paramref name="path"/> (null: public entry point) and compares with the oracle.
+    /// Padding of A and B holds NaN (reading it would poison the result); padding of C holds a sentinel that must survive.
+    /// </summary>
+    private static void CheckAgainstReference(SgemmPath? path, bool transA, bool transB, int m, int n, int k,
+        int pad, bool accumulate, int seed)
+    {
+        var rnd = new Random(seed);
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        int lda = aCols + pad, ldb = bCols + pad, ldc = n + pad;
+        float[] a = Strided(rnd, aRows, aCols, lda, float.NaN);
+        float[] b = Strided(rnd, bRows, bCols, ldb, float.NaN);
+        float[] c = Strided(rnd, m, n, ldc, Sentinel);
+        if (!accumulate)
+        {
+            for (int i = 0; i < m; i++) c.AsSpan(i * ldc, n).Fill(float.NaN);
+        }
+        float[] expected = (float[])c.Clone();
+        SgemmReference.Multiply(transA, transB, m, n, k, a, lda, b, ldb, expected, ldc, accumulate);
+
+        if (path is null) Sgemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        else Sgemm.MultiplyOnPath(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, path.Value);
+
+        string error = Compare(c, expected, k,
+            $"path={path?.ToString() ?? "public"} tA={transA} tB={transB} m={m} n={n} k={k} pad={pad} acc={accumulate}") ?? "";
+        Assert.True(error.Length == 0, error);
+        for (int i = 0; i < c.Length; i++)
+        {
+            if (i % ldc >= n) Assert.True(c[i] == Sentinel, $"padding of C at {i} was overwritten");
+        }
+    }
+
+    private static float[] Strided(Random rnd, int rows, int cols, int ld, float padValue)
+    {
+        float[] x = new float[rows == 0 ? 0 : (rows - 1) * ld + cols];
+        for (int i = 0; i < x.Length; i++) x[i] = i % ld < cols ? (float)(rnd.NextDouble() * 2 - 1) : padValue;
+        return x;
+    }
+
+    /// <summary>Null when every element is within 1e-5·√k·(1+|expected|) of the double-accumulated oracle.</summary>
+    private static string? Compare(float[] actual, float[] expected, int k, string label)
+    {
+        float scale = 1e-5f * MathF.Sqrt(Math.Max(k, 1));
+        for (int i = 0; i < actual.Length; i++)
+        {
+            float e = expected[i], g = actual[i];
+            if (e == Sentinel) continue;
+            if (!(MathF.Abs(g - e) <= scale * (1 + MathF.Abs(e))))
+                return $"{label}: element {i} is {g}, expected {e}";
+        }
+        return null;
+    }
+}
