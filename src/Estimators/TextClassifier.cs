@@ -56,6 +56,9 @@ public sealed class TextClassifier : IEstimator<TransformerChain<ITransformer>>
             /// <summary>Widths 3, 4 and 5.</summary>
             public static readonly int[] KernelSizes = [3, 4, 5];
 
+            /// <summary>0.1 of the tokens.</summary>
+            public const float TokenDropoutRate = 0.1f;
+
             /// <summary>64 feature maps per width.</summary>
             public const int FiltersPerKernel = 64;
         }
@@ -84,6 +87,12 @@ public sealed class TextClassifier : IEstimator<TransformerChain<ITransformer>>
         /// <summary>E, embedding dimensions (≥ 1). <value>Default 64.</value></summary>
         public int EmbeddingSize { get; set; } = TextDefaults.EmbeddingSize;
 
+        /// <summary>
+        /// Word dropout while training, in [0, 1): each token is replaced by the unknown token with this probability, so
+        /// words never seen in training still meet a trained embedding at scoring time. <value>Default 0.1.</value>
+        /// </summary>
+        public float TokenDropoutRate { get; set; } = TextDefaults.TokenDropoutRate;
+
         /// <summary>Cnn: convolution widths (each ≥ 1). <value>Default [3, 4, 5].</value></summary>
         public int[] KernelSizes { get; set; } = (int[])TextDefaults.KernelSizes.Clone();
 
@@ -100,6 +109,7 @@ public sealed class TextClassifier : IEstimator<TransformerChain<ITransformer>>
             if (MaximumLength < 1) throw new ArgumentOutOfRangeException(nameof(MaximumLength), MaximumLength, "MaximumLength must be at least 1.");
             if (MaximumVocabularySize < 1) throw new ArgumentOutOfRangeException(nameof(MaximumVocabularySize), MaximumVocabularySize, "MaximumVocabularySize must be at least 1.");
             if (EmbeddingSize < 1) throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "EmbeddingSize must be at least 1.");
+            if (!(TokenDropoutRate >= 0 && TokenDropoutRate < 1)) throw new ArgumentOutOfRangeException(nameof(TokenDropoutRate), TokenDropoutRate, "TokenDropoutRate must lie in [0, 1).");
             if (FiltersPerKernel < 1) throw new ArgumentOutOfRangeException(nameof(FiltersPerKernel), FiltersPerKernel, "FiltersPerKernel must be at least 1.");
             if (KernelSizes is null || KernelSizes.Length == 0 || KernelSizes.Any(k => k < 1))
                 throw new ArgumentOutOfRangeException(nameof(KernelSizes), "KernelSizes must hold at least one positive width.");

@@ -11,11 +11,13 @@ namespace MlNetDeep.Engine.Models;
 /// <param name="FiltersPerKernel">Feature maps per width.</param>
 /// <param name="DropoutRate">Dropout before the output layer.</param>
 /// <param name="Outputs">Classes K.</param>
+/// <param name="TokenDropoutRate">Word dropout while training: tokens replaced by <paramref name="UnknownId"/> with this probability.</param>
+/// <param name="UnknownId">Id of the unknown token.</param>
 public sealed record TextCnnArchitecture(int VocabularySize, int PadId, int Length, int EmbeddingSize, IReadOnlyList<int> KernelSizes,
-    int FiltersPerKernel, float DropoutRate, int Outputs);
+    int FiltersPerKernel, float DropoutRate, int Outputs, float TokenDropoutRate = 0f, int UnknownId = 0);
 
 /// <summary>
-/// TextCNN: Embedding (B, T) → (B, T, E) → Permute (B, E, T) → per kernel width k: Conv1d(E → F, k) → ReLU → max over
+/// TextCNN: [TokenDropout] → Embedding (B, T) → (B, T, E) → Permute (B, E, T) → per kernel width k: Conv1d(E → F, k) → ReLU → max over
 /// time (B, F) → concat (B, F·n) → Dropout → Linear → (B, K) logits. The anchor benchmark's "textcnn" is
 /// (5000, 100 tokens, E 64, widths 3/4/5, 64 filters, dropout 0.5, 2 classes).
 /// </summary>
@@ -32,12 +34,14 @@ public static class TextCnn
         var branches = a.KernelSizes
             .Select(k => (Module)new Sequential(new Conv1d(a.EmbeddingSize, a.FiltersPerKernel, k, rng), new Activation(ActivationKind.Relu), new GlobalMaxPool()))
             .ToArray();
-        var modules = new List<Module>
-        {
+        var modules = new List<Module>();
+        if (a.TokenDropoutRate > 0) modules.Add(new TokenDropout(a.TokenDropoutRate, a.UnknownId, a.PadId, rng));
+        modules.AddRange(
+        [
             new Embedding(a.VocabularySize, a.EmbeddingSize, rng, a.PadId),
             new Permute(0, 2, 1),
             new ParallelConcat(branches),
-        };
+        ]);
         if (a.DropoutRate > 0) modules.Add(new Dropout(a.DropoutRate, rng));
         modules.Add(new Linear(a.FiltersPerKernel * a.KernelSizes.Count, a.Outputs, rng));
         return new Sequential(modules.ToArray());

@@ -15,6 +15,9 @@ namespace MlNetDeep;
 /// </summary>
 internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
 {
+    /// <summary>MapValueToKey maps tokens not seen in training to key 0.</summary>
+    private const int UnknownId = 0;
+
     public TransformerChain<ITransformer>? FitPreprocessing(MLContext ml, IDataView training)
     {
         SchemaChecks.Text(training.Schema, options.TextColumnName, "input");
@@ -40,11 +43,15 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
         int rows = columns.PadId + 1, k = columns.ClassCount;
         if (options.Network == TextNetwork.Cnn)
             return TextCnn.Build(new TextCnnArchitecture(rows, columns.PadId, columns.FeatureCount, options.EmbeddingSize,
-                options.KernelSizes, options.FiltersPerKernel, options.DropoutRate, k), rng);
+                options.KernelSizes, options.FiltersPerKernel, options.DropoutRate, k, options.TokenDropoutRate, UnknownId), rng);
         var encoder = new TextRecurrentEncoder(new Embedding(rows, options.EmbeddingSize, rng, columns.PadId),
             options.CreateLayer(options.EmbeddingSize, rng), columns.PadId);
-        var head = new Linear(encoder.OutputSize, k, rng);
-        return options.DropoutRate > 0 ? new Sequential(encoder, new Dropout(options.DropoutRate, rng), head) : new Sequential(encoder, head);
+        var modules = new List<Module>();
+        if (options.TokenDropoutRate > 0) modules.Add(new TokenDropout(options.TokenDropoutRate, UnknownId, columns.PadId, rng));
+        modules.Add(encoder);
+        if (options.DropoutRate > 0) modules.Add(new Dropout(options.DropoutRate, rng));
+        modules.Add(new Linear(encoder.OutputSize, k, rng));
+        return new Sequential(modules.ToArray());
     }
 
     public IGraphInput GraphInput(SupervisedColumns columns, DataScan scan) => new TokenGraphInput(OnnxInputColumn, columns.FeatureCount, columns.PadId);

@@ -13,7 +13,7 @@ public static class ModuleExporter
         new PoolExporter(typeof(MaxPool2d)), new PoolExporter(typeof(MaxPool1d)), new PoolExporter(typeof(AvgPool2d)), new PoolExporter(typeof(AvgPool1d)),
         new GlobalPoolExporter(typeof(GlobalAvgPool)), new GlobalPoolExporter(typeof(GlobalMaxPool)),
         new SpatialPyramidPoolExporter(), new FlattenExporter(), new PermuteExporter(), new EmbeddingExporter(), new Dropout2dExporter(),
-        new ParallelConcatExporter(), new TextRecurrentEncoderExporter(), new ReshapeExporter(),
+        new ParallelConcatExporter(), new TextRecurrentEncoderExporter(), new ReshapeExporter(), new TokenDropoutExporter(),
         new ResNetBlockExporter(typeof(ResNetBasicBlock)), new ResNetBlockExporter(typeof(ResNetBottleneckBlock)),
         new DenseBlockExporter(), new ChainExporter(typeof(DenseLayer)), new ChainExporter(typeof(TransitionLayer)),
     }.ToDictionary(e => e.ModuleType);
