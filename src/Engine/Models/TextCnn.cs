@@ -13,8 +13,9 @@ namespace MlNetDeep.Engine.Models;
 /// <param name="Outputs">Classes K.</param>
 /// <param name="TokenDropoutRate">Word dropout while training: tokens replaced by <paramref name="UnknownId"/> with this probability.</param>
 /// <param name="UnknownId">Id of the unknown token.</param>
+/// <param name="EmbeddingInitStd">σ of the embedding's N(0, σ²) initialisation (1 is PyTorch's default, as the anchor benchmark uses).</param>
 public sealed record TextCnnArchitecture(int VocabularySize, int PadId, int Length, int EmbeddingSize, IReadOnlyList<int> KernelSizes,
-    int FiltersPerKernel, float DropoutRate, int Outputs, float TokenDropoutRate = 0f, int UnknownId = 0);
+    int FiltersPerKernel, float DropoutRate, int Outputs, float TokenDropoutRate = 0f, int UnknownId = 0, float EmbeddingInitStd = 1f);
 
 /// <summary>
 /// TextCNN: [TokenDropout] → Embedding (B, T) → (B, T, E) → Permute (B, E, T) → per kernel width k: Conv1d(E → F, k) → ReLU → max over
@@ -38,7 +39,7 @@ public static class TextCnn
         if (a.TokenDropoutRate > 0) modules.Add(new TokenDropout(a.TokenDropoutRate, a.UnknownId, a.PadId, rng));
         modules.AddRange(
         [
-            new Embedding(a.VocabularySize, a.EmbeddingSize, rng, a.PadId),
+            new Embedding(a.VocabularySize, a.EmbeddingSize, rng, a.PadId, a.EmbeddingInitStd),
             new Permute(0, 2, 1),
             new ParallelConcat(branches),
         ]);
