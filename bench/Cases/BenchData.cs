@@ -21,4 +21,13 @@ internal static class BenchData
         for (int i = 0; i < y.Length; i++) y[i] = rng.NextInt(classes);
         return y;
     }
+
+    /// <summary>Token ids uniform in [0, vocabulary), stored as exact float integers (B, T) as <c>Embedding</c> expects.</summary>
+    public static Tensor TokenIds(Rng rng, int batch, int length, int vocabulary)
+    {
+        var t = Tensor.Zeros(batch, length);
+        var s = t.Span;
+        for (int i = 0; i < s.Length; i++) s[i] = rng.NextInt(vocabulary);
+        return t;
+    }
 }

@@ -11,14 +11,14 @@ internal static class CaseRegistry
         ["gemm"] = () => [new GemmCase(1024, 1024, 1024), new GemmCase(256, 256, 256)],
         ["gemm-shapes"] = () => [new GemmCase(512, 512, 512), new GemmCase(64, 192, 512), new GemmCase(12544, 288, 64), new GemmCase(50176, 9, 32)],
         ["mlp"] = () => [new MlpCase()],
-        ["lenet"] = null,
-        ["resnet-small"] = null,
-        ["textcnn"] = null,
-        ["lstm"] = null,
-        ["bilstm"] = null,
+        ["lenet"] = () => [new LenetCase()],
+        ["resnet-small"] = () => [new ResNetSmallCase()],
+        ["textcnn"] = () => [new TextCnnCase()],
+        ["lstm"] = () => [new LstmCase(bidirectional: false)],
+        ["bilstm"] = () => [new LstmCase(bidirectional: true)],
         ["gru-seq2seq-attn"] = null,
         ["gru-seq2seq-attn-loop"] = null,
-        ["infer"] = null,
+        ["infer"] = () => [new InferCase(false, 1), new InferCase(false, 64), new InferCase(true, 1), new InferCase(true, 64)],
     };
 
     /// <summary>The cases of `all`, in the anchor's order (gemm-shapes is not part of `all`, as in the anchor).</summary>
