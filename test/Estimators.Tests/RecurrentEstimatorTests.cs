@@ -107,6 +107,11 @@ public class RecurrentEstimatorTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
             ml.DeepLearning().Regression.Recurrent(new RecurrentRegressor.Options { FeaturesPerStep = 2, Seed = 1 }).Fit(data));
         Assert.Contains("multiple of FeaturesPerStep = 2", ex.Message);
+        // An empty sequence (a zero-length window column) is rejected before training.
+        var empty = ml.Data.LoadFromEnumerable(new[] { new EmptyWindow(), new EmptyWindow { Label = 1 } });
+        var emptyError = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.DeepLearning().Regression.Recurrent(new RecurrentRegressor.Options { Seed = 1 }).Fit(empty));
+        Assert.Contains("Schema mismatch for input column 'Features'", emptyError.Message);
     }
 
     [Fact]
@@ -133,6 +138,12 @@ public class RecurrentEstimatorTests
     {
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(model);
         return session.ModelMetadata.CustomMetadataMap[key];
+    }
+
+    private sealed class EmptyWindow
+    {
+        [VectorType(0)] public float[] Features { get; set; } = [];
+        public float Label { get; set; }
     }
 
     private sealed class SequenceRow

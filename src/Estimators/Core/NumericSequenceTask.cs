@@ -20,9 +20,9 @@ internal sealed class NumericSequenceTask(NumericSequenceOptions options) : INet
     public FeatureSpec Features(DataViewSchema schema, string paramName)
     {
         int count = SchemaChecks.FeatureCount(schema, options.FeatureColumnName, paramName);
-        if (count % options.FeaturesPerStep != 0)
+        if (count == 0 || count % options.FeaturesPerStep != 0)
             throw SchemaChecks.Mismatch(paramName, options.FeatureColumnName,
-                $"a vector whose size is a multiple of FeaturesPerStep = {options.FeaturesPerStep}", schema[options.FeatureColumnName].Type);
+                $"a non-empty vector whose size is a multiple of FeaturesPerStep = {options.FeaturesPerStep}", schema[options.FeatureColumnName].Type);
         return new FeatureSpec(FeatureKind.Dense, count, RelativeStepSize: options.ForecastChanges ? options.FeaturesPerStep : 0);
     }
 
