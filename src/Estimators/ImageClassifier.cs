@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetDeep.Engine.Models;
-using MlNetDeep.Trainers;
 
 namespace MlNetDeep;
 
@@ -33,11 +32,8 @@ public enum ImageNetwork
 ///
 /// A vector of another size at scoring time fails on the first row with ONNX Runtime's shape message naming the column.
 /// </remarks>
-public sealed class ImageClassifier : IEstimator<TransformerChain<ITransformer>>
+public sealed class ImageClassifier : NetworkEstimator
 {
-    private readonly SupervisedFitter _fitter;
-    private readonly Options _options;
-
     /// <summary>Options of <see cref="ImageClassifier"/>.</summary>
     public sealed class Options : TrainerOptions
     {
@@ -96,27 +92,7 @@ public sealed class ImageClassifier : IEstimator<TransformerChain<ITransformer>>
     }
 
     internal ImageClassifier(MLContext ml, Options options)
+        : base(ml, options, () => new ImageTask(options), "MlNetDeep.ImageClassifier", options?.PredictedLabelColumnName)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Check();
-        _options = options;
-        _fitter = new SupervisedFitter(ml, options, new ImageTask(options), "MlNetDeep.ImageClassifier");
     }
-
-    /// <summary>The ONNX model and history of the last successful <see cref="Fit"/>, or null before it.</summary>
-    public TrainingReport? LastTrainingReport { get; private set; }
-
-    /// <summary>Trains on <paramref name="input"/> and returns the scoring model.</summary>
-    /// <param name="input">Data with the pixel and label columns.</param>
-    public TransformerChain<ITransformer> Fit(IDataView input)
-    {
-        var (model, report) = _fitter.Fit(input, TargetKind.Classification, _options.PredictedLabelColumnName);
-        LastTrainingReport = report;
-        return model;
-    }
-
-    /// <summary>The schema after scoring: adds Score and PredictedLabel.</summary>
-    /// <param name="inputSchema">Schema of the data to score.</param>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
-        _fitter.GetOutputSchema(inputSchema, TargetKind.Classification, _options.PredictedLabelColumnName);
 }

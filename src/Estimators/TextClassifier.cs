@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetDeep.Trainers;
 using MlNetDeep.Transforms;
 
 namespace MlNetDeep;
@@ -26,18 +25,15 @@ public enum TextNetwork
 /// | Machine learning task | Multiclass classification |
 /// | Input | Text: Text; Label: key |
 /// | Output | Score: class probabilities; PredictedLabel: key with the label's key values |
-/// | Exportable to ONNX | Yes (input: token keys uint32 [N, S]; see <see cref="LastTrainingReport"/>) |
+/// | Exportable to ONNX | Yes (input: token keys uint32 [N, S]; see <see cref="NetworkEstimator.LastTrainingReport"/>) |
 ///
 /// Text is lower-cased (words also lose punctuation). Tokens not seen in training map to an "unknown" id with a
 /// learned embedding. Longer texts keep their first <see cref="Options.MaximumLength"/> tokens. An empty (or missing)
 /// text becomes all padding and gets a defined prediction: the class the network assigns to no evidence, usually the
 /// most frequent one.
 /// </remarks>
-public sealed class TextClassifier : IEstimator<TransformerChain<ITransformer>>
+public sealed class TextClassifier : NetworkEstimator
 {
-    private readonly SupervisedFitter _fitter;
-    private readonly Options _options;
-
     /// <summary>Options of <see cref="TextClassifier"/>.</summary>
     public sealed class Options : RecurrentOptions
     {
@@ -119,27 +115,7 @@ public sealed class TextClassifier : IEstimator<TransformerChain<ITransformer>>
     }
 
     internal TextClassifier(MLContext ml, Options options)
+        : base(ml, options, () => new TextTask(options), "MlNetDeep.TextClassifier", options?.PredictedLabelColumnName)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Check();
-        _options = options;
-        _fitter = new SupervisedFitter(ml, options, new TextTask(options), "MlNetDeep.TextClassifier");
     }
-
-    /// <summary>The ONNX model and history of the last successful <see cref="Fit"/>, or null before it.</summary>
-    public TrainingReport? LastTrainingReport { get; private set; }
-
-    /// <summary>Learns the vocabulary, trains on <paramref name="input"/> and returns the scoring model.</summary>
-    /// <param name="input">Data with the text and label columns.</param>
-    public TransformerChain<ITransformer> Fit(IDataView input)
-    {
-        var (model, report) = _fitter.Fit(input, TargetKind.Classification, _options.PredictedLabelColumnName);
-        LastTrainingReport = report;
-        return model;
-    }
-
-    /// <summary>The schema after scoring: adds Score and PredictedLabel.</summary>
-    /// <param name="inputSchema">Schema of the data to score.</param>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
-        _fitter.GetOutputSchema(inputSchema, TargetKind.Classification, _options.PredictedLabelColumnName);
 }
