@@ -156,13 +156,18 @@ public static partial class Ops
         var gates = cache.Gates is null ? default : cache.Gates.Span;
         var rec = pool.Rent(false, b, gh).Span;
         var outS = output.Span;
+        // Rᵀ (H, G·H) once, so the per-step product reads B untransposed (no per-step transpose while packing; a
+        // single sequence takes the unpacked small-row path). Same sums in the same order as with R itself.
+        var rt = pool.Rent(false, h, gh).Span;
+        for (int row = 0; row < gh; row++)
+            for (int col = 0; col < h; col++) rt[col * gh + row] = rd[row * h + col];
 
         for (int s = 0; s < t; s++)
         {
             var hPrev = hs.Slice(s * bh, bh);
             var hNext = hs.Slice((s + 1) * bh, bh);
             // Recurrent projection of every sequence: rec (B, G·H) = h_{t−1} (B, H) · Rᵀ (H, G·H).
-            Sgemm.Multiply(false, true, b, gh, h, hPrev, h, rd, h, rec, gh, accumulate: false);
+            Sgemm.Multiply(false, false, b, gh, h, hPrev, h, rt, gh, rec, gh, accumulate: false);
             for (int i = 0; i < b; i++)
             {
                 var hp = hPrev.Slice(i * h, h);
