@@ -162,7 +162,11 @@ public static partial class Ops
         for (int row = 0; row < gh; row++)
             for (int col = 0; col < h; col++) rt[col * gh + row] = rd[row * h + col];
 
-        for (int s = 0; s < t; s++)
+        if (lstm)
+        {
+            LstmForwardLoop(m, d, cache, pre, rt, outS);
+        }
+        else for (int s = 0; s < t; s++) // RNN and GRU
         {
             var hPrev = hs.Slice(s * bh, bh);
             var hNext = hs.Slice((s + 1) * bh, bh);
@@ -176,7 +180,6 @@ public static partial class Ops
                 if (time < 0)
                 {
                     hp.CopyTo(hn); // past the length: the state stops updating
-                    if (lstm) cs.Slice(s * bh + i * h, h).CopyTo(cs.Slice((s + 1) * bh + i * h, h));
                     continue;
                 }
 
@@ -189,21 +192,6 @@ public static partial class Ops
                         if (m.Activation == RnnActivation.Tanh) TensorPrimitives.Tanh(hn, hn);
                         else TensorPrimitives.Max(hn, 0f, hn);
                         break;
-                    case RecurrentCellKind.Lstm:
-                    {
-                        var gt = gates.Slice((s * b + i) * gh, gh);
-                        TensorPrimitives.Add(a, rc, gt);
-                        TensorPrimitives.Sigmoid(gt.Slice(0, 3 * h), gt.Slice(0, 3 * h)); // i, o, f
-                        TensorPrimitives.Tanh(gt.Slice(3 * h, h), gt.Slice(3 * h, h));    // c̃
-                        var cp = cs.Slice(s * bh + i * h, h);
-                        var cn = cs.Slice((s + 1) * bh + i * h, h);
-                        TensorPrimitives.Multiply(gt.Slice(2 * h, h), cp, cn);                 // f ⊙ c_{t−1}
-                        TensorPrimitives.MultiplyAdd(gt.Slice(0, h), gt.Slice(3 * h, h), cn, cn); // + i ⊙ c̃
-                        var tc = cache.TanhC!.Span.Slice(s * bh + i * h, h);
-                        TensorPrimitives.Tanh(cn, tc);
-                        TensorPrimitives.Multiply(gt.Slice(h, h), tc, hn);                    // o ⊙ tanh(c_t)
-                        break;
-                    }
                     default: // GRU, linear_before_reset = 1
                     {
                         var gt = gates.Slice((s * b + i) * gh, gh);
@@ -225,6 +213,49 @@ public static partial class Ops
 
         hs.Slice(t * bh, bh).CopyTo(finalH.Span.Slice(d * bh, bh));
         if (lstm) cs.Slice(t * bh, bh).CopyTo(finalC!.Span.Slice(d * bh, bh));
+    }
+
+    /// <summary>
+    /// The LSTM recurrence of one direction: per step the gate slab (B, 4H) of the cache is set to the input
+    /// projections, the recurrent product is accumulated straight into it, and one fused pass per sequence computes
+    /// the activations, c_t, tanh(c_t), h_t and the output row.
+    /// </summary>
+    private static void LstmForwardLoop(RecurrentDims m, int d, RecurrentCache cache, ReadOnlySpan<float> pre,
+        ReadOnlySpan<float> rt, Span<float> outS)
+    {
+        int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h, outF = m.Dirs * h;
+        var hs = cache.Hs.Span;
+        var cs = cache.Cs!.Span;
+        var tanhC = cache.TanhC!.Span;
+        var gates = cache.Gates!.Span;
+        for (int s = 0; s < t; s++)
+        {
+            var hPrev = hs.Slice(s * bh, bh);
+            var gateStep = gates.Slice(s * b * gh, b * gh);
+            for (int i = 0; i < b; i++)
+            {
+                int time = m.TimeAt(d, s, i);
+                if (time < 0) gateStep.Slice(i * gh, gh).Clear();
+                else pre.Slice((i * t + time) * gh, gh).CopyTo(gateStep.Slice(i * gh, gh));
+            }
+            // gates (B, 4H) += h_{t−1} (B, H) · Rᵀ (H, 4H)
+            Sgemm.Multiply(false, false, b, gh, h, hPrev, h, rt, gh, gateStep, gh, accumulate: true);
+            for (int i = 0; i < b; i++)
+            {
+                int time = m.TimeAt(d, s, i);
+                var hn = hs.Slice((s + 1) * bh + i * h, h);
+                var cn = cs.Slice((s + 1) * bh + i * h, h);
+                if (time < 0)
+                {
+                    hPrev.Slice(i * h, h).CopyTo(hn); // past the length: the state stops updating
+                    cs.Slice(s * bh + i * h, h).CopyTo(cn);
+                    continue;
+                }
+                RecurrentKernels.LstmForward(gateStep.Slice(i * gh, gh), cs.Slice(s * bh + i * h, h), cn,
+                    tanhC.Slice(s * bh + i * h, h), hn, h);
+                hn.CopyTo(outS.Slice((i * t + time) * outF + d * h, h));
+            }
+        }
     }
 
     private static void RecurrentBackward(Tape tape, RecurrentDims m, int d, RecurrentCache cache, Tensor x, Tensor w, Tensor r,
@@ -278,17 +309,7 @@ public static partial class Ops
                         var gt = gates.Slice((s * b + i) * gh, gh);
                         var tc = cache.TanhC!.Span.Slice(s * bh + i * h, h);
                         var cp = cache.Cs!.Span.Slice(s * bh + i * h, h);
-                        var dcb = dc.Slice(i * h, h);
-                        for (int j = 0; j < h; j++)
-                        {
-                            float ig = gt[j], og = gt[h + j], fg = gt[2 * h + j], cg = gt[3 * h + j], tcj = tc[j];
-                            float dcj = dcb[j] + dhb[j] * og * (1f - tcj * tcj);
-                            gx[j] = dcj * cg * ig * (1f - ig);
-                            gx[h + j] = dhb[j] * tcj * og * (1f - og);
-                            gx[2 * h + j] = dcj * cp[j] * fg * (1f - fg);
-                            gx[3 * h + j] = dcj * ig * (1f - cg * cg);
-                            dcb[j] = dcj * fg; // dc_{t−1}
-                        }
+                        RecurrentKernels.LstmBackward(gt, tc, cp, dhb, dc.Slice(i * h, h), gx, h); // dc becomes dc_{t−1}
                         dhb.Clear();
                         break;
                     }
