@@ -1,4 +1,6 @@
 using MlNetDeep.Engine;
+using MlNetDeep.Engine.Kernels;
+using MlNetDeep.Engine.Tests.Support;
 
 namespace MlNetDeep.Engine.Tests;
 
@@ -50,5 +52,46 @@ public class RecurrentKernelTests
             Close(dcj * i * (1 - g * g), dGates[3 * h + j]);
             Close(dcj * f, dc[j]);
         }
+    }
+
+    [Theory]
+    [InlineData(RecurrentCellKind.Lstm, false)]
+    [InlineData(RecurrentCellKind.Lstm, true)]
+    [InlineData(RecurrentCellKind.Gru, false)]
+    [InlineData(RecurrentCellKind.Rnn, true)]
+    public void ResultsAreBitwiseTheSameForAnyThreadCount(RecurrentCellKind cell, bool bidirectional)
+    {
+        // B = 37 splits into concurrent row chunks when threads allow; lengths vary so padding is exercised.
+        const int b = 37, t = 6, inF = 5, h = 20;
+        int[] lengths = Enumerable.Range(0, b).Select(i => 1 + i % t).ToArray();
+        float[] Run(int threads)
+        {
+            int saved = SgemmThreading.MaxThreads;
+            SgemmThreading.MaxThreads = threads;
+            try
+            {
+                var rng = new Rng(5);
+                int dirs = bidirectional ? 2 : 1, gh = Ops.GateCount(cell) * h;
+                var x = GradCheck.Random(rng, -1f, 1f, b, t, inF);
+                var w = GradCheck.Random(rng, -0.5f, 0.5f, dirs, gh, inF);
+                var r = GradCheck.Random(rng, -0.5f, 0.5f, dirs, gh, h);
+                var bias = GradCheck.Random(rng, -0.5f, 0.5f, dirs, 2 * gh);
+                foreach (var p in new[] { x, w, r, bias }) p.RequiresGrad = true;
+                var tape = new Tape();
+                var y = Ops.Recurrent(tape, cell, x, w, r, bias, lengths);
+                var up = Enumerable.Range(0, y.Output.Length).Select(i => MathF.Sin(i)).ToArray();
+                tape.Backward(y.Output, up);
+                return [.. y.Output.Span, .. y.FinalHidden.Span, .. x.Grad!.Span, .. w.Grad!.Span, .. r.Grad!.Span, .. bias.Grad!.Span];
+            }
+            finally
+            {
+                SgemmThreading.MaxThreads = saved;
+            }
+        }
+
+        var one = Run(1);
+        var many = Run(4);
+        Assert.Equal(one.Length, many.Length);
+        for (int i = 0; i < one.Length; i++) Assert.Equal(BitConverter.SingleToInt32Bits(one[i]), BitConverter.SingleToInt32Bits(many[i]));
     }
 }

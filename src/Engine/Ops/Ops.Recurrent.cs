@@ -14,6 +14,8 @@ public static partial class Ops
     /// <para>Forward per direction: the input projections of all steps are one SGEMM ((B·T, I)·Wᵀ → (B·T, G·H)), then
     /// the recurrent loop runs one (B, H)·Rᵀ SGEMM per step. Backward mirrors it: per step one (B, G·H)·R SGEMM for
     /// dh_{t−1}; dR, dW and dx are one SGEMM each over the stored per-step gate gradients and states.
+    /// The time loops run the directions and chunks of at least 16 batch rows concurrently (one core each,
+    /// single-threaded per-step products); results are bitwise independent of the thread count.
     /// Backward ACCUMULATES (+=) into every input's gradient.</para>
     /// <para>Variable lengths: at steps t ≥ lengths[b] the output is zero and the state is not updated, so the final
     /// state is the last valid one; the reverse direction processes t = len−1 … 0. Padding never changes a sequence's
@@ -68,13 +70,23 @@ public static partial class Ops
         for (int d = 0; d < dirs; d++)
         {
             caches[d] = new RecurrentCache(tape.Pool, dims);
-            RecurrentForward(dims, d, caches[d], x, w, r, bias, h0, c0, output, finalH, finalC, tape.Pool);
+            PrepareForward(dims, d, caches[d], x, w, r, bias, h0, c0);
+        }
+        RunRowChunks(dims, (d, r0, rows) => RecurrentForwardRows(dims, d, caches[d], bias, output, r0, rows));
+        int bh = b * h;
+        for (int d = 0; d < dirs; d++)
+        {
+            caches[d].Hs.Span.Slice(t * bh, bh).CopyTo(finalH.Span.Slice(d * bh, bh));
+            if (finalC is not null) caches[d].Cs!.Span.Slice(t * bh, bh).CopyTo(finalC.Span.Slice(d * bh, bh));
         }
 
         tape.Record(output, () =>
         {
+            var work = new RecurrentBackwardWork[dirs];
+            for (int d = 0; d < dirs; d++) work[d] = new RecurrentBackwardWork(tape.Pool, dims, d, finalH, finalC);
+            RunRowChunks(dims, (d, r0, rows) => RecurrentBackwardRows(dims, d, caches[d], work[d], r, output, r0, rows));
             for (int d = 0; d < dirs; d++)
-                RecurrentBackward(tape, dims, d, caches[d], x, w, r, bias, h0, c0, output, finalH, finalC);
+                FinishBackward(tape, dims, d, caches[d], work[d], x, w, r, bias, h0, c0);
         });
         return new RecurrentOutput(output, finalH, finalC);
     }
@@ -110,7 +122,15 @@ public static partial class Ops
                 TanhC = pool.Rent(false, m.T, m.B, m.H);
             }
             if (m.Cell == RecurrentCellKind.Gru) RecH = pool.Rent(false, m.T, m.B, m.H);
+            Rt = pool.Rent(false, m.H, m.GH);
+            if (m.Cell != RecurrentCellKind.Lstm) Rec = pool.Rent(false, m.B, m.GH);
         }
+
+        /// <summary>(H, G·H) Rᵀ of this direction.</summary>
+        public Tensor Rt { get; }
+
+        /// <summary>(B, G·H) one step's recurrent projection (RNN, GRU; the LSTM accumulates into its gates).</summary>
+        public Tensor? Rec { get; }
 
         /// <summary>(B·T, G·H) rows b·T + t: x_t·Wᵀ + Wb (+ Rb except GRU's candidate block).</summary>
         public Tensor Pre { get; }
@@ -131,10 +151,51 @@ public static partial class Ops
         public Tensor? RecH { get; }
     }
 
-    private static void RecurrentForward(RecurrentDims m, int d, RecurrentCache cache, Tensor x, Tensor w, Tensor r, Tensor bias,
-        Tensor? h0, Tensor? c0, Tensor output, Tensor finalH, Tensor? finalC, TensorPool pool)
+    /// <summary>
+    /// Minimum batch rows per concurrently processed chunk. Sequences are independent in the recurrence, so each
+    /// direction's batch is split into row chunks that run the whole time loop on their own core, with single-threaded
+    /// per-step products: no synchronisation per step (a per-step product of 64×512×128 is too small to split well).
+    /// </summary>
+    private const int MinRowsPerChunk = 16;
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(direction, first row, rows) over every direction and batch-row chunk, concurrently
+    /// when there are several (each chunk on one thread, its products single-threaded). Every row's arithmetic is
+    /// the same whatever the chunking (the products sum each element in the same order for any number of rows), so
+    /// results do not depend on the thread count or on timing.
+    /// </summary>
+    private static void RunRowChunks(RecurrentDims m, Action<int, int, int> body)
     {
-        int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h, outF = m.Dirs * h;
+        int threads = SgemmThreading.MaxThreads;
+        int perDir = Math.Max(1, Math.Min(threads / m.Dirs, m.B / MinRowsPerChunk));
+        int tasks = m.Dirs * perDir;
+        if (tasks == 1)
+        {
+            body(0, 0, m.B);
+            return;
+        }
+        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+        {
+            int d = k / perDir, c = k % perDir;
+            int r0 = c * m.B / perDir, r1 = (c + 1) * m.B / perDir;
+            bool serial = SgemmThreading.Serial;
+            SgemmThreading.Serial = true;
+            try
+            {
+                body(d, r0, r1 - r0);
+            }
+            finally
+            {
+                SgemmThreading.Serial = serial;
+            }
+        });
+    }
+
+    /// <summary>Input projections of all steps, initial states and Rᵀ of one direction (before the time loop).</summary>
+    private static void PrepareForward(RecurrentDims m, int d, RecurrentCache cache, Tensor x, Tensor w, Tensor r, Tensor bias,
+        Tensor? h0, Tensor? c0)
+    {
+        int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h;
         var wd = w.Span.Slice(d * gh * m.I, gh * m.I);
         var rd = r.Span.Slice(d * gh * h, gh * h);
         var wb = bias.Span.Slice(d * 2 * gh, gh);
@@ -144,35 +205,49 @@ public static partial class Ops
         // Input projections of all steps at once: Pre (B·T, G·H) = x (B·T, I) · Wᵀ (I, G·H) + biases.
         var pre = cache.Pre.Span;
         Sgemm.Multiply(false, true, b * t, gh, m.I, x.Span, m.I, wd, m.I, pre, gh, accumulate: false);
-        var rowBias = pool.Rent(false, gh).Span;
+        Span<float> rowBias = gh <= 1024 ? stackalloc float[gh] : new float[gh];
         TensorPrimitives.Add(wb, rb, rowBias);
         if (gru) wb.Slice(2 * h, h).CopyTo(rowBias.Slice(2 * h, h)); // Rb_h goes inside r ⊙ (R_h h + Rb_h)
         for (int row = 0; row < b * t; row++) TensorPrimitives.Add(pre.Slice(row * gh, gh), rowBias, pre.Slice(row * gh, gh));
 
         var hs = cache.Hs.Span;
         if (h0 is null) hs.Slice(0, bh).Clear(); else h0.Span.Slice(d * bh, bh).CopyTo(hs);
-        var cs = lstm ? cache.Cs!.Span : default;
-        if (lstm) { if (c0 is null) cs.Slice(0, bh).Clear(); else c0.Span.Slice(d * bh, bh).CopyTo(cs); }
-        var gates = cache.Gates is null ? default : cache.Gates.Span;
-        var rec = pool.Rent(false, b, gh).Span;
-        var outS = output.Span;
-        // Rᵀ (H, G·H) once, so the per-step product reads B untransposed (no per-step transpose while packing; a
-        // single sequence takes the unpacked small-row path). Same sums in the same order as with R itself.
-        var rt = pool.Rent(false, h, gh).Span;
-        for (int row = 0; row < gh; row++)
-            for (int col = 0; col < h; col++) rt[col * gh + row] = rd[row * h + col];
-
         if (lstm)
         {
-            LstmForwardLoop(m, d, cache, pre, rt, outS);
+            var cs = cache.Cs!.Span;
+            if (c0 is null) cs.Slice(0, bh).Clear(); else c0.Span.Slice(d * bh, bh).CopyTo(cs);
         }
-        else for (int s = 0; s < t; s++) // RNN and GRU
+        // Rᵀ (H, G·H) once, so the per-step product reads B untransposed (no per-step transpose while packing; a
+        // single sequence takes the unpacked small-row path). Same sums in the same order as with R itself.
+        var rt = cache.Rt.Span;
+        for (int row = 0; row < gh; row++)
+            for (int col = 0; col < h; col++) rt[col * gh + row] = rd[row * h + col];
+    }
+
+    /// <summary>The time loop of one direction for batch rows [r0, r0 + rows).</summary>
+    private static void RecurrentForwardRows(RecurrentDims m, int d, RecurrentCache cache, Tensor bias, Tensor output, int r0, int rows)
+    {
+        if (m.Cell == RecurrentCellKind.Lstm)
+        {
+            LstmForwardLoop(m, d, cache, output.Span, r0, rows);
+            return;
+        }
+
+        int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h, outF = m.Dirs * h;
+        var rb = bias.Span.Slice(d * 2 * gh + gh, gh);
+        var pre = cache.Pre.Span;
+        var hs = cache.Hs.Span;
+        var gates = cache.Gates is null ? default : cache.Gates.Span;
+        var rec = cache.Rec!.Span;
+        var rt = cache.Rt.Span;
+        var outS = output.Span;
+        for (int s = 0; s < t; s++) // RNN and GRU
         {
             var hPrev = hs.Slice(s * bh, bh);
             var hNext = hs.Slice((s + 1) * bh, bh);
-            // Recurrent projection of every sequence: rec (B, G·H) = h_{t−1} (B, H) · Rᵀ (H, G·H).
-            Sgemm.Multiply(false, false, b, gh, h, hPrev, h, rt, gh, rec, gh, accumulate: false);
-            for (int i = 0; i < b; i++)
+            // Recurrent projection of the chunk's sequences: rec (rows, G·H) = h_{t−1} (rows, H) · Rᵀ (H, G·H).
+            Sgemm.Multiply(false, false, rows, gh, h, hPrev.Slice(r0 * h, rows * h), h, rt, gh, rec.Slice(r0 * gh, rows * gh), gh, accumulate: false);
+            for (int i = r0; i < r0 + rows; i++)
             {
                 var hp = hPrev.Slice(i * h, h);
                 var hn = hNext.Slice(i * h, h);
@@ -210,9 +285,6 @@ public static partial class Ops
                 hn.CopyTo(outS.Slice((i * t + time) * outF + d * h, h));
             }
         }
-
-        hs.Slice(t * bh, bh).CopyTo(finalH.Span.Slice(d * bh, bh));
-        if (lstm) cs.Slice(t * bh, bh).CopyTo(finalC!.Span.Slice(d * bh, bh));
     }
 
     /// <summary>
@@ -220,10 +292,11 @@ public static partial class Ops
     /// projections, the recurrent product is accumulated straight into it, and one fused pass per sequence computes
     /// the activations, c_t, tanh(c_t), h_t and the output row.
     /// </summary>
-    private static void LstmForwardLoop(RecurrentDims m, int d, RecurrentCache cache, ReadOnlySpan<float> pre,
-        ReadOnlySpan<float> rt, Span<float> outS)
+    private static void LstmForwardLoop(RecurrentDims m, int d, RecurrentCache cache, Span<float> outS, int r0, int rows)
     {
         int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h, outF = m.Dirs * h;
+        var pre = cache.Pre.Span;
+        var rt = cache.Rt.Span;
         var hs = cache.Hs.Span;
         var cs = cache.Cs!.Span;
         var tanhC = cache.TanhC!.Span;
@@ -232,15 +305,15 @@ public static partial class Ops
         {
             var hPrev = hs.Slice(s * bh, bh);
             var gateStep = gates.Slice(s * b * gh, b * gh);
-            for (int i = 0; i < b; i++)
+            for (int i = r0; i < r0 + rows; i++)
             {
                 int time = m.TimeAt(d, s, i);
                 if (time < 0) gateStep.Slice(i * gh, gh).Clear();
                 else pre.Slice((i * t + time) * gh, gh).CopyTo(gateStep.Slice(i * gh, gh));
             }
-            // gates (B, 4H) += h_{t−1} (B, H) · Rᵀ (H, 4H)
-            Sgemm.Multiply(false, false, b, gh, h, hPrev, h, rt, gh, gateStep, gh, accumulate: true);
-            for (int i = 0; i < b; i++)
+            // gates (rows, 4H) += h_{t−1} (rows, H) · Rᵀ (H, 4H)
+            Sgemm.Multiply(false, false, rows, gh, h, hPrev.Slice(r0 * h, rows * h), h, rt, gh, gateStep.Slice(r0 * gh, rows * gh), gh, accumulate: true);
+            for (int i = r0; i < r0 + rows; i++)
             {
                 int time = m.TimeAt(d, s, i);
                 var hn = hs.Slice((s + 1) * bh + i * h, h);
@@ -258,35 +331,68 @@ public static partial class Ops
         }
     }
 
-    private static void RecurrentBackward(Tape tape, RecurrentDims m, int d, RecurrentCache cache, Tensor x, Tensor w, Tensor r,
-        Tensor bias, Tensor? h0, Tensor? c0, Tensor output, Tensor finalH, Tensor? finalC)
+    /// <summary>Per-direction buffers of the backward time loop (pooled, rented before the loop runs).</summary>
+    private sealed class RecurrentBackwardWork
+    {
+        public RecurrentBackwardWork(TensorPool pool, RecurrentDims m, int d, Tensor finalH, Tensor? finalC)
+        {
+            int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h;
+            bool lstm = m.Cell == RecurrentCellKind.Lstm, gru = m.Cell == RecurrentCellKind.Gru;
+            DGx = pool.Rent(true, b * t, gh);
+            if (gru) DGr = pool.Rent(true, t * b, gh);
+            else DGstep = pool.Rent(false, b, gh);
+            Dh = pool.Rent(true, b, h);
+            DhPrev = pool.Rent(false, b, h);
+            if (finalH.Grad is not null) finalH.Grad.Span.Slice(d * bh, bh).CopyTo(Dh.Span);
+            if (lstm)
+            {
+                Dc = pool.Rent(true, b, h);
+                if (finalC!.Grad is not null) finalC.Grad.Span.Slice(d * bh, bh).CopyTo(Dc.Span);
+            }
+        }
+
+        /// <summary>(B·T, G·H) rows b·T + t: gradient w.r.t. the input-side pre-activations (zero rows for padded steps).</summary>
+        public Tensor DGx { get; }
+
+        /// <summary>GRU: (T·B, G·H) rows s·B + b, w.r.t. the recurrent-side ones (they differ in the candidate block).</summary>
+        public Tensor? DGr { get; }
+
+        /// <summary>Non-GRU: (B, G·H) one step's recurrent-side gradient (equal to its rows of dG_x).</summary>
+        public Tensor? DGstep { get; }
+
+        /// <summary>(B, H) dh entering the current step from above; on return, dh_0 (the gradient of h0).</summary>
+        public Tensor Dh { get; }
+
+        /// <summary>(B, H) scratch for dh_{t−1}.</summary>
+        public Tensor DhPrev { get; }
+
+        /// <summary>LSTM (B, H) dc; on return, dc_0.</summary>
+        public Tensor? Dc { get; }
+    }
+
+    /// <summary>Back-propagation through time of one direction for batch rows [r0, r0 + rows).</summary>
+    private static void RecurrentBackwardRows(RecurrentDims m, int d, RecurrentCache cache, RecurrentBackwardWork work, Tensor r,
+        Tensor output, int r0, int rows)
     {
         int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h, outF = m.Dirs * h;
-        var pool = tape.Pool;
-        var wd = w.Span.Slice(d * gh * m.I, gh * m.I);
         var rd = r.Span.Slice(d * gh * h, gh * h);
         bool lstm = m.Cell == RecurrentCellKind.Lstm, gru = m.Cell == RecurrentCellKind.Gru;
         var dOut = output.Grad is null ? default : output.Grad.Span;
         bool hasDOut = output.Grad is not null;
-
-        // dGx (B·T, G·H) rows b·T + t: gradient w.r.t. the input-side pre-activations; dGr (T·B, G·H) rows s·B + b:
-        // w.r.t. the recurrent-side ones (they differ only in GRU's candidate block). Zero rows for padded steps.
-        var dGx = pool.Rent(true, b * t, gh).Span;
-        var dGr = gru ? pool.Rent(true, t * b, gh).Span : default;
-        var dh = pool.Rent(true, b, h).Span;
-        var dhPrev = pool.Rent(false, b, h).Span;
-        if (finalH.Grad is not null) finalH.Grad.Span.Slice(d * bh, bh).CopyTo(dh);
-        var dc = lstm ? pool.Rent(true, b, h).Span : default;
-        if (lstm && finalC!.Grad is not null) finalC.Grad.Span.Slice(d * bh, bh).CopyTo(dc);
-        var dGstep = gru ? default : pool.Rent(false, b, gh).Span; // non-GRU: dG_rec of one step equals dG_x, kept per step only
+        var dGx = work.DGx.Span;
+        var dGr = gru ? work.DGr!.Span : default;
+        var dGstep = gru ? default : work.DGstep!.Span;
+        var dh = work.Dh.Span;
+        var dhPrev = work.DhPrev.Span;
+        var dc = lstm ? work.Dc!.Span : default;
         var hs = cache.Hs.Span;
         var gates = cache.Gates is null ? default : cache.Gates.Span;
 
         for (int s = t - 1; s >= 0; s--)
         {
             var step = gru ? dGr.Slice(s * b * gh, b * gh) : dGstep;
-            if (!gru) step.Clear();
-            for (int i = 0; i < b; i++)
+            if (!gru) step.Slice(r0 * gh, rows * gh).Clear();
+            for (int i = r0; i < r0 + rows; i++)
             {
                 int time = m.TimeAt(d, s, i);
                 if (time < 0) continue; // padded step: dh (and dc) pass through unchanged
@@ -337,21 +443,39 @@ public static partial class Ops
             }
 
             // dh_{t−1} (B, H) = dG_rec (B, G·H) · R (G·H, H) + direct path (padded rows: dh itself).
-            Sgemm.Multiply(false, false, b, h, gh, step, gh, rd, h, dhPrev, h, accumulate: false);
-            TensorPrimitives.Add(dhPrev, dh, dhPrev);
+            var dhRows = dh.Slice(r0 * h, rows * h);
+            var dhPrevRows = dhPrev.Slice(r0 * h, rows * h);
+            Sgemm.Multiply(false, false, rows, h, gh, step.Slice(r0 * gh, rows * gh), gh, rd, h, dhPrevRows, h, accumulate: false);
+            TensorPrimitives.Add(dhPrevRows, dhRows, dhPrevRows);
             if (m.Truncate > 0 && s > 0 && s % m.Truncate == 0)
             {
                 // Chunk boundary: the state entering step s is a constant for backward (active sequences only,
                 // so padding does not change a sequence's gradients).
-                for (int i = 0; i < b; i++)
+                for (int i = r0; i < r0 + rows; i++)
                 {
                     if (s >= m.Lengths[i]) continue;
                     dhPrev.Slice(i * h, h).Clear();
                     if (lstm) dc.Slice(i * h, h).Clear();
                 }
             }
-            dhPrev.CopyTo(dh);
+            dhPrevRows.CopyTo(dhRows);
         }
+    }
+
+    /// <summary>Parameter, input and initial-state gradients of one direction from the stored step gradients.</summary>
+    private static void FinishBackward(Tape tape, RecurrentDims m, int d, RecurrentCache cache, RecurrentBackwardWork work,
+        Tensor x, Tensor w, Tensor r, Tensor bias, Tensor? h0, Tensor? c0)
+    {
+        int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h;
+        var pool = tape.Pool;
+        var wd = w.Span.Slice(d * gh * m.I, gh * m.I);
+        bool lstm = m.Cell == RecurrentCellKind.Lstm, gru = m.Cell == RecurrentCellKind.Gru;
+        var dGx = work.DGx.Span;
+        var dGr = gru ? work.DGr!.Span : default;
+        var dh = work.Dh.Span;
+        var dc = lstm ? work.Dc!.Span : default;
+        var hs = cache.Hs.Span;
+
 
         if (h0 is { RequiresGrad: true }) TensorPrimitives.Add(tape.GradOf(h0).Span.Slice(d * bh, bh), dh, tape.GradOf(h0).Span.Slice(d * bh, bh));
         if (c0 is { RequiresGrad: true }) TensorPrimitives.Add(tape.GradOf(c0).Span.Slice(d * bh, bh), dc, tape.GradOf(c0).Span.Slice(d * bh, bh));
