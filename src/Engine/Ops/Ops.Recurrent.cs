@@ -61,7 +61,7 @@ public static partial class Ops
             if (len < 1 || len > t) throw new ArgumentException($"Every length must lie in [1, {t}]; got {len}.", nameof(lengths));
 
         var output = tape.NewOutput([b, t, dirs * h], x, w, r, bias, h0, c0);
-        output.Span.Clear(); // padded steps stay zero
+        ClearPaddedRows(output.Span, lens, t, dirs * h); // padded steps stay zero; every other row is written
         var finalH = tape.NewOutput([dirs, b, h], x, w, r, bias, h0, c0);
         var finalC = cell == RecurrentCellKind.Lstm ? tape.NewOutput([dirs, b, h], x, w, r, bias, h0, c0) : null;
         var dims = new RecurrentDims(cell, activation, b, t, inF, h, dirs, truncateBackpropAfter, lens);
@@ -97,12 +97,22 @@ public static partial class Ops
             throw new ArgumentException($"Recurrent expects {name} ({dirs},{b},{h}); got {s}.", name);
     }
 
+    /// <summary>Zeroes the rows b·T + t with t ≥ lengths[b] of a (B·T, width) matrix.</summary>
+    private static void ClearPaddedRows(Span<float> rows, int[] lengths, int t, int width)
+    {
+        for (int i = 0; i < lengths.Length; i++)
+            rows.Slice((i * t + lengths[i]) * width, (t - lengths[i]) * width).Clear();
+    }
+
     /// <summary>Sizes and options shared by the forward and backward of one recurrent op.</summary>
     private sealed record RecurrentDims(RecurrentCellKind Cell, RnnActivation Activation, int B, int T, int I, int H, int Dirs,
         int Truncate, int[] Lengths)
     {
         public int G => GateCount(Cell);
         public int GH => G * H;
+
+        /// <summary>True when every sequence has all T steps (then a step's rows are evenly strided in B·T order).</summary>
+        public bool Uniform { get; } = Lengths.All(len => len == T);
 
         /// <summary>Time index processed at step <paramref name="s"/> for sequence <paramref name="b"/>, or −1 past its length.</summary>
         public int TimeAt(int d, int s, int b) => s >= Lengths[b] ? -1 : d == 0 ? s : Lengths[b] - 1 - s;
@@ -123,8 +133,12 @@ public static partial class Ops
             }
             if (m.Cell == RecurrentCellKind.Gru) RecH = pool.Rent(false, m.T, m.B, m.H);
             Rt = pool.Rent(false, m.H, m.GH);
+            RowBias = pool.Rent(false, m.GH);
             if (m.Cell != RecurrentCellKind.Lstm) Rec = pool.Rent(false, m.B, m.GH);
         }
+
+        /// <summary>(G·H) Wb + Rb (GRU: Wb only in the candidate block), added to every input projection.</summary>
+        public Tensor RowBias { get; }
 
         /// <summary>(H, G·H) Rᵀ of this direction.</summary>
         public Tensor Rt { get; }
@@ -132,7 +146,7 @@ public static partial class Ops
         /// <summary>(B, G·H) one step's recurrent projection (RNN, GRU; the LSTM accumulates into its gates).</summary>
         public Tensor? Rec { get; }
 
-        /// <summary>(B·T, G·H) rows b·T + t: x_t·Wᵀ + Wb (+ Rb except GRU's candidate block).</summary>
+        /// <summary>(B·T, G·H) rows b·T + t: x_t·Wᵀ, plus <see cref="RowBias"/> (RNN, GRU; the LSTM adds it per step).</summary>
         public Tensor Pre { get; }
 
         /// <summary>(T+1, B, H): Hs[s] is the state entering step s, Hs[T] the final state.</summary>
@@ -205,10 +219,10 @@ public static partial class Ops
         // Input projections of all steps at once: Pre (B·T, G·H) = x (B·T, I) · Wᵀ (I, G·H) + biases.
         var pre = cache.Pre.Span;
         Sgemm.Multiply(false, true, b * t, gh, m.I, x.Span, m.I, wd, m.I, pre, gh, accumulate: false);
-        Span<float> rowBias = gh <= 1024 ? stackalloc float[gh] : new float[gh];
+        var rowBias = cache.RowBias.Span;
         TensorPrimitives.Add(wb, rb, rowBias);
         if (gru) wb.Slice(2 * h, h).CopyTo(rowBias.Slice(2 * h, h)); // Rb_h goes inside r ⊙ (R_h h + Rb_h)
-        for (int row = 0; row < b * t; row++) TensorPrimitives.Add(pre.Slice(row * gh, gh), rowBias, pre.Slice(row * gh, gh));
+        if (!lstm) for (int row = 0; row < b * t; row++) TensorPrimitives.Add(pre.Slice(row * gh, gh), rowBias, pre.Slice(row * gh, gh));
 
         var hs = cache.Hs.Span;
         if (h0 is null) hs.Slice(0, bh).Clear(); else h0.Span.Slice(d * bh, bh).CopyTo(hs);
@@ -301,6 +315,7 @@ public static partial class Ops
         var cs = cache.Cs!.Span;
         var tanhC = cache.TanhC!.Span;
         var gates = cache.Gates!.Span;
+        var rowBias = cache.RowBias.Span;
         for (int s = 0; s < t; s++)
         {
             var hPrev = hs.Slice(s * bh, bh);
@@ -309,7 +324,7 @@ public static partial class Ops
             {
                 int time = m.TimeAt(d, s, i);
                 if (time < 0) gateStep.Slice(i * gh, gh).Clear();
-                else pre.Slice((i * t + time) * gh, gh).CopyTo(gateStep.Slice(i * gh, gh));
+                else TensorPrimitives.Add(pre.Slice((i * t + time) * gh, gh), rowBias, gateStep.Slice(i * gh, gh));
             }
             // gates (rows, 4H) += h_{t−1} (rows, H) · Rᵀ (H, 4H)
             Sgemm.Multiply(false, false, rows, gh, h, hPrev.Slice(r0 * h, rows * h), h, rt, gh, gateStep.Slice(r0 * gh, rows * gh), gh, accumulate: true);
@@ -338,9 +353,10 @@ public static partial class Ops
         {
             int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h;
             bool lstm = m.Cell == RecurrentCellKind.Lstm, gru = m.Cell == RecurrentCellKind.Gru;
-            DGx = pool.Rent(true, b * t, gh);
+            DGx = pool.Rent(false, b * t, gh);
+            ClearPaddedRows(DGx.Span, m.Lengths, t, gh); // every other row is written by the time loop
             if (gru) DGr = pool.Rent(true, t * b, gh);
-            else DGstep = pool.Rent(false, b, gh);
+            else if (!m.Uniform) DGstep = pool.Rent(false, b, gh);
             Dh = pool.Rent(true, b, h);
             DhPrev = pool.Rent(false, b, h);
             if (finalH.Grad is not null) finalH.Grad.Span.Slice(d * bh, bh).CopyTo(Dh.Span);
@@ -357,7 +373,8 @@ public static partial class Ops
         /// <summary>GRU: (T·B, G·H) rows s·B + b, w.r.t. the recurrent-side ones (they differ in the candidate block).</summary>
         public Tensor? DGr { get; }
 
-        /// <summary>Non-GRU: (B, G·H) one step's recurrent-side gradient (equal to its rows of dG_x).</summary>
+        /// <summary>Non-GRU with padding: (B, G·H) one step's recurrent-side gradient (equal to its rows of dG_x).
+        /// Without padding the step product reads those rows of dG_x in place (stride T·G·H).</summary>
         public Tensor? DGstep { get; }
 
         /// <summary>(B, H) dh entering the current step from above; on return, dh_0 (the gradient of h0).</summary>
@@ -381,7 +398,8 @@ public static partial class Ops
         bool hasDOut = output.Grad is not null;
         var dGx = work.DGx.Span;
         var dGr = gru ? work.DGr!.Span : default;
-        var dGstep = gru ? default : work.DGstep!.Span;
+        var dGstep = work.DGstep is null ? default : work.DGstep.Span;
+        bool inPlace = !gru && m.Uniform; // step rows of dG_x are evenly strided: no per-step copy
         var dh = work.Dh.Span;
         var dhPrev = work.DhPrev.Span;
         var dc = lstm ? work.Dc!.Span : default;
@@ -391,7 +409,7 @@ public static partial class Ops
         for (int s = t - 1; s >= 0; s--)
         {
             var step = gru ? dGr.Slice(s * b * gh, b * gh) : dGstep;
-            if (!gru) step.Slice(r0 * gh, rows * gh).Clear();
+            if (!gru && !inPlace) step.Slice(r0 * gh, rows * gh).Clear();
             for (int i = r0; i < r0 + rows; i++)
             {
                 int time = m.TimeAt(d, s, i);
@@ -399,7 +417,7 @@ public static partial class Ops
                 var dhb = dh.Slice(i * h, h);
                 if (hasDOut) TensorPrimitives.Add(dhb, dOut.Slice((i * t + time) * outF + d * h, h), dhb);
                 var gx = dGx.Slice((i * t + time) * gh, gh);
-                var gr = step.Slice(i * gh, gh);
+                var gr = inPlace ? default : step.Slice(i * gh, gh);
                 switch (m.Cell)
                 {
                     case RecurrentCellKind.Rnn:
@@ -439,13 +457,21 @@ public static partial class Ops
                         break;
                     }
                 }
-                if (!gru) gx.CopyTo(gr);
+                if (!gru && !inPlace) gx.CopyTo(gr);
             }
 
             // dh_{t−1} (B, H) = dG_rec (B, G·H) · R (G·H, H) + direct path (padded rows: dh itself).
             var dhRows = dh.Slice(r0 * h, rows * h);
             var dhPrevRows = dhPrev.Slice(r0 * h, rows * h);
-            Sgemm.Multiply(false, false, rows, h, gh, step.Slice(r0 * gh, rows * gh), gh, rd, h, dhPrevRows, h, accumulate: false);
+            if (inPlace)
+            {
+                int time = d == 0 ? s : t - 1 - s;
+                Sgemm.Multiply(false, false, rows, h, gh, dGx.Slice((r0 * t + time) * gh), t * gh, rd, h, dhPrevRows, h, accumulate: false);
+            }
+            else
+            {
+                Sgemm.Multiply(false, false, rows, h, gh, step.Slice(r0 * gh, rows * gh), gh, rd, h, dhPrevRows, h, accumulate: false);
+            }
             TensorPrimitives.Add(dhPrevRows, dhRows, dhPrevRows);
             if (m.Truncate > 0 && s > 0 && s % m.Truncate == 0)
             {
@@ -491,7 +517,8 @@ public static partial class Ops
             else
             {
                 // dG_rec = dG_x; gather the states that entered each (b, t) into batch-first order: prevStates (B·T, H).
-                var prevStates = pool.Rent(true, b * t, h).Span;
+                var prevStates = pool.Rent(false, b * t, h).Span;
+                ClearPaddedRows(prevStates, m.Lengths, t, h);
                 for (int s = 0; s < t; s++)
                     for (int i = 0; i < b; i++)
                     {
@@ -509,9 +536,16 @@ public static partial class Ops
             var db = tape.GradOf(bias).Span;
             var dWb = db.Slice(d * 2 * gh, gh);
             var dRb = db.Slice(d * 2 * gh + gh, gh);
-            for (int row = 0; row < b * t; row++) TensorPrimitives.Add(dWb, dGx.Slice(row * gh, gh), dWb);
-            if (gru) for (int row = 0; row < t * b; row++) TensorPrimitives.Add(dRb, dGr.Slice(row * gh, gh), dRb);
-            else for (int row = 0; row < b * t; row++) TensorPrimitives.Add(dRb, dGx.Slice(row * gh, gh), dRb);
+            // Column sums of dG_x (and of dG_rec for GRU; otherwise the same sums serve Rb too).
+            var sum = pool.Rent(true, gh).Span;
+            for (int row = 0; row < b * t; row++) TensorPrimitives.Add(sum, dGx.Slice(row * gh, gh), sum);
+            TensorPrimitives.Add(dWb, sum, dWb);
+            if (gru)
+            {
+                sum.Clear();
+                for (int row = 0; row < t * b; row++) TensorPrimitives.Add(sum, dGr.Slice(row * gh, gh), sum);
+            }
+            TensorPrimitives.Add(dRb, sum, dRb);
         }
     }
 }
