@@ -57,6 +57,46 @@ internal static class SgemmSmall
         ref float ra = ref MemoryMarshal.GetReference(a);
         ref float rb = ref MemoryMarshal.GetReference(b);
         ref float rc = ref MemoryMarshal.GetReference(c);
+        for (; j + 128 <= n; j += 128)
+        {
+            // Eight independent accumulator chains per k step (enough to cover the FMA latency).
+            Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            Vector512<float> s4 = default, s5 = default, s6 = default, s7 = default;
+            ref float bj = ref Unsafe.Add(ref rb, j);
+            for (int p = 0; p < k; p++)
+            {
+                var ap = Vector512.Create(Unsafe.Add(ref ra, p));
+                ref float row = ref Unsafe.Add(ref bj, (nint)p * ldb);
+                s0 = Vector512.FusedMultiplyAdd(ap, Vector512.LoadUnsafe(ref row), s0);
+                s1 = Vector512.FusedMultiplyAdd(ap, Vector512.LoadUnsafe(ref row, 16), s1);
+                s2 = Vector512.FusedMultiplyAdd(ap, Vector512.LoadUnsafe(ref row, 32), s2);
+                s3 = Vector512.FusedMultiplyAdd(ap, Vector512.LoadUnsafe(ref row, 48), s3);
+                s4 = Vector512.FusedMultiplyAdd(ap, Vector512.LoadUnsafe(ref row, 64), s4);
+                s5 = Vector512.FusedMultiplyAdd(ap, Vector512.LoadUnsafe(ref row, 80), s5);
+                s6 = Vector512.FusedMultiplyAdd(ap, Vector512.LoadUnsafe(ref row, 96), s6);
+                s7 = Vector512.FusedMultiplyAdd(ap, Vector512.LoadUnsafe(ref row, 112), s7);
+            }
+            ref float cj = ref Unsafe.Add(ref rc, j);
+            if (add)
+            {
+                s0 += Vector512.LoadUnsafe(ref cj);
+                s1 += Vector512.LoadUnsafe(ref cj, 16);
+                s2 += Vector512.LoadUnsafe(ref cj, 32);
+                s3 += Vector512.LoadUnsafe(ref cj, 48);
+                s4 += Vector512.LoadUnsafe(ref cj, 64);
+                s5 += Vector512.LoadUnsafe(ref cj, 80);
+                s6 += Vector512.LoadUnsafe(ref cj, 96);
+                s7 += Vector512.LoadUnsafe(ref cj, 112);
+            }
+            s0.StoreUnsafe(ref cj);
+            s1.StoreUnsafe(ref cj, 16);
+            s2.StoreUnsafe(ref cj, 32);
+            s3.StoreUnsafe(ref cj, 48);
+            s4.StoreUnsafe(ref cj, 64);
+            s5.StoreUnsafe(ref cj, 80);
+            s6.StoreUnsafe(ref cj, 96);
+            s7.StoreUnsafe(ref cj, 112);
+        }
         for (; j + 64 <= n; j += 64)
         {
             Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MlNetDeep.Engine.Kernels;
 
 namespace MlNetDeep.Engine;
@@ -95,6 +97,26 @@ public static partial class Ops
     {
         if (s is not null && (s.Rank != 3 || s.Shape[0] != dirs || s.Shape[1] != b || s.Shape[2] != h))
             throw new ArgumentException($"Recurrent expects {name} ({dirs},{b},{h}); got {s}.", name);
+    }
+
+    /// <summary>dst (cols, rows) = srcᵀ for src (rows, cols), in blocks of 16 source rows (contiguous 64-byte writes).</summary>
+    private static void Transpose(ReadOnlySpan<float> src, int rows, int cols, Span<float> dst)
+    {
+        if (src.Length < rows * cols || dst.Length < rows * cols) throw new ArgumentException("Transpose operands are too short.");
+        ref float s0 = ref MemoryMarshal.GetReference(src);
+        ref float d0 = ref MemoryMarshal.GetReference(dst);
+        int r0 = 0;
+        for (; r0 + 16 <= rows; r0 += 16)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                ref float d = ref Unsafe.Add(ref d0, (nint)c * rows + r0);
+                ref float s = ref Unsafe.Add(ref s0, (nint)r0 * cols + c);
+                for (int k = 0; k < 16; k++) Unsafe.Add(ref d, k) = Unsafe.Add(ref s, (nint)k * cols);
+            }
+        }
+        for (; r0 < rows; r0++)
+            for (int c = 0; c < cols; c++) dst[c * rows + r0] = src[r0 * cols + c];
     }
 
     /// <summary>Zeroes the rows b·T + t with t ≥ lengths[b] of a (B·T, width) matrix.</summary>
@@ -234,8 +256,7 @@ public static partial class Ops
         // Rᵀ (H, G·H) once, so the per-step product reads B untransposed (no per-step transpose while packing; a
         // single sequence takes the unpacked small-row path). Same sums in the same order as with R itself.
         var rt = cache.Rt.Span;
-        for (int row = 0; row < gh; row++)
-            for (int col = 0; col < h; col++) rt[col * gh + row] = rd[row * h + col];
+        Transpose(rd, gh, h, rt);
     }
 
     /// <summary>The time loop of one direction for batch rows [r0, r0 + rows).</summary>
