@@ -85,7 +85,7 @@ public static partial class Ops
         tape.Record(output, () =>
         {
             var work = new RecurrentBackwardWork[dirs];
-            for (int d = 0; d < dirs; d++) work[d] = new RecurrentBackwardWork(tape.Pool, dims, d, finalH, finalC);
+            for (int d = 0; d < dirs; d++) work[d] = new RecurrentBackwardWork(tape.Pool, dims, d, r, finalH, finalC);
             RunRowChunks(dims, (d, r0, rows) => RecurrentBackwardRows(dims, d, caches[d], work[d], r, output, r0, rows));
             for (int d = 0; d < dirs; d++)
                 FinishBackward(tape, dims, d, caches[d], work[d], x, w, r, bias, h0, c0);
@@ -154,7 +154,9 @@ public static partial class Ops
                 TanhC = pool.Rent(false, m.T, m.B, m.H);
             }
             if (m.Cell == RecurrentCellKind.Gru) RecH = pool.Rent(false, m.T, m.B, m.H);
-            Rt = pool.Rent(false, m.H, m.GH);
+            int packed = m.B > SgemmSmall.MaxRows ? SgemmPrepacked.PackedLength(m.H, m.GH) : 0;
+            if (packed > 0) RPacked = pool.Rent(false, packed);
+            else Rt = pool.Rent(false, m.H, m.GH);
             RowBias = pool.Rent(false, m.GH);
             if (m.Cell != RecurrentCellKind.Lstm) Rec = pool.Rent(false, m.B, m.GH);
         }
@@ -162,8 +164,21 @@ public static partial class Ops
         /// <summary>(G·H) Wb + Rb (GRU: Wb only in the candidate block), added to every input projection.</summary>
         public Tensor RowBias { get; }
 
-        /// <summary>(H, G·H) Rᵀ of this direction.</summary>
-        public Tensor Rt { get; }
+        /// <summary>(H, G·H) Rᵀ of this direction, when <see cref="RPacked"/> is not used.</summary>
+        public Tensor? Rt { get; }
+
+        /// <summary>Rᵀ packed once for the per-step products (batches above the few-row path, AVX-512), or null.</summary>
+        public Tensor? RPacked { get; }
+
+        /// <summary>Offset of the packed data in <see cref="RPacked"/>.</summary>
+        public int RPackedOffset { get; set; }
+
+        /// <summary>C (rows, G·H) (+)= h (rows, H) · Rᵀ: the per-step recurrent product.</summary>
+        public void Product(int rows, int gh, int h, ReadOnlySpan<float> hRows, Span<float> c, bool accumulate)
+        {
+            if (RPacked is not null) SgemmPrepacked.Multiply(rows, gh, h, hRows, h, RPacked.Span, RPackedOffset, c, gh, accumulate);
+            else Sgemm.Multiply(false, false, rows, gh, h, hRows, h, Rt!.Span, gh, c, gh, accumulate);
+        }
 
         /// <summary>(B, G·H) one step's recurrent projection (RNN, GRU; the LSTM accumulates into its gates).</summary>
         public Tensor? Rec { get; }
@@ -253,10 +268,10 @@ public static partial class Ops
             var cs = cache.Cs!.Span;
             if (c0 is null) cs.Slice(0, bh).Clear(); else c0.Span.Slice(d * bh, bh).CopyTo(cs);
         }
-        // Rᵀ (H, G·H) once, so the per-step product reads B untransposed (no per-step transpose while packing; a
-        // single sequence takes the unpacked small-row path). Same sums in the same order as with R itself.
-        var rt = cache.Rt.Span;
-        Transpose(rd, gh, h, rt);
+        // Rᵀ once, packed for the SGEMM kernels (no packing per step) or, for a few rows, transposed for the unpacked
+        // few-row path. Same sums in the same order as a plain product with R, whatever the batch size.
+        if (cache.RPacked is not null) cache.RPackedOffset = SgemmPrepacked.Pack(true, h, gh, rd, h, cache.RPacked.Span);
+        else Transpose(rd, gh, h, cache.Rt!.Span);
     }
 
     /// <summary>The time loop of one direction for batch rows [r0, r0 + rows).</summary>
@@ -274,14 +289,13 @@ public static partial class Ops
         var hs = cache.Hs.Span;
         var gates = cache.Gates is null ? default : cache.Gates.Span;
         var rec = cache.Rec!.Span;
-        var rt = cache.Rt.Span;
         var outS = output.Span;
         for (int s = 0; s < t; s++) // RNN and GRU
         {
             var hPrev = hs.Slice(s * bh, bh);
             var hNext = hs.Slice((s + 1) * bh, bh);
             // Recurrent projection of the chunk's sequences: rec (rows, G·H) = h_{t−1} (rows, H) · Rᵀ (H, G·H).
-            Sgemm.Multiply(false, false, rows, gh, h, hPrev.Slice(r0 * h, rows * h), h, rt, gh, rec.Slice(r0 * gh, rows * gh), gh, accumulate: false);
+            cache.Product(rows, gh, h, hPrev.Slice(r0 * h, rows * h), rec.Slice(r0 * gh, rows * gh), accumulate: false);
             for (int i = r0; i < r0 + rows; i++)
             {
                 var hp = hPrev.Slice(i * h, h);
@@ -331,7 +345,6 @@ public static partial class Ops
     {
         int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h, outF = m.Dirs * h;
         var pre = cache.Pre.Span;
-        var rt = cache.Rt.Span;
         var hs = cache.Hs.Span;
         var cs = cache.Cs!.Span;
         var tanhC = cache.TanhC!.Span;
@@ -348,7 +361,7 @@ public static partial class Ops
                 else TensorPrimitives.Add(pre.Slice((i * t + time) * gh, gh), rowBias, gateStep.Slice(i * gh, gh));
             }
             // gates (rows, 4H) += h_{t−1} (rows, H) · Rᵀ (H, 4H)
-            Sgemm.Multiply(false, false, rows, gh, h, hPrev.Slice(r0 * h, rows * h), h, rt, gh, gateStep.Slice(r0 * gh, rows * gh), gh, accumulate: true);
+            cache.Product(rows, gh, h, hPrev.Slice(r0 * h, rows * h), gateStep.Slice(r0 * gh, rows * gh), accumulate: true);
             for (int i = r0; i < r0 + rows; i++)
             {
                 int time = m.TimeAt(d, s, i);
@@ -370,14 +383,21 @@ public static partial class Ops
     /// <summary>Per-direction buffers of the backward time loop (pooled, rented before the loop runs).</summary>
     private sealed class RecurrentBackwardWork
     {
-        public RecurrentBackwardWork(TensorPool pool, RecurrentDims m, int d, Tensor finalH, Tensor? finalC)
+        public RecurrentBackwardWork(TensorPool pool, RecurrentDims m, int d, Tensor r, Tensor finalH, Tensor? finalC)
         {
+            var rd = r.Span.Slice(d * m.GH * m.H, m.GH * m.H);
             int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h;
             bool lstm = m.Cell == RecurrentCellKind.Lstm, gru = m.Cell == RecurrentCellKind.Gru;
             DGx = pool.Rent(false, b * t, gh);
             ClearPaddedRows(DGx.Span, m.Lengths, t, gh); // every other row is written by the time loop
             if (gru) DGr = pool.Rent(true, t * b, gh);
             else if (!m.Uniform) DGstep = pool.Rent(false, b, gh);
+            int packed = b > SgemmSmall.MaxRows ? SgemmPrepacked.PackedLength(gh, h) : 0;
+            if (packed > 0)
+            {
+                RPacked = pool.Rent(false, packed);
+                RPackedOffset = SgemmPrepacked.Pack(false, gh, h, rd, h, RPacked.Span);
+            }
             Dh = pool.Rent(true, b, h);
             DhPrev = pool.Rent(false, b, h);
             if (finalH.Grad is not null) finalH.Grad.Span.Slice(d * bh, bh).CopyTo(Dh.Span);
@@ -400,6 +420,19 @@ public static partial class Ops
 
         /// <summary>(B, H) dh entering the current step from above; on return, dh_0 (the gradient of h0).</summary>
         public Tensor Dh { get; }
+
+        /// <summary>R (G·H, H) packed once for the per-step products, or null (few rows, no AVX-512).</summary>
+        public Tensor? RPacked { get; }
+
+        /// <summary>Offset of the packed data in <see cref="RPacked"/>.</summary>
+        public int RPackedOffset { get; }
+
+        /// <summary>dh_{t−1} (rows, H) = dG (rows, G·H, row stride <paramref name="lda"/>) · R (G·H, H).</summary>
+        public void Product(int rows, int gh, int h, ReadOnlySpan<float> dG, int lda, ReadOnlySpan<float> rd, Span<float> dhPrev)
+        {
+            if (RPacked is not null) SgemmPrepacked.Multiply(rows, h, gh, dG, lda, RPacked.Span, RPackedOffset, dhPrev, h, accumulate: false);
+            else Sgemm.Multiply(false, false, rows, h, gh, dG, lda, rd, h, dhPrev, h, accumulate: false);
+        }
 
         /// <summary>(B, H) scratch for dh_{t−1}.</summary>
         public Tensor DhPrev { get; }
@@ -487,11 +520,11 @@ public static partial class Ops
             if (inPlace)
             {
                 int time = d == 0 ? s : t - 1 - s;
-                Sgemm.Multiply(false, false, rows, h, gh, dGx.Slice((r0 * t + time) * gh), t * gh, rd, h, dhPrevRows, h, accumulate: false);
+                work.Product(rows, gh, h, dGx.Slice((r0 * t + time) * gh), t * gh, rd, dhPrevRows);
             }
             else
             {
-                Sgemm.Multiply(false, false, rows, h, gh, step.Slice(r0 * gh, rows * gh), gh, rd, h, dhPrevRows, h, accumulate: false);
+                work.Product(rows, gh, h, step.Slice(r0 * gh, rows * gh), gh, rd, dhPrevRows);
             }
             TensorPrimitives.Add(dhPrevRows, dhRows, dhPrevRows);
             if (m.Truncate > 0 && s > 0 && s % m.Truncate == 0)
