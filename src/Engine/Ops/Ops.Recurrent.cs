@@ -66,7 +66,7 @@ public static partial class Ops
         ClearPaddedRows(output.Span, lens, t, dirs * h); // padded steps stay zero; every other row is written
         var finalH = tape.NewOutput([dirs, b, h], x, w, r, bias, h0, c0);
         var finalC = cell == RecurrentCellKind.Lstm ? tape.NewOutput([dirs, b, h], x, w, r, bias, h0, c0) : null;
-        var dims = new RecurrentDims(cell, activation, b, t, inF, h, dirs, truncateBackpropAfter, lens);
+        var dims = new RecurrentDims(cell, activation, b, t, inF, h, dirs, truncateBackpropAfter, lens) { KeepAll = output.RequiresGrad };
 
         var caches = new RecurrentCache[dirs];
         for (int d = 0; d < dirs; d++)
@@ -78,8 +78,8 @@ public static partial class Ops
         int bh = b * h;
         for (int d = 0; d < dirs; d++)
         {
-            caches[d].Hs.Span.Slice(t * bh, bh).CopyTo(finalH.Span.Slice(d * bh, bh));
-            if (finalC is not null) caches[d].Cs!.Span.Slice(t * bh, bh).CopyTo(finalC.Span.Slice(d * bh, bh));
+            caches[d].Hs.Span.Slice(caches[d].State(t) * bh, bh).CopyTo(finalH.Span.Slice(d * bh, bh));
+            if (finalC is not null) caches[d].Cs!.Span.Slice(caches[d].State(t) * bh, bh).CopyTo(finalC.Span.Slice(d * bh, bh));
         }
 
         tape.Record(output, () =>
@@ -136,6 +136,16 @@ public static partial class Ops
         /// <summary>True when every sequence has all T steps (then a step's rows are evenly strided in B·T order).</summary>
         public bool Uniform { get; } = Lengths.All(len => len == T);
 
+        /// <summary>True when backward will run, so every step's states and gates are kept; else (inference) only
+        /// the current step's gates and the two states around it are stored, in rolling buffers.</summary>
+        public bool KeepAll { get; init; } = true;
+
+        /// <summary>Stored gate steps: T, or 1 when not <see cref="KeepAll"/>.</summary>
+        public int Steps => KeepAll ? T : 1;
+
+        /// <summary>Stored states: T + 1, or 2 when not <see cref="KeepAll"/>.</summary>
+        public int States => KeepAll ? T + 1 : 2;
+
         /// <summary>Time index processed at step <paramref name="s"/> for sequence <paramref name="b"/>, or −1 past its length.</summary>
         public int TimeAt(int d, int s, int b) => s >= Lengths[b] ? -1 : d == 0 ? s : Lengths[b] - 1 - s;
     }
@@ -145,15 +155,16 @@ public static partial class Ops
     {
         public RecurrentCache(TensorPool pool, RecurrentDims m)
         {
+            _keepAll = m.KeepAll;
             Pre = pool.Rent(false, m.B * m.T, m.GH);
-            Hs = pool.Rent(false, m.T + 1, m.B, m.H);
-            if (m.Cell != RecurrentCellKind.Rnn) Gates = pool.Rent(false, m.T, m.B, m.GH);
+            Hs = pool.Rent(false, m.States, m.B, m.H);
+            if (m.Cell != RecurrentCellKind.Rnn) Gates = pool.Rent(false, m.Steps, m.B, m.GH);
             if (m.Cell == RecurrentCellKind.Lstm)
             {
-                Cs = pool.Rent(false, m.T + 1, m.B, m.H);
-                TanhC = pool.Rent(false, m.T, m.B, m.H);
+                Cs = pool.Rent(false, m.States, m.B, m.H);
+                TanhC = pool.Rent(false, m.Steps, m.B, m.H);
             }
-            if (m.Cell == RecurrentCellKind.Gru) RecH = pool.Rent(false, m.T, m.B, m.H);
+            if (m.Cell == RecurrentCellKind.Gru) RecH = pool.Rent(false, m.Steps, m.B, m.H);
             int packed = m.B > SgemmSmall.MaxRows ? SgemmPrepacked.PackedLength(m.H, m.GH) : 0;
             if (packed > 0) RPacked = pool.Rent(false, packed);
             else Rt = pool.Rent(false, m.H, m.GH);
@@ -183,22 +194,30 @@ public static partial class Ops
         /// <summary>(B, G·H) one step's recurrent projection (RNN, GRU; the LSTM accumulates into its gates).</summary>
         public Tensor? Rec { get; }
 
+        private readonly bool _keepAll;
+
+        /// <summary>Index in <see cref="Hs"/>/<see cref="Cs"/> of the state entering step <paramref name="s"/>.</summary>
+        public int State(int s) => _keepAll ? s : s & 1;
+
+        /// <summary>Index in <see cref="Gates"/>, <see cref="TanhC"/>, <see cref="RecH"/> of step <paramref name="s"/>.</summary>
+        public int Step(int s) => _keepAll ? s : 0;
+
         /// <summary>(B·T, G·H) rows b·T + t: x_t·Wᵀ, plus <see cref="RowBias"/> (RNN, GRU; the LSTM adds it per step).</summary>
         public Tensor Pre { get; }
 
-        /// <summary>(T+1, B, H): Hs[s] is the state entering step s, Hs[T] the final state.</summary>
+        /// <summary>(States, B, H): the state entering step s at <see cref="State"/>(s); (T+1, B, H) when backward runs.</summary>
         public Tensor Hs { get; }
 
-        /// <summary>(T, B, G·H) gate activations (LSTM i,o,f,c̃; GRU z,r,h̃), null for RNN.</summary>
+        /// <summary>(Steps, B, G·H) gate activations (LSTM i,o,f,c̃; GRU z,r,h̃), null for RNN.</summary>
         public Tensor? Gates { get; }
 
-        /// <summary>(T+1, B, H) LSTM cell states.</summary>
+        /// <summary>(States, B, H) LSTM cell states.</summary>
         public Tensor? Cs { get; }
 
-        /// <summary>(T, B, H) LSTM tanh(c_t).</summary>
+        /// <summary>(Steps, B, H) LSTM tanh(c_t).</summary>
         public Tensor? TanhC { get; }
 
-        /// <summary>(T, B, H) GRU R_h h_{t−1} + Rb_h.</summary>
+        /// <summary>(Steps, B, H) GRU R_h h_{t−1} + Rb_h.</summary>
         public Tensor? RecH { get; }
     }
 
@@ -292,8 +311,8 @@ public static partial class Ops
         var outS = output.Span;
         for (int s = 0; s < t; s++) // RNN and GRU
         {
-            var hPrev = hs.Slice(s * bh, bh);
-            var hNext = hs.Slice((s + 1) * bh, bh);
+            var hPrev = hs.Slice(cache.State(s) * bh, bh);
+            var hNext = hs.Slice(cache.State(s + 1) * bh, bh);
             // Recurrent projection of the chunk's sequences: rec (rows, G·H) = h_{t−1} (rows, H) · Rᵀ (H, G·H).
             cache.Product(rows, gh, h, hPrev.Slice(r0 * h, rows * h), rec.Slice(r0 * gh, rows * gh), accumulate: false);
             for (int i = r0; i < r0 + rows; i++)
@@ -318,10 +337,10 @@ public static partial class Ops
                         break;
                     default: // GRU, linear_before_reset = 1
                     {
-                        var gt = gates.Slice((s * b + i) * gh, gh);
+                        var gt = gates.Slice((cache.Step(s) * b + i) * gh, gh);
                         TensorPrimitives.Add(a.Slice(0, 2 * h), rc.Slice(0, 2 * h), gt.Slice(0, 2 * h));
                         TensorPrimitives.Sigmoid(gt.Slice(0, 2 * h), gt.Slice(0, 2 * h)); // z, r
-                        var recH = cache.RecH!.Span.Slice(s * bh + i * h, h);
+                        var recH = cache.RecH!.Span.Slice(cache.Step(s) * bh + i * h, h);
                         TensorPrimitives.Add(rc.Slice(2 * h, h), rb.Slice(2 * h, h), recH);
                         var n = gt.Slice(2 * h, h);
                         TensorPrimitives.MultiplyAdd(gt.Slice(h, h), recH, a.Slice(2 * h, h), n); // r ⊙ (R_h h + Rb_h) + W_h x + Wb_h
@@ -352,8 +371,8 @@ public static partial class Ops
         var rowBias = cache.RowBias.Span;
         for (int s = 0; s < t; s++)
         {
-            var hPrev = hs.Slice(s * bh, bh);
-            var gateStep = gates.Slice(s * b * gh, b * gh);
+            var hPrev = hs.Slice(cache.State(s) * bh, bh);
+            var gateStep = gates.Slice(cache.Step(s) * b * gh, b * gh);
             for (int i = r0; i < r0 + rows; i++)
             {
                 int time = m.TimeAt(d, s, i);
@@ -365,16 +384,16 @@ public static partial class Ops
             for (int i = r0; i < r0 + rows; i++)
             {
                 int time = m.TimeAt(d, s, i);
-                var hn = hs.Slice((s + 1) * bh + i * h, h);
-                var cn = cs.Slice((s + 1) * bh + i * h, h);
+                var hn = hs.Slice(cache.State(s + 1) * bh + i * h, h);
+                var cn = cs.Slice(cache.State(s + 1) * bh + i * h, h);
                 if (time < 0)
                 {
                     hPrev.Slice(i * h, h).CopyTo(hn); // past the length: the state stops updating
-                    cs.Slice(s * bh + i * h, h).CopyTo(cn);
+                    cs.Slice(cache.State(s) * bh + i * h, h).CopyTo(cn);
                     continue;
                 }
-                RecurrentKernels.LstmForward(gateStep.Slice(i * gh, gh), cs.Slice(s * bh + i * h, h), cn,
-                    tanhC.Slice(s * bh + i * h, h), hn, h);
+                RecurrentKernels.LstmForward(gateStep.Slice(i * gh, gh), cs.Slice(cache.State(s) * bh + i * h, h), cn,
+                    tanhC.Slice(cache.Step(s) * bh + i * h, h), hn, h);
                 hn.CopyTo(outS.Slice((i * t + time) * outF + d * h, h));
             }
         }
