@@ -19,6 +19,12 @@ public class RecurrentKernelTests
         var rng = new Random(7 + h);
         float[] Rand(int n, double scale) => Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() * 2 - 1) * scale)).ToArray();
         var pre = Rand(4 * h, 6); // wide enough to saturate σ and tanh
+        if (h >= 16)
+        {
+            // Far outside exp's range and tiny values, in the vector lanes.
+            pre[0] = 100f; pre[1] = -100f; pre[2] = 1e-6f; pre[h] = -90f;
+            pre[3 * h] = 50f; pre[3 * h + 1] = -1e-5f; pre[3 * h + 2] = -45f;
+        }
         var cPrev = Rand(h, 2);
         var gates = (float[])pre.Clone();
         float[] cNext = new float[h], tanhC = new float[h], hNext = new float[h];

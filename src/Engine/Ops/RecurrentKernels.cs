@@ -111,14 +111,37 @@ internal static class RecurrentKernels
 
     /// <summary>σ(x) = 1 / (1 + e^(−x)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
+    private static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Exp(-x));
+
+    /// <summary>
+    /// e^x in single precision (Cephes expf: x = n·ln 2 + r, |r| ≤ ln 2 / 2, degree-6 polynomial, 2ⁿ from the exponent
+    /// bits; within 2 ulp). x is clamped to [−87, 88], where e^x stays a normal float. About twice as fast as
+    /// <see cref="Vector512.Exp(Vector512{float})"/>, which evaluates in double precision.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Exp(Vector512<float> x)
+    {
+        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-87f)), Vector512.Create(88f));
+        var n = Vector512.Round(x * Vector512.Create(1.44269504088896341f));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), x);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
+        var p = Vector512.Create(1.9875691500e-4f);
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.3981999507e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894e-2f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
+        var y = Vector512.FusedMultiplyAdd(p, r * r, r) + Vector512<float>.One;
+        var scale = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
+        return y * scale.AsSingle();
+    }
 
     /// <summary>tanh(x) = sign(x)·(1 − e^(−2|x|)) / (1 + e^(−2|x|)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Tanh(Vector512<float> x)
     {
         var a = Vector512.Abs(x);
-        var e = Vector512.Exp(-(a + a));
+        var e = Exp(-(a + a));
         var t = (Vector512<float>.One - e) / (Vector512<float>.One + e);
         return Vector512.CopySign(t, x);
     }
