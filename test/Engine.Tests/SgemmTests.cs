@@ -220,4 +220,30 @@ public class SgemmTests
         }
         return null;
     }
+
+    [Theory]
+    [InlineData(1, 512, 128)]
+    [InlineData(3, 200, 600)]
+    [InlineData(4, 70, 9)]
+    [InlineData(2, 5, 1030)]
+    public void FewRowProductsEqualThePackedKernelBitwise(int m, int n, int k)
+    {
+        // The unpacked few-row path must sum exactly like the packed AVX-512 kernels (batch-size invariance).
+        if (!Sgemm.IsSupported(SgemmPath.Avx512)) return;
+        var rnd = new Random(m * 1000 + n + k);
+        foreach (bool transA in new[] { false, true })
+            foreach (bool accumulate in new[] { false, true })
+            {
+                float[] a = Enumerable.Range(0, m * k).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+                float[] b = Enumerable.Range(0, k * n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+                float[] c0 = Enumerable.Range(0, m * n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+                float[] auto = (float[])c0.Clone(), packed = (float[])c0.Clone();
+                int lda = transA ? m : k;
+                Sgemm.Multiply(transA, false, m, n, k, a, lda, b, n, auto, n, accumulate);
+                Sgemm.MultiplyOnPath(transA, false, m, n, k, a, lda, b, n, packed, n, accumulate, SgemmPath.Avx512);
+                for (int i = 0; i < auto.Length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(auto[i]) == BitConverter.SingleToInt32Bits(packed[i]),
+                        $"tA={transA} acc={accumulate} element {i}: {auto[i]} vs {packed[i]}");
+            }
+    }
 }

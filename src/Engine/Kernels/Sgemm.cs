@@ -58,6 +58,7 @@ public static class Sgemm
         CheckOperand(b.Length, transB ? n : k, transB ? k : n, ldb, nameof(b));
         CheckOperand(c.Length, m, n, ldc, nameof(c));
 
+        bool small = path == SgemmPath.Auto && SgemmSmall.Applies(transB, m);
         if (path == SgemmPath.Auto) path = BestPath;
         else if (!IsSupported(path)) throw new PlatformNotSupportedException($"SGEMM path {path} is not supported on this CPU.");
 
@@ -74,6 +75,12 @@ public static class Sgemm
         if (path == SgemmPath.Reference)
         {
             SgemmReference.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
+
+        if (small)
+        {
+            SgemmSmall.Multiply(transA, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
 

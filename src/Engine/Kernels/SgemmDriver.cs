@@ -96,6 +96,15 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
     }
 
     /// <summary>
+    /// <see cref="Run"/> for A not transposed, k ≤ KC and n ≤ NC with B already packed (<see cref="SgemmPrepacked"/>).
+    /// </summary>
+    public static void RunPrepacked(in SgemmArgs g, float* bp)
+    {
+        float* tile = stackalloc float[TKernel.MR * TKernel.NR];
+        BlockDirect(in g, SgemmBuffers.Current, bp, tile, 0, g.N, 0, g.K, g.Accumulate);
+    }
+
+    /// <summary>
     /// One KC×NC block with row-major A read in place (full MR-row panels) or packed (the final partial panel).
     /// </summary>
     private static void BlockDirect(in SgemmArgs g, SgemmBuffers buffers, float* bp, float* tile,

@@ -34,6 +34,19 @@ internal static unsafe class SgemmThreading
     }
 
     /// <summary>
+    /// When true, products started on the current thread run on it alone (callers that already keep every core busy
+    /// with independent work, such as the row chunks of a recurrent layer).
+    /// </summary>
+    internal static bool Serial
+    {
+        get => t_serial;
+        set => t_serial = value;
+    }
+
+    [ThreadStatic]
+    private static bool t_serial;
+
+    /// <summary>
     /// Runs <paramref name="body"/> over <paramref name="g"/>, in parallel slices when the product is large enough.
     /// Row slices are multiples of <paramref name="mr"/> rows, column slices multiples of <paramref name="nr"/> columns.
     /// </summary>
@@ -41,7 +54,7 @@ internal static unsafe class SgemmThreading
     {
         long flops = 2L * g.M * g.N * g.K;
         int threads = (int)Math.Min(s_threadLimit, flops / MinFlopsPerThread);
-        if (threads < 2 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        if (threads < 2 || t_serial || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
             body(in g);
             return;

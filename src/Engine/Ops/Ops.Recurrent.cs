@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MlNetDeep.Engine.Kernels;
 
 namespace MlNetDeep.Engine;
@@ -14,6 +16,8 @@ public static partial class Ops
     /// <para>Forward per direction: the input projections of all steps are one SGEMM ((B·T, I)·Wᵀ → (B·T, G·H)), then
     /// the recurrent loop runs one (B, H)·Rᵀ SGEMM per step. Backward mirrors it: per step one (B, G·H)·R SGEMM for
     /// dh_{t−1}; dR, dW and dx are one SGEMM each over the stored per-step gate gradients and states.
+    /// The time loops run the directions and chunks of at least 16 batch rows concurrently (one core each,
+    /// single-threaded per-step products); results are bitwise independent of the thread count.
     /// Backward ACCUMULATES (+=) into every input's gradient.</para>
     /// <para>Variable lengths: at steps t ≥ lengths[b] the output is zero and the state is not updated, so the final
     /// state is the last valid one; the reverse direction processes t = len−1 … 0. Padding never changes a sequence's
@@ -59,22 +63,32 @@ public static partial class Ops
             if (len < 1 || len > t) throw new ArgumentException($"Every length must lie in [1, {t}]; got {len}.", nameof(lengths));
 
         var output = tape.NewOutput([b, t, dirs * h], x, w, r, bias, h0, c0);
-        output.Span.Clear(); // padded steps stay zero
+        ClearPaddedRows(output.Span, lens, t, dirs * h); // padded steps stay zero; every other row is written
         var finalH = tape.NewOutput([dirs, b, h], x, w, r, bias, h0, c0);
         var finalC = cell == RecurrentCellKind.Lstm ? tape.NewOutput([dirs, b, h], x, w, r, bias, h0, c0) : null;
-        var dims = new RecurrentDims(cell, activation, b, t, inF, h, dirs, truncateBackpropAfter, lens);
+        var dims = new RecurrentDims(cell, activation, b, t, inF, h, dirs, truncateBackpropAfter, lens) { KeepAll = output.RequiresGrad };
 
         var caches = new RecurrentCache[dirs];
         for (int d = 0; d < dirs; d++)
         {
             caches[d] = new RecurrentCache(tape.Pool, dims);
-            RecurrentForward(dims, d, caches[d], x, w, r, bias, h0, c0, output, finalH, finalC, tape.Pool);
+            PrepareForward(dims, d, caches[d], x, w, r, bias, h0, c0);
+        }
+        RunRowChunks(dims, (d, r0, rows) => RecurrentForwardRows(dims, d, caches[d], bias, output, r0, rows));
+        int bh = b * h;
+        for (int d = 0; d < dirs; d++)
+        {
+            caches[d].Hs.Span.Slice(caches[d].State(t) * bh, bh).CopyTo(finalH.Span.Slice(d * bh, bh));
+            if (finalC is not null) caches[d].Cs!.Span.Slice(caches[d].State(t) * bh, bh).CopyTo(finalC.Span.Slice(d * bh, bh));
         }
 
         tape.Record(output, () =>
         {
+            var work = new RecurrentBackwardWork[dirs];
+            for (int d = 0; d < dirs; d++) work[d] = new RecurrentBackwardWork(tape.Pool, dims, d, r, finalH, finalC);
+            RunRowChunks(dims, (d, r0, rows) => RecurrentBackwardRows(dims, d, caches[d], work[d], r, output, r0, rows));
             for (int d = 0; d < dirs; d++)
-                RecurrentBackward(tape, dims, d, caches[d], x, w, r, bias, h0, c0, output, finalH, finalC);
+                FinishBackward(tape, dims, d, caches[d], work[d], x, w, r, bias, h0, c0);
         });
         return new RecurrentOutput(output, finalH, finalC);
     }
@@ -85,12 +99,52 @@ public static partial class Ops
             throw new ArgumentException($"Recurrent expects {name} ({dirs},{b},{h}); got {s}.", name);
     }
 
+    /// <summary>dst (cols, rows) = srcᵀ for src (rows, cols), in blocks of 16 source rows (contiguous 64-byte writes).</summary>
+    private static void Transpose(ReadOnlySpan<float> src, int rows, int cols, Span<float> dst)
+    {
+        if (src.Length < rows * cols || dst.Length < rows * cols) throw new ArgumentException("Transpose operands are too short.");
+        ref float s0 = ref MemoryMarshal.GetReference(src);
+        ref float d0 = ref MemoryMarshal.GetReference(dst);
+        int r0 = 0;
+        for (; r0 + 16 <= rows; r0 += 16)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                ref float d = ref Unsafe.Add(ref d0, (nint)c * rows + r0);
+                ref float s = ref Unsafe.Add(ref s0, (nint)r0 * cols + c);
+                for (int k = 0; k < 16; k++) Unsafe.Add(ref d, k) = Unsafe.Add(ref s, (nint)k * cols);
+            }
+        }
+        for (; r0 < rows; r0++)
+            for (int c = 0; c < cols; c++) dst[c * rows + r0] = src[r0 * cols + c];
+    }
+
+    /// <summary>Zeroes the rows b·T + t with t ≥ lengths[b] of a (B·T, width) matrix.</summary>
+    private static void ClearPaddedRows(Span<float> rows, int[] lengths, int t, int width)
+    {
+        for (int i = 0; i < lengths.Length; i++)
+            rows.Slice((i * t + lengths[i]) * width, (t - lengths[i]) * width).Clear();
+    }
+
     /// <summary>Sizes and options shared by the forward and backward of one recurrent op.</summary>
     private sealed record RecurrentDims(RecurrentCellKind Cell, RnnActivation Activation, int B, int T, int I, int H, int Dirs,
         int Truncate, int[] Lengths)
     {
         public int G => GateCount(Cell);
         public int GH => G * H;
+
+        /// <summary>True when every sequence has all T steps (then a step's rows are evenly strided in B·T order).</summary>
+        public bool Uniform { get; } = Lengths.All(len => len == T);
+
+        /// <summary>True when backward will run, so every step's states and gates are kept; else (inference) only
+        /// the current step's gates and the two states around it are stored, in rolling buffers.</summary>
+        public bool KeepAll { get; init; } = true;
+
+        /// <summary>Stored gate steps: T, or 1 when not <see cref="KeepAll"/>.</summary>
+        public int Steps => KeepAll ? T : 1;
+
+        /// <summary>Stored states: T + 1, or 2 when not <see cref="KeepAll"/>.</summary>
+        public int States => KeepAll ? T + 1 : 2;
 
         /// <summary>Time index processed at step <paramref name="s"/> for sequence <paramref name="b"/>, or −1 past its length.</summary>
         public int TimeAt(int d, int s, int b) => s >= Lengths[b] ? -1 : d == 0 ? s : Lengths[b] - 1 - s;
@@ -101,40 +155,117 @@ public static partial class Ops
     {
         public RecurrentCache(TensorPool pool, RecurrentDims m)
         {
+            _keepAll = m.KeepAll;
             Pre = pool.Rent(false, m.B * m.T, m.GH);
-            Hs = pool.Rent(false, m.T + 1, m.B, m.H);
-            if (m.Cell != RecurrentCellKind.Rnn) Gates = pool.Rent(false, m.T, m.B, m.GH);
+            Hs = pool.Rent(false, m.States, m.B, m.H);
+            if (m.Cell != RecurrentCellKind.Rnn) Gates = pool.Rent(false, m.Steps, m.B, m.GH);
             if (m.Cell == RecurrentCellKind.Lstm)
             {
-                Cs = pool.Rent(false, m.T + 1, m.B, m.H);
-                TanhC = pool.Rent(false, m.T, m.B, m.H);
+                Cs = pool.Rent(false, m.States, m.B, m.H);
+                TanhC = pool.Rent(false, m.Steps, m.B, m.H);
             }
-            if (m.Cell == RecurrentCellKind.Gru) RecH = pool.Rent(false, m.T, m.B, m.H);
+            if (m.Cell == RecurrentCellKind.Gru) RecH = pool.Rent(false, m.Steps, m.B, m.H);
+            int packed = m.B > SgemmSmall.MaxRows ? SgemmPrepacked.PackedLength(m.H, m.GH) : 0;
+            if (packed > 0) RPacked = pool.Rent(false, packed);
+            else Rt = pool.Rent(false, m.H, m.GH);
+            RowBias = pool.Rent(false, m.GH);
+            if (m.Cell != RecurrentCellKind.Lstm) Rec = pool.Rent(false, m.B, m.GH);
         }
 
-        /// <summary>(B·T, G·H) rows b·T + t: x_t·Wᵀ + Wb (+ Rb except GRU's candidate block).</summary>
+        /// <summary>(G·H) Wb + Rb (GRU: Wb only in the candidate block), added to every input projection.</summary>
+        public Tensor RowBias { get; }
+
+        /// <summary>(H, G·H) Rᵀ of this direction, when <see cref="RPacked"/> is not used.</summary>
+        public Tensor? Rt { get; }
+
+        /// <summary>Rᵀ packed once for the per-step products (batches above the few-row path, AVX-512), or null.</summary>
+        public Tensor? RPacked { get; }
+
+        /// <summary>Offset of the packed data in <see cref="RPacked"/>.</summary>
+        public int RPackedOffset { get; set; }
+
+        /// <summary>C (rows, G·H) (+)= h (rows, H) · Rᵀ: the per-step recurrent product.</summary>
+        public void Product(int rows, int gh, int h, ReadOnlySpan<float> hRows, Span<float> c, bool accumulate)
+        {
+            if (RPacked is not null) SgemmPrepacked.Multiply(rows, gh, h, hRows, h, RPacked.Span, RPackedOffset, c, gh, accumulate);
+            else Sgemm.Multiply(false, false, rows, gh, h, hRows, h, Rt!.Span, gh, c, gh, accumulate);
+        }
+
+        /// <summary>(B, G·H) one step's recurrent projection (RNN, GRU; the LSTM accumulates into its gates).</summary>
+        public Tensor? Rec { get; }
+
+        private readonly bool _keepAll;
+
+        /// <summary>Index in <see cref="Hs"/>/<see cref="Cs"/> of the state entering step <paramref name="s"/>.</summary>
+        public int State(int s) => _keepAll ? s : s & 1;
+
+        /// <summary>Index in <see cref="Gates"/>, <see cref="TanhC"/>, <see cref="RecH"/> of step <paramref name="s"/>.</summary>
+        public int Step(int s) => _keepAll ? s : 0;
+
+        /// <summary>(B·T, G·H) rows b·T + t: x_t·Wᵀ, plus <see cref="RowBias"/> (RNN, GRU; the LSTM adds it per step).</summary>
         public Tensor Pre { get; }
 
-        /// <summary>(T+1, B, H): Hs[s] is the state entering step s, Hs[T] the final state.</summary>
+        /// <summary>(States, B, H): the state entering step s at <see cref="State"/>(s); (T+1, B, H) when backward runs.</summary>
         public Tensor Hs { get; }
 
-        /// <summary>(T, B, G·H) gate activations (LSTM i,o,f,c̃; GRU z,r,h̃), null for RNN.</summary>
+        /// <summary>(Steps, B, G·H) gate activations (LSTM i,o,f,c̃; GRU z,r,h̃), null for RNN.</summary>
         public Tensor? Gates { get; }
 
-        /// <summary>(T+1, B, H) LSTM cell states.</summary>
+        /// <summary>(States, B, H) LSTM cell states.</summary>
         public Tensor? Cs { get; }
 
-        /// <summary>(T, B, H) LSTM tanh(c_t).</summary>
+        /// <summary>(Steps, B, H) LSTM tanh(c_t).</summary>
         public Tensor? TanhC { get; }
 
-        /// <summary>(T, B, H) GRU R_h h_{t−1} + Rb_h.</summary>
+        /// <summary>(Steps, B, H) GRU R_h h_{t−1} + Rb_h.</summary>
         public Tensor? RecH { get; }
     }
 
-    private static void RecurrentForward(RecurrentDims m, int d, RecurrentCache cache, Tensor x, Tensor w, Tensor r, Tensor bias,
-        Tensor? h0, Tensor? c0, Tensor output, Tensor finalH, Tensor? finalC, TensorPool pool)
+    /// <summary>
+    /// Minimum batch rows per concurrently processed chunk. Sequences are independent in the recurrence, so each
+    /// direction's batch is split into row chunks that run the whole time loop on their own core, with single-threaded
+    /// per-step products: no synchronisation per step (a per-step product of 64×512×128 is too small to split well).
+    /// </summary>
+    private const int MinRowsPerChunk = 16;
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(direction, first row, rows) over every direction and batch-row chunk, concurrently
+    /// when there are several (each chunk on one thread, its products single-threaded). Every row's arithmetic is
+    /// the same whatever the chunking (the products sum each element in the same order for any number of rows), so
+    /// results do not depend on the thread count or on timing.
+    /// </summary>
+    private static void RunRowChunks(RecurrentDims m, Action<int, int, int> body)
     {
-        int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h, outF = m.Dirs * h;
+        int threads = SgemmThreading.MaxThreads;
+        int perDir = Math.Max(1, Math.Min(threads / m.Dirs, m.B / MinRowsPerChunk));
+        int tasks = m.Dirs * perDir;
+        if (tasks == 1)
+        {
+            body(0, 0, m.B);
+            return;
+        }
+        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+        {
+            int d = k / perDir, c = k % perDir;
+            int r0 = c * m.B / perDir, r1 = (c + 1) * m.B / perDir;
+            bool serial = SgemmThreading.Serial;
+            SgemmThreading.Serial = true;
+            try
+            {
+                body(d, r0, r1 - r0);
+            }
+            finally
+            {
+                SgemmThreading.Serial = serial;
+            }
+        });
+    }
+
+    /// <summary>Input projections of all steps, initial states and Rᵀ of one direction (before the time loop).</summary>
+    private static void PrepareForward(RecurrentDims m, int d, RecurrentCache cache, Tensor x, Tensor w, Tensor r, Tensor bias,
+        Tensor? h0, Tensor? c0)
+    {
+        int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h;
         var wd = w.Span.Slice(d * gh * m.I, gh * m.I);
         var rd = r.Span.Slice(d * gh * h, gh * h);
         var wb = bias.Span.Slice(d * 2 * gh, gh);
@@ -144,26 +275,47 @@ public static partial class Ops
         // Input projections of all steps at once: Pre (B·T, G·H) = x (B·T, I) · Wᵀ (I, G·H) + biases.
         var pre = cache.Pre.Span;
         Sgemm.Multiply(false, true, b * t, gh, m.I, x.Span, m.I, wd, m.I, pre, gh, accumulate: false);
-        var rowBias = pool.Rent(false, gh).Span;
+        var rowBias = cache.RowBias.Span;
         TensorPrimitives.Add(wb, rb, rowBias);
         if (gru) wb.Slice(2 * h, h).CopyTo(rowBias.Slice(2 * h, h)); // Rb_h goes inside r ⊙ (R_h h + Rb_h)
-        for (int row = 0; row < b * t; row++) TensorPrimitives.Add(pre.Slice(row * gh, gh), rowBias, pre.Slice(row * gh, gh));
+        if (!lstm) for (int row = 0; row < b * t; row++) TensorPrimitives.Add(pre.Slice(row * gh, gh), rowBias, pre.Slice(row * gh, gh));
 
         var hs = cache.Hs.Span;
         if (h0 is null) hs.Slice(0, bh).Clear(); else h0.Span.Slice(d * bh, bh).CopyTo(hs);
-        var cs = lstm ? cache.Cs!.Span : default;
-        if (lstm) { if (c0 is null) cs.Slice(0, bh).Clear(); else c0.Span.Slice(d * bh, bh).CopyTo(cs); }
-        var gates = cache.Gates is null ? default : cache.Gates.Span;
-        var rec = pool.Rent(false, b, gh).Span;
-        var outS = output.Span;
-
-        for (int s = 0; s < t; s++)
+        if (lstm)
         {
-            var hPrev = hs.Slice(s * bh, bh);
-            var hNext = hs.Slice((s + 1) * bh, bh);
-            // Recurrent projection of every sequence: rec (B, G·H) = h_{t−1} (B, H) · Rᵀ (H, G·H).
-            Sgemm.Multiply(false, true, b, gh, h, hPrev, h, rd, h, rec, gh, accumulate: false);
-            for (int i = 0; i < b; i++)
+            var cs = cache.Cs!.Span;
+            if (c0 is null) cs.Slice(0, bh).Clear(); else c0.Span.Slice(d * bh, bh).CopyTo(cs);
+        }
+        // Rᵀ once, packed for the SGEMM kernels (no packing per step) or, for a few rows, transposed for the unpacked
+        // few-row path. Same sums in the same order as a plain product with R, whatever the batch size.
+        if (cache.RPacked is not null) cache.RPackedOffset = SgemmPrepacked.Pack(true, h, gh, rd, h, cache.RPacked.Span);
+        else Transpose(rd, gh, h, cache.Rt!.Span);
+    }
+
+    /// <summary>The time loop of one direction for batch rows [r0, r0 + rows).</summary>
+    private static void RecurrentForwardRows(RecurrentDims m, int d, RecurrentCache cache, Tensor bias, Tensor output, int r0, int rows)
+    {
+        if (m.Cell == RecurrentCellKind.Lstm)
+        {
+            LstmForwardLoop(m, d, cache, output.Span, r0, rows);
+            return;
+        }
+
+        int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h, outF = m.Dirs * h;
+        var rb = bias.Span.Slice(d * 2 * gh + gh, gh);
+        var pre = cache.Pre.Span;
+        var hs = cache.Hs.Span;
+        var gates = cache.Gates is null ? default : cache.Gates.Span;
+        var rec = cache.Rec!.Span;
+        var outS = output.Span;
+        for (int s = 0; s < t; s++) // RNN and GRU
+        {
+            var hPrev = hs.Slice(cache.State(s) * bh, bh);
+            var hNext = hs.Slice(cache.State(s + 1) * bh, bh);
+            // Recurrent projection of the chunk's sequences: rec (rows, G·H) = h_{t−1} (rows, H) · Rᵀ (H, G·H).
+            cache.Product(rows, gh, h, hPrev.Slice(r0 * h, rows * h), rec.Slice(r0 * gh, rows * gh), accumulate: false);
+            for (int i = r0; i < r0 + rows; i++)
             {
                 var hp = hPrev.Slice(i * h, h);
                 var hn = hNext.Slice(i * h, h);
@@ -171,7 +323,6 @@ public static partial class Ops
                 if (time < 0)
                 {
                     hp.CopyTo(hn); // past the length: the state stops updating
-                    if (lstm) cs.Slice(s * bh + i * h, h).CopyTo(cs.Slice((s + 1) * bh + i * h, h));
                     continue;
                 }
 
@@ -184,27 +335,12 @@ public static partial class Ops
                         if (m.Activation == RnnActivation.Tanh) TensorPrimitives.Tanh(hn, hn);
                         else TensorPrimitives.Max(hn, 0f, hn);
                         break;
-                    case RecurrentCellKind.Lstm:
-                    {
-                        var gt = gates.Slice((s * b + i) * gh, gh);
-                        TensorPrimitives.Add(a, rc, gt);
-                        TensorPrimitives.Sigmoid(gt.Slice(0, 3 * h), gt.Slice(0, 3 * h)); // i, o, f
-                        TensorPrimitives.Tanh(gt.Slice(3 * h, h), gt.Slice(3 * h, h));    // c̃
-                        var cp = cs.Slice(s * bh + i * h, h);
-                        var cn = cs.Slice((s + 1) * bh + i * h, h);
-                        TensorPrimitives.Multiply(gt.Slice(2 * h, h), cp, cn);                 // f ⊙ c_{t−1}
-                        TensorPrimitives.MultiplyAdd(gt.Slice(0, h), gt.Slice(3 * h, h), cn, cn); // + i ⊙ c̃
-                        var tc = cache.TanhC!.Span.Slice(s * bh + i * h, h);
-                        TensorPrimitives.Tanh(cn, tc);
-                        TensorPrimitives.Multiply(gt.Slice(h, h), tc, hn);                    // o ⊙ tanh(c_t)
-                        break;
-                    }
                     default: // GRU, linear_before_reset = 1
                     {
-                        var gt = gates.Slice((s * b + i) * gh, gh);
+                        var gt = gates.Slice((cache.Step(s) * b + i) * gh, gh);
                         TensorPrimitives.Add(a.Slice(0, 2 * h), rc.Slice(0, 2 * h), gt.Slice(0, 2 * h));
                         TensorPrimitives.Sigmoid(gt.Slice(0, 2 * h), gt.Slice(0, 2 * h)); // z, r
-                        var recH = cache.RecH!.Span.Slice(s * bh + i * h, h);
+                        var recH = cache.RecH!.Span.Slice(cache.Step(s) * bh + i * h, h);
                         TensorPrimitives.Add(rc.Slice(2 * h, h), rb.Slice(2 * h, h), recH);
                         var n = gt.Slice(2 * h, h);
                         TensorPrimitives.MultiplyAdd(gt.Slice(h, h), recH, a.Slice(2 * h, h), n); // r ⊙ (R_h h + Rb_h) + W_h x + Wb_h
@@ -217,47 +353,144 @@ public static partial class Ops
                 hn.CopyTo(outS.Slice((i * t + time) * outF + d * h, h));
             }
         }
-
-        hs.Slice(t * bh, bh).CopyTo(finalH.Span.Slice(d * bh, bh));
-        if (lstm) cs.Slice(t * bh, bh).CopyTo(finalC!.Span.Slice(d * bh, bh));
     }
 
-    private static void RecurrentBackward(Tape tape, RecurrentDims m, int d, RecurrentCache cache, Tensor x, Tensor w, Tensor r,
-        Tensor bias, Tensor? h0, Tensor? c0, Tensor output, Tensor finalH, Tensor? finalC)
+    /// <summary>
+    /// The LSTM recurrence of one direction: per step the gate slab (B, 4H) of the cache is set to the input
+    /// projections, the recurrent product is accumulated straight into it, and one fused pass per sequence computes
+    /// the activations, c_t, tanh(c_t), h_t and the output row.
+    /// </summary>
+    private static void LstmForwardLoop(RecurrentDims m, int d, RecurrentCache cache, Span<float> outS, int r0, int rows)
     {
         int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h, outF = m.Dirs * h;
-        var pool = tape.Pool;
-        var wd = w.Span.Slice(d * gh * m.I, gh * m.I);
+        var pre = cache.Pre.Span;
+        var hs = cache.Hs.Span;
+        var cs = cache.Cs!.Span;
+        var tanhC = cache.TanhC!.Span;
+        var gates = cache.Gates!.Span;
+        var rowBias = cache.RowBias.Span;
+        for (int s = 0; s < t; s++)
+        {
+            var hPrev = hs.Slice(cache.State(s) * bh, bh);
+            var gateStep = gates.Slice(cache.Step(s) * b * gh, b * gh);
+            for (int i = r0; i < r0 + rows; i++)
+            {
+                int time = m.TimeAt(d, s, i);
+                if (time < 0) gateStep.Slice(i * gh, gh).Clear();
+                else TensorPrimitives.Add(pre.Slice((i * t + time) * gh, gh), rowBias, gateStep.Slice(i * gh, gh));
+            }
+            // gates (rows, 4H) += h_{t−1} (rows, H) · Rᵀ (H, 4H)
+            cache.Product(rows, gh, h, hPrev.Slice(r0 * h, rows * h), gateStep.Slice(r0 * gh, rows * gh), accumulate: true);
+            for (int i = r0; i < r0 + rows; i++)
+            {
+                int time = m.TimeAt(d, s, i);
+                var hn = hs.Slice(cache.State(s + 1) * bh + i * h, h);
+                var cn = cs.Slice(cache.State(s + 1) * bh + i * h, h);
+                if (time < 0)
+                {
+                    hPrev.Slice(i * h, h).CopyTo(hn); // past the length: the state stops updating
+                    cs.Slice(cache.State(s) * bh + i * h, h).CopyTo(cn);
+                    continue;
+                }
+                RecurrentKernels.LstmForward(gateStep.Slice(i * gh, gh), cs.Slice(cache.State(s) * bh + i * h, h), cn,
+                    tanhC.Slice(cache.Step(s) * bh + i * h, h), hn, h);
+                hn.CopyTo(outS.Slice((i * t + time) * outF + d * h, h));
+            }
+        }
+    }
+
+    /// <summary>Per-direction buffers of the backward time loop (pooled, rented before the loop runs).</summary>
+    private sealed class RecurrentBackwardWork
+    {
+        public RecurrentBackwardWork(TensorPool pool, RecurrentDims m, int d, Tensor r, Tensor finalH, Tensor? finalC)
+        {
+            var rd = r.Span.Slice(d * m.GH * m.H, m.GH * m.H);
+            int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h;
+            bool lstm = m.Cell == RecurrentCellKind.Lstm, gru = m.Cell == RecurrentCellKind.Gru;
+            DGx = pool.Rent(false, b * t, gh);
+            ClearPaddedRows(DGx.Span, m.Lengths, t, gh); // every other row is written by the time loop
+            if (gru) DGr = pool.Rent(true, t * b, gh);
+            else if (!m.Uniform) DGstep = pool.Rent(false, b, gh);
+            int packed = b > SgemmSmall.MaxRows ? SgemmPrepacked.PackedLength(gh, h) : 0;
+            if (packed > 0)
+            {
+                RPacked = pool.Rent(false, packed);
+                RPackedOffset = SgemmPrepacked.Pack(false, gh, h, rd, h, RPacked.Span);
+            }
+            Dh = pool.Rent(true, b, h);
+            DhPrev = pool.Rent(false, b, h);
+            if (finalH.Grad is not null) finalH.Grad.Span.Slice(d * bh, bh).CopyTo(Dh.Span);
+            if (lstm)
+            {
+                Dc = pool.Rent(true, b, h);
+                if (finalC!.Grad is not null) finalC.Grad.Span.Slice(d * bh, bh).CopyTo(Dc.Span);
+            }
+        }
+
+        /// <summary>(B·T, G·H) rows b·T + t: gradient w.r.t. the input-side pre-activations (zero rows for padded steps).</summary>
+        public Tensor DGx { get; }
+
+        /// <summary>GRU: (T·B, G·H) rows s·B + b, w.r.t. the recurrent-side ones (they differ in the candidate block).</summary>
+        public Tensor? DGr { get; }
+
+        /// <summary>Non-GRU with padding: (B, G·H) one step's recurrent-side gradient (equal to its rows of dG_x).
+        /// Without padding the step product reads those rows of dG_x in place (stride T·G·H).</summary>
+        public Tensor? DGstep { get; }
+
+        /// <summary>(B, H) dh entering the current step from above; on return, dh_0 (the gradient of h0).</summary>
+        public Tensor Dh { get; }
+
+        /// <summary>R (G·H, H) packed once for the per-step products, or null (few rows, no AVX-512).</summary>
+        public Tensor? RPacked { get; }
+
+        /// <summary>Offset of the packed data in <see cref="RPacked"/>.</summary>
+        public int RPackedOffset { get; }
+
+        /// <summary>dh_{t−1} (rows, H) = dG (rows, G·H, row stride <paramref name="lda"/>) · R (G·H, H).</summary>
+        public void Product(int rows, int gh, int h, ReadOnlySpan<float> dG, int lda, ReadOnlySpan<float> rd, Span<float> dhPrev)
+        {
+            if (RPacked is not null) SgemmPrepacked.Multiply(rows, h, gh, dG, lda, RPacked.Span, RPackedOffset, dhPrev, h, accumulate: false);
+            else Sgemm.Multiply(false, false, rows, h, gh, dG, lda, rd, h, dhPrev, h, accumulate: false);
+        }
+
+        /// <summary>(B, H) scratch for dh_{t−1}.</summary>
+        public Tensor DhPrev { get; }
+
+        /// <summary>LSTM (B, H) dc; on return, dc_0.</summary>
+        public Tensor? Dc { get; }
+    }
+
+    /// <summary>Back-propagation through time of one direction for batch rows [r0, r0 + rows).</summary>
+    private static void RecurrentBackwardRows(RecurrentDims m, int d, RecurrentCache cache, RecurrentBackwardWork work, Tensor r,
+        Tensor output, int r0, int rows)
+    {
+        int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h, outF = m.Dirs * h;
         var rd = r.Span.Slice(d * gh * h, gh * h);
         bool lstm = m.Cell == RecurrentCellKind.Lstm, gru = m.Cell == RecurrentCellKind.Gru;
         var dOut = output.Grad is null ? default : output.Grad.Span;
         bool hasDOut = output.Grad is not null;
-
-        // dGx (B·T, G·H) rows b·T + t: gradient w.r.t. the input-side pre-activations; dGr (T·B, G·H) rows s·B + b:
-        // w.r.t. the recurrent-side ones (they differ only in GRU's candidate block). Zero rows for padded steps.
-        var dGx = pool.Rent(true, b * t, gh).Span;
-        var dGr = gru ? pool.Rent(true, t * b, gh).Span : default;
-        var dh = pool.Rent(true, b, h).Span;
-        var dhPrev = pool.Rent(false, b, h).Span;
-        if (finalH.Grad is not null) finalH.Grad.Span.Slice(d * bh, bh).CopyTo(dh);
-        var dc = lstm ? pool.Rent(true, b, h).Span : default;
-        if (lstm && finalC!.Grad is not null) finalC.Grad.Span.Slice(d * bh, bh).CopyTo(dc);
-        var dGstep = gru ? default : pool.Rent(false, b, gh).Span; // non-GRU: dG_rec of one step equals dG_x, kept per step only
+        var dGx = work.DGx.Span;
+        var dGr = gru ? work.DGr!.Span : default;
+        var dGstep = work.DGstep is null ? default : work.DGstep.Span;
+        bool inPlace = !gru && m.Uniform; // step rows of dG_x are evenly strided: no per-step copy
+        var dh = work.Dh.Span;
+        var dhPrev = work.DhPrev.Span;
+        var dc = lstm ? work.Dc!.Span : default;
         var hs = cache.Hs.Span;
         var gates = cache.Gates is null ? default : cache.Gates.Span;
 
         for (int s = t - 1; s >= 0; s--)
         {
             var step = gru ? dGr.Slice(s * b * gh, b * gh) : dGstep;
-            if (!gru) step.Clear();
-            for (int i = 0; i < b; i++)
+            if (!gru && !inPlace) step.Slice(r0 * gh, rows * gh).Clear();
+            for (int i = r0; i < r0 + rows; i++)
             {
                 int time = m.TimeAt(d, s, i);
                 if (time < 0) continue; // padded step: dh (and dc) pass through unchanged
                 var dhb = dh.Slice(i * h, h);
                 if (hasDOut) TensorPrimitives.Add(dhb, dOut.Slice((i * t + time) * outF + d * h, h), dhb);
                 var gx = dGx.Slice((i * t + time) * gh, gh);
-                var gr = step.Slice(i * gh, gh);
+                var gr = inPlace ? default : step.Slice(i * gh, gh);
                 switch (m.Cell)
                 {
                     case RecurrentCellKind.Rnn:
@@ -273,17 +506,7 @@ public static partial class Ops
                         var gt = gates.Slice((s * b + i) * gh, gh);
                         var tc = cache.TanhC!.Span.Slice(s * bh + i * h, h);
                         var cp = cache.Cs!.Span.Slice(s * bh + i * h, h);
-                        var dcb = dc.Slice(i * h, h);
-                        for (int j = 0; j < h; j++)
-                        {
-                            float ig = gt[j], og = gt[h + j], fg = gt[2 * h + j], cg = gt[3 * h + j], tcj = tc[j];
-                            float dcj = dcb[j] + dhb[j] * og * (1f - tcj * tcj);
-                            gx[j] = dcj * cg * ig * (1f - ig);
-                            gx[h + j] = dhb[j] * tcj * og * (1f - og);
-                            gx[2 * h + j] = dcj * cp[j] * fg * (1f - fg);
-                            gx[3 * h + j] = dcj * ig * (1f - cg * cg);
-                            dcb[j] = dcj * fg; // dc_{t−1}
-                        }
+                        RecurrentKernels.LstmBackward(gt, tc, cp, dhb, dc.Slice(i * h, h), gx, h); // dc becomes dc_{t−1}
                         dhb.Clear();
                         break;
                     }
@@ -307,25 +530,51 @@ public static partial class Ops
                         break;
                     }
                 }
-                if (!gru) gx.CopyTo(gr);
+                if (!gru && !inPlace) gx.CopyTo(gr);
             }
 
             // dh_{t−1} (B, H) = dG_rec (B, G·H) · R (G·H, H) + direct path (padded rows: dh itself).
-            Sgemm.Multiply(false, false, b, h, gh, step, gh, rd, h, dhPrev, h, accumulate: false);
-            TensorPrimitives.Add(dhPrev, dh, dhPrev);
+            var dhRows = dh.Slice(r0 * h, rows * h);
+            var dhPrevRows = dhPrev.Slice(r0 * h, rows * h);
+            if (inPlace)
+            {
+                int time = d == 0 ? s : t - 1 - s;
+                work.Product(rows, gh, h, dGx.Slice((r0 * t + time) * gh), t * gh, rd, dhPrevRows);
+            }
+            else
+            {
+                work.Product(rows, gh, h, step.Slice(r0 * gh, rows * gh), gh, rd, dhPrevRows);
+            }
+            TensorPrimitives.Add(dhPrevRows, dhRows, dhPrevRows);
             if (m.Truncate > 0 && s > 0 && s % m.Truncate == 0)
             {
                 // Chunk boundary: the state entering step s is a constant for backward (active sequences only,
                 // so padding does not change a sequence's gradients).
-                for (int i = 0; i < b; i++)
+                for (int i = r0; i < r0 + rows; i++)
                 {
                     if (s >= m.Lengths[i]) continue;
                     dhPrev.Slice(i * h, h).Clear();
                     if (lstm) dc.Slice(i * h, h).Clear();
                 }
             }
-            dhPrev.CopyTo(dh);
+            dhPrevRows.CopyTo(dhRows);
         }
+    }
+
+    /// <summary>Parameter, input and initial-state gradients of one direction from the stored step gradients.</summary>
+    private static void FinishBackward(Tape tape, RecurrentDims m, int d, RecurrentCache cache, RecurrentBackwardWork work,
+        Tensor x, Tensor w, Tensor r, Tensor bias, Tensor? h0, Tensor? c0)
+    {
+        int b = m.B, t = m.T, h = m.H, gh = m.GH, bh = b * h;
+        var pool = tape.Pool;
+        var wd = w.Span.Slice(d * gh * m.I, gh * m.I);
+        bool lstm = m.Cell == RecurrentCellKind.Lstm, gru = m.Cell == RecurrentCellKind.Gru;
+        var dGx = work.DGx.Span;
+        var dGr = gru ? work.DGr!.Span : default;
+        var dh = work.Dh.Span;
+        var dc = lstm ? work.Dc!.Span : default;
+        var hs = cache.Hs.Span;
+
 
         if (h0 is { RequiresGrad: true }) TensorPrimitives.Add(tape.GradOf(h0).Span.Slice(d * bh, bh), dh, tape.GradOf(h0).Span.Slice(d * bh, bh));
         if (c0 is { RequiresGrad: true }) TensorPrimitives.Add(tape.GradOf(c0).Span.Slice(d * bh, bh), dc, tape.GradOf(c0).Span.Slice(d * bh, bh));
@@ -341,7 +590,8 @@ public static partial class Ops
             else
             {
                 // dG_rec = dG_x; gather the states that entered each (b, t) into batch-first order: prevStates (B·T, H).
-                var prevStates = pool.Rent(true, b * t, h).Span;
+                var prevStates = pool.Rent(false, b * t, h).Span;
+                ClearPaddedRows(prevStates, m.Lengths, t, h);
                 for (int s = 0; s < t; s++)
                     for (int i = 0; i < b; i++)
                     {
@@ -359,9 +609,16 @@ public static partial class Ops
             var db = tape.GradOf(bias).Span;
             var dWb = db.Slice(d * 2 * gh, gh);
             var dRb = db.Slice(d * 2 * gh + gh, gh);
-            for (int row = 0; row < b * t; row++) TensorPrimitives.Add(dWb, dGx.Slice(row * gh, gh), dWb);
-            if (gru) for (int row = 0; row < t * b; row++) TensorPrimitives.Add(dRb, dGr.Slice(row * gh, gh), dRb);
-            else for (int row = 0; row < b * t; row++) TensorPrimitives.Add(dRb, dGx.Slice(row * gh, gh), dRb);
+            // Column sums of dG_x (and of dG_rec for GRU; otherwise the same sums serve Rb too).
+            var sum = pool.Rent(true, gh).Span;
+            for (int row = 0; row < b * t; row++) TensorPrimitives.Add(sum, dGx.Slice(row * gh, gh), sum);
+            TensorPrimitives.Add(dWb, sum, dWb);
+            if (gru)
+            {
+                sum.Clear();
+                for (int row = 0; row < t * b; row++) TensorPrimitives.Add(sum, dGr.Slice(row * gh, gh), sum);
+            }
+            TensorPrimitives.Add(dRb, sum, dRb);
         }
     }
 }

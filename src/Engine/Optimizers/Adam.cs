@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace MlNetDeep.Engine.Optimizers;
 
 /// <summary>
@@ -43,18 +46,46 @@ public sealed class Adam : Optimizer
         float stepSize = LearningRate / c1;
         float sqrtC2 = MathF.Sqrt(c2);
         for (int i = 0; i < Parameters.Count; i++)
+            Update(Parameters[i].Span, Parameters[i].Grad!.Span, _m[i], _v[i], Beta1, Beta2, stepSize, sqrtC2, Epsilon);
+    }
+
+    /// <summary>
+    /// The fused update of one parameter: one pass over p, g, m, v (vectorised; the vector and scalar parts perform
+    /// the same IEEE operations in the same order, so results do not depend on the vector width).
+    /// </summary>
+    private static void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
+        float beta1, float beta2, float stepSize, float sqrtC2, float epsilon)
+    {
+        int n = p.Length, j = 0;
+        float b1c = 1f - beta1, b2c = 1f - beta2;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
         {
-            var p = Parameters[i].Span;
-            var g = Parameters[i].Grad!.Span;
-            var m = _m[i].AsSpan(); var v = _v[i].AsSpan();
-            for (int j = 0; j < p.Length; j++)
+            ref float rp = ref MemoryMarshal.GetReference(p);
+            ref float rg = ref MemoryMarshal.GetReference(g);
+            ref float rm = ref MemoryMarshal.GetReference(m);
+            ref float rv = ref MemoryMarshal.GetReference(v);
+            var vb1 = Vector512.Create(beta1); var vb1c = Vector512.Create(b1c);
+            var vb2 = Vector512.Create(beta2); var vb2c = Vector512.Create(b2c);
+            var vStep = Vector512.Create(stepSize); var vSqrtC2 = Vector512.Create(sqrtC2); var vEps = Vector512.Create(epsilon);
+            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
             {
-                float gj = g[j];
-                m[j] = Beta1 * m[j] + (1f - Beta1) * gj;
-                v[j] = Beta2 * v[j] + (1f - Beta2) * gj * gj;
-                // lr·m̂/(√v̂+ε) = (lr/c1)·m / (√v/√c2 + ε)
-                p[j] -= stepSize * m[j] / (MathF.Sqrt(v[j]) / sqrtC2 + Epsilon);
+                nuint o = (nuint)j;
+                var gj = Vector512.LoadUnsafe(ref rg, o);
+                var mj = vb1 * Vector512.LoadUnsafe(ref rm, o) + vb1c * gj;
+                var vj = vb2 * Vector512.LoadUnsafe(ref rv, o) + vb2c * gj * gj;
+                mj.StoreUnsafe(ref rm, o);
+                vj.StoreUnsafe(ref rv, o);
+                var pj = Vector512.LoadUnsafe(ref rp, o) - vStep * mj / (Vector512.Sqrt(vj) / vSqrtC2 + vEps);
+                pj.StoreUnsafe(ref rp, o);
             }
+        }
+        for (; j < n; j++)
+        {
+            float gj = g[j];
+            m[j] = beta1 * m[j] + b1c * gj;
+            v[j] = beta2 * v[j] + b2c * gj * gj;
+            // lr·m̂/(√v̂+ε) = (lr/c1)·m / (√v/√c2 + ε)
+            p[j] -= stepSize * m[j] / (MathF.Sqrt(v[j]) / sqrtC2 + epsilon);
         }
     }
 }

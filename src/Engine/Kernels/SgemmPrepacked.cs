@@ -1,0 +1,61 @@
+namespace MlNetDeep.Engine.Kernels;
+
+/// <summary>
+/// A B operand packed once for the AVX-512 kernels and reused by many products with the same B (the per-step
+/// products of a recurrent layer), so each product skips packing. Single-threaded; A is read in place (not
+/// transposed). Results equal <see cref="Sgemm.Multiply"/>'s bitwise: same packing, kernel and summation order.
+/// </summary>
+internal static unsafe class SgemmPrepacked
+{
+    private const int Alignment = 16; // floats (64 bytes)
+
+    /// <summary>Floats to rent for a packed op(B) of (k, n), or 0 when this path does not apply (use <see cref="Sgemm.Multiply"/>).</summary>
+    public static int PackedLength(int k, int n)
+    {
+        if (Sgemm.BestPath != SgemmPath.Avx512 || k <= 0 || n <= 0 || k > SgemmDriver<Avx512Kernel6x64>.KC) return 0;
+        int nr = Sgemm.PickAvx512Width(n);
+        if (n > SgemmDriver<Avx512Kernel6x64>.NC / nr * nr) return 0;
+        return k * ((n + nr - 1) / nr * nr) + Alignment;
+    }
+
+    /// <summary>
+    /// Packs op(B) (k, n) into <paramref name="packed"/> (at least <see cref="PackedLength"/> floats) and returns the
+    /// offset of the 64-byte-aligned packed data, to pass to <see cref="Multiply"/> with the same buffer.
+    /// </summary>
+    public static int Pack(bool transB, int k, int n, ReadOnlySpan<float> b, int ldb, Span<float> packed)
+    {
+        int length = PackedLength(k, n);
+        if (length == 0 || packed.Length < length) throw new ArgumentException("The packed buffer is too short or the path does not apply.", nameof(packed));
+        if ((long)((transB ? n : k) - 1) * ldb + (transB ? k : n) > b.Length) throw new ArgumentException("B is too short.", nameof(b));
+        fixed (float* pb = b, pp = packed)
+        {
+            int offset = (int)((64 - ((nint)pp & 63)) & 63) / sizeof(float);
+            SgemmPacking.PackB(transB, pb, ldb, 0, 0, k, n, Sgemm.PickAvx512Width(n), pp + offset);
+            return offset;
+        }
+    }
+
+    /// <summary>C (m, n) = A (m, k) · op(B) (+ C) with op(B) packed by <see cref="Pack"/>.</summary>
+    public static void Multiply(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packed, int offset,
+        Span<float> c, int ldc, bool accumulate)
+    {
+        if (m <= 0) return;
+        if ((long)(m - 1) * lda + k > a.Length) throw new ArgumentException("A is too short.", nameof(a));
+        if ((long)(m - 1) * ldc + n > c.Length) throw new ArgumentException("C is too short.", nameof(c));
+        if (offset < 0 || packed.Length < PackedLength(k, n) - Alignment + offset) throw new ArgumentException("The packed buffer is too short.", nameof(packed));
+        fixed (float* pa = a, pp = packed, pc = c)
+        {
+            var g = new SgemmArgs
+            {
+                Accumulate = accumulate, M = m, N = n, K = k, Lda = lda, Ldb = n, Ldc = ldc, A = pa, B = null, C = pc,
+            };
+            float* bp = pp + offset;
+            switch (Sgemm.PickAvx512Width(n))
+            {
+                case 16: SgemmDriver<Avx512Kernel6x16>.RunPrepacked(in g, bp); break;
+                case 32: SgemmDriver<Avx512Kernel6x32>.RunPrepacked(in g, bp); break;
+                default: SgemmDriver<Avx512Kernel6x64>.RunPrepacked(in g, bp); break;
+            }
+        }
+    }
+}
