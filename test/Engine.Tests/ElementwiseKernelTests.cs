@@ -93,3 +93,44 @@ public class ElementwiseKernelTests
         }
     }
 }
+
+/// <summary>The 2×2 stride-2 max-pool kernel against the generic window scan (values, arg-max, ties, −∞, NaN).</summary>
+public class MaxPool2x2Tests
+{
+    [Theory]
+    [InlineData(1, 2, 2)]
+    [InlineData(3, 2, 4)]
+    [InlineData(5, 4, 6)]
+    [InlineData(7, 6, 2)]
+    [InlineData(2, 28, 28)]
+    [InlineData(3, 14, 14)]
+    [InlineData(1, 8, 34)]
+    public void MatchesGenericScan(int planes, int h, int w)
+    {
+        var rng = new Random(planes * 1000 + h * 10 + w);
+        var x = new float[planes * h * w];
+        for (int i = 0; i < x.Length; i++)
+        {
+            int kind = rng.Next(12);
+            x[i] = kind switch
+            {
+                0 => float.NaN,
+                1 => float.NegativeInfinity,
+                2 or 3 => 1f, // ties
+                _ => (float)rng.NextDouble() * 4 - 2,
+            };
+        }
+        var win = Window2d.Square(2, 2);
+        Assert.True(Kernels.MaxPool2x2.Applies(h, w, win));
+        int outLen = planes * (h / 2) * (w / 2);
+        var yRef = new float[outLen]; var aRef = new int[outLen];
+        Ops.MaxPoolGeneric(x, yRef, aRef, planes, h, w, win);
+        var y = new float[outLen]; var a = new int[outLen];
+        Kernels.MaxPool2x2.Forward(x, y, a, new float[x.Length / 2], new int[x.Length / 2], h, w);
+        for (int i = 0; i < outLen; i++)
+        {
+            Assert.Equal(yRef[i], y[i]);
+            Assert.Equal(aRef[i], a[i]);
+        }
+    }
+}
