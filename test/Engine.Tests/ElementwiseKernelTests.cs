@@ -105,6 +105,9 @@ public class MaxPool2x2Tests
     [InlineData(2, 28, 28)]
     [InlineData(3, 14, 14)]
     [InlineData(1, 8, 34)]
+    [InlineData(3, 4, 16)]
+    [InlineData(2, 2, 12)]
+    [InlineData(2, 6, 40)]
     public void MatchesGenericScan(int planes, int h, int w)
     {
         var rng = new Random(planes * 1000 + h * 10 + w);

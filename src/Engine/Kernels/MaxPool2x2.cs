@@ -42,13 +42,58 @@ internal static class MaxPool2x2
             var yr = y.Slice(r * wo, wo);
             var ar = argmax.Slice(r * wo, wo);
             int rowTop = 2 * oh * w;
-            for (int ow = 0; ow < wo; ow++)
+            if (wo >= Vector256<float>.Count) VerticalRow256(top, bottom, topAt, bottomAt, yr, ar, rowTop, w);
+            else if (wo >= Vector128<float>.Count) VerticalRow128(top, bottom, topAt, bottomAt, yr, ar, rowTop, w);
+            else
             {
-                float t = top[ow], b = bottom[ow];
-                bool lower = b > t;
-                yr[ow] = lower ? b : t;
-                ar[ow] = rowTop + 2 * ow + (lower ? w + bottomAt[ow] : topAt[ow]);
+                for (int ow = 0; ow < wo; ow++)
+                {
+                    float t = top[ow], b = bottom[ow];
+                    bool lower = b > t;
+                    yr[ow] = lower ? b : t;
+                    ar[ow] = rowTop + 2 * ow + (lower ? w + bottomAt[ow] : topAt[ow]);
+                }
             }
+        }
+    }
+
+    // Vertical pass of one output row, branch-free. Rows are short (W/2 = 14 or 7 in LeNet), so the last vector
+    // overlaps the previous one instead of a scalar tail: it recomputes a few outputs with the same values.
+    private static void VerticalRow256(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, ReadOnlySpan<int> topAt, ReadOnlySpan<int> bottomAt,
+        Span<float> y, Span<int> at, int rowTop, int w)
+    {
+        int wo = y.Length, step = Vector256<float>.Count;
+        var twice = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14) + Vector256.Create(rowTop);
+        var down = Vector256.Create(w);
+        for (int i = 0; ; i += step)
+        {
+            if (i > wo - step) i = wo - step;
+            var t = Vector256.Create(top.Slice(i, step));
+            var b = Vector256.Create(bottom.Slice(i, step));
+            var lower = Vector256.GreaterThan(b, t);
+            Vector256.ConditionalSelect(lower, b, t).CopyTo(y.Slice(i, step));
+            var offset = Vector256.ConditionalSelect(lower.AsInt32(), Vector256.Create(bottomAt.Slice(i, step)) + down, Vector256.Create(topAt.Slice(i, step)));
+            (twice + Vector256.Create(2 * i) + offset).CopyTo(at.Slice(i, step));
+            if (i == wo - step) return;
+        }
+    }
+
+    private static void VerticalRow128(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, ReadOnlySpan<int> topAt, ReadOnlySpan<int> bottomAt,
+        Span<float> y, Span<int> at, int rowTop, int w)
+    {
+        int wo = y.Length, step = Vector128<float>.Count;
+        var twice = Vector128.Create(0, 2, 4, 6) + Vector128.Create(rowTop);
+        var down = Vector128.Create(w);
+        for (int i = 0; ; i += step)
+        {
+            if (i > wo - step) i = wo - step;
+            var t = Vector128.Create(top.Slice(i, step));
+            var b = Vector128.Create(bottom.Slice(i, step));
+            var lower = Vector128.GreaterThan(b, t);
+            Vector128.ConditionalSelect(lower, b, t).CopyTo(y.Slice(i, step));
+            var offset = Vector128.ConditionalSelect(lower.AsInt32(), Vector128.Create(bottomAt.Slice(i, step)) + down, Vector128.Create(topAt.Slice(i, step)));
+            (twice + Vector128.Create(2 * i) + offset).CopyTo(at.Slice(i, step));
+            if (i == wo - step) return;
         }
     }
 
