@@ -137,3 +137,34 @@ public class MaxPool2x2Tests
         }
     }
 }
+
+/// <summary>The vectorised Adam update against its scalar formula, bit for bit (no fused multiply-add in either).</summary>
+public class AdamUpdateTests
+{
+    [Fact]
+    public void MatchesScalarFormulaAtAllTailLengths()
+    {
+        var rng = new Random(5);
+        for (int n = 0; n <= 67; n++)
+        {
+            float[] p = new float[n], g = new float[n], m = new float[n], v = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                p[i] = (float)rng.NextDouble() - 0.5f; g[i] = (float)rng.NextDouble() - 0.5f;
+                m[i] = (float)rng.NextDouble() * 0.1f; v[i] = (float)rng.NextDouble() * 0.01f;
+            }
+            float[] pe = (float[])p.Clone(), me = (float[])m.Clone(), ve = (float[])v.Clone();
+            const float b1 = 0.9f, b2 = 0.999f, step = 1e-3f / 0.19f, root = 0.0447f, eps = 1e-8f;
+            Optimizers.Adam.Update(p, g, m, v, b1, b2, step, root, eps);
+            for (int i = 0; i < n; i++)
+            {
+                me[i] = b1 * me[i] + (1f - b1) * g[i];
+                ve[i] = b2 * ve[i] + (1f - b2) * g[i] * g[i];
+                pe[i] -= step * me[i] / (MathF.Sqrt(ve[i]) / root + eps);
+                Assert.Equal(me[i], m[i]);
+                Assert.Equal(ve[i], v[i]);
+                Assert.Equal(pe[i], p[i]);
+            }
+        }
+    }
+}

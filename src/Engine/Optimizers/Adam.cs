@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace MlNetDeep.Engine.Optimizers;
 
 /// <summary>
@@ -47,14 +50,46 @@ public sealed class Adam : Optimizer
             var p = Parameters[i].Span;
             var g = Parameters[i].Grad!.Span;
             var m = _m[i].AsSpan(); var v = _v[i].AsSpan();
-            for (int j = 0; j < p.Length; j++)
+            Update(p, g, m, v, Beta1, Beta2, stepSize, sqrtC2, Epsilon);
+        }
+    }
+
+    /// <summary>
+    /// One Adam update of a parameter tensor; lanes of 16 with the scalar loop's exact operation order (no fused
+    /// multiply-add), so vector and scalar elements round identically.
+    /// </summary>
+    internal static void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
+        float beta1, float beta2, float stepSize, float sqrtC2, float epsilon)
+    {
+        int j = 0, n = p.Length;
+        if (g.Length < n || m.Length < n || v.Length < n) throw new ArgumentException("Buffers are shorter than the parameter.");
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> b1 = Vector512.Create(beta1), b2 = Vector512.Create(beta2);
+            Vector512<float> c1 = Vector512.Create(1f - beta1), c2 = Vector512.Create(1f - beta2);
+            Vector512<float> step = Vector512.Create(stepSize), root = Vector512.Create(sqrtC2), eps = Vector512.Create(epsilon);
+            ref float pr = ref MemoryMarshal.GetReference(p);
+            ref float gr = ref MemoryMarshal.GetReference(g);
+            ref float mr = ref MemoryMarshal.GetReference(m);
+            ref float vr = ref MemoryMarshal.GetReference(v);
+            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
             {
-                float gj = g[j];
-                m[j] = Beta1 * m[j] + (1f - Beta1) * gj;
-                v[j] = Beta2 * v[j] + (1f - Beta2) * gj * gj;
-                // lr·m̂/(√v̂+ε) = (lr/c1)·m / (√v/√c2 + ε)
-                p[j] -= stepSize * m[j] / (MathF.Sqrt(v[j]) / sqrtC2 + Epsilon);
+                var gj = Vector512.LoadUnsafe(ref gr, (nuint)j);
+                var mj = b1 * Vector512.LoadUnsafe(ref mr, (nuint)j) + c1 * gj;
+                var vj = b2 * Vector512.LoadUnsafe(ref vr, (nuint)j) + c2 * gj * gj;
+                mj.StoreUnsafe(ref mr, (nuint)j);
+                vj.StoreUnsafe(ref vr, (nuint)j);
+                var pj = Vector512.LoadUnsafe(ref pr, (nuint)j) - step * mj / (Vector512.Sqrt(vj) / root + eps);
+                pj.StoreUnsafe(ref pr, (nuint)j);
             }
+        }
+        for (; j < n; j++)
+        {
+            float gj = g[j];
+            m[j] = beta1 * m[j] + (1f - beta1) * gj;
+            v[j] = beta2 * v[j] + (1f - beta2) * gj * gj;
+            // lr·m̂/(√v̂+ε) = (lr/c1)·m / (√v/√c2 + ε)
+            p[j] -= stepSize * m[j] / (MathF.Sqrt(v[j]) / sqrtC2 + epsilon);
         }
     }
 }
