@@ -61,8 +61,9 @@ public static partial class Ops
     /// <summary>Shared convolution: x viewed as (B, C, H, W), weight as (O, K = C·kh·kw), output as (B, O, N = Ho·Wo).</summary>
     /// <remarks>
     /// G items at a time: col (K, G·N) holds their column matrices side by side and Y_G (O, G·N) = W · col in one SGEMM,
-    /// then Y_G is copied to the items' (O, N) blocks. col, Y_G and dcol live in the tape's scratch buffers. With G = 1 the SGEMM writes y directly, and a 1×1, stride 1,
-    /// unpadded convolution reads x itself as col.
+    /// then Y_G is copied to the items' (O, N) blocks. col, Y_G and dcol live in the tape's scratch buffers (per-thread
+    /// buffers when the batch is split into chunks on two threads). With G = 1 the SGEMM writes y directly, and a 1×1,
+    /// stride 1, unpadded convolution reads x itself as col.
     /// </remarks>
     private static Tensor ConvCore(Tape tape, Tensor x, Tensor weight, Tensor? bias, int b, int c, int h, int w, int o,
         Window2d window, int[] outShape)
