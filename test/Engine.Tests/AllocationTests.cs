@@ -29,6 +29,11 @@ public class AllocationTests
 
         Step();
         Step();
+        // Also warm the unsplit path: when another thread holds the SGEMM workers, this thread's products run whole and
+        // need larger thread-local packing buffers than their slices did.
+        Kernels.SgemmThreading.Serial = true;
+        try { Step(); }
+        finally { Kernels.SgemmThreading.Serial = false; }
         long before = GC.GetAllocatedBytesForCurrentThread();
         Step();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;

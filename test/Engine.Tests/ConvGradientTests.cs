@@ -5,6 +5,7 @@ using MlNetDeep.Engine.Tests.Support;
 namespace MlNetDeep.Engine.Tests;
 
 /// <summary>Finite-difference gradient checks for the convolutional ops and layers.</summary>
+[Collection("ConvGlobals")]
 public class ConvGradientTests
 {
     private static readonly Rng Seeded = new(321);

@@ -64,6 +64,10 @@ public sealed class Tape
 
     private readonly float[]?[] _scratch = new float[4][];
 
+    /// <summary>The array behind scratch <paramref name="slot"/> (after a <see cref="Scratch"/> request), for work split across threads.</summary>
+    /// <param name="slot">Buffer index, 0 … 3.</param>
+    internal float[] ScratchArray(int slot) => _scratch[slot] ?? throw new InvalidOperationException($"Scratch slot {slot} was never requested.");
+
     /// <summary>The gradient buffer of <paramref name="t"/>, created zero-filled from the pool on first use.</summary>
     /// <param name="t">A tensor that requires a gradient.</param>
     internal Tensor GradOf(Tensor t) => t.Grad ??= Pool.Rent(true, t.Shape);

@@ -126,10 +126,23 @@ public static class Im2Col
         int count = (oh1 - oh0) * w - lo - (w - hi);          // up to output (oh1 − 1, hi − 1)
         plane.Slice(first, count).CopyTo(dst.Slice(oh0 * w + lo, count));
         if (lo == 0 && hi == w) return;
+        ClearEdges(dst, w, oh0, oh1, lo, hi);
+    }
+
+    /// <summary>
+    /// Zeroes columns [0, lo) and [hi, w) of rows [oh0, oh1) of a (rows, w) block. The edges are only padding wide
+    /// (1–2 floats), so plain stores beat a Span.Clear call per row (measured: the calls dominated 3×3 im2col).
+    /// </summary>
+    private static void ClearEdges(Span<float> block, int w, int oh0, int oh1, int lo, int hi)
+    {
+        if (oh1 <= oh0) return;
+        _ = block[oh1 * w - 1]; // one bounds check for the whole block
+        ref float r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(block);
         for (int oh = oh0; oh < oh1; oh++)
         {
-            dst.Slice(oh * w, lo).Clear();
-            dst.Slice(oh * w + hi, w - hi).Clear();
+            ref float row = ref System.Runtime.CompilerServices.Unsafe.Add(ref r, oh * w);
+            for (int j = 0; j < lo; j++) System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = 0f;
+            for (int j = hi; j < w; j++) System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = 0f;
         }
     }
 
@@ -142,14 +155,7 @@ public static class Im2Col
     {
         int oh0 = Math.Clamp(-rowOffset, 0, ho), oh1 = Math.Clamp(h - rowOffset, oh0, ho);
         if (oh0 == oh1) return;
-        if (lo != 0 || hi != w)
-        {
-            for (int oh = oh0; oh < oh1; oh++)
-            {
-                src.Slice(oh * w, lo).Clear();
-                src.Slice(oh * w + hi, w - hi).Clear();
-            }
-        }
+        if (lo != 0 || hi != w) ClearEdges(src, w, oh0, oh1, lo, hi);
         int first = (oh0 + rowOffset) * w + colOffset + lo;
         int count = (oh1 - oh0) * w - lo - (w - hi);
         var d = plane.Slice(first, count);

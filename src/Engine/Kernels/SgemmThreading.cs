@@ -26,6 +26,18 @@ internal static unsafe class SgemmThreading
     private static int s_busy;
     private static Job s_job;
 
+    [ThreadStatic] private static bool t_serial;
+
+    /// <summary>
+    /// When true, products started on the current thread run single-threaded: set by callers that already split their
+    /// work across threads (convolution over batch chunks), so that the workers are not oversubscribed.
+    /// </summary>
+    internal static bool Serial
+    {
+        get => t_serial;
+        set => t_serial = value;
+    }
+
     /// <summary>Upper bound on threads per product (tests and benchmarks lower it; 1 = single-threaded).</summary>
     internal static int MaxThreads
     {
@@ -63,6 +75,48 @@ internal static unsafe class SgemmThreading
         try
         {
             RunParallel(body, in g, mr, nr, threads, flops);
+        }
+        finally
+        {
+            Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// Runs body(0 … count−1) on the calling thread plus the persistent workers (not the thread pool, so a worker still
+    /// spinning after an SGEMM is reused rather than competing for a core). Items are claimed dynamically; whatever
+    /// depends on which thread ran an item must not affect results. SGEMMs inside the body run single-threaded.
+    /// </summary>
+    /// <param name="count">Number of work items.</param>
+    /// <param name="body">Work item; may be called concurrently for different items.</param>
+    internal static void ParallelFor(int count, Action<int> body)
+    {
+        int threads = Math.Min(s_threadLimit, count);
+        if (threads < 2 || t_serial || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        {
+            for (int i = 0; i < count; i++) body(i);
+            return;
+        }
+
+        try
+        {
+            s_job = new Job { Item = body, Slices = count, Next = 0 };
+            Worker[] workers = s_workers ?? CreateWorkers();
+            int helpers = threads - 1;
+            for (int w = 0; w < helpers; w++) workers[w].Post();
+            Exception? error = null;
+            try
+            {
+                RunSlices();
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+
+            for (int w = 0; w < helpers; w++) error ??= workers[w].Finish();
+            s_job.Item = null;
+            if (error is not null) throw new AggregateException("Parallel work item failed.", error);
         }
         finally
         {
@@ -126,6 +180,14 @@ internal static unsafe class SgemmThreading
         {
             int i = Interlocked.Increment(ref job.Next) - 1;
             if (i >= job.Slices) return;
+            if (job.Item is not null)
+            {
+                bool serial = t_serial;
+                t_serial = true;
+                try { job.Item(i); }
+                finally { t_serial = serial; }
+                continue;
+            }
             // Slice i covers units [i·units/slices, (i+1)·units/slices): sizes differ by at most one unit.
             int start = (int)((long)i * job.Units / job.Slices) * job.Unit;
             int end = Math.Min(job.Extent, (int)((long)(i + 1) * job.Units / job.Slices) * job.Unit);
@@ -153,6 +215,7 @@ internal static unsafe class SgemmThreading
     private struct Job
     {
         public delegate*<in SgemmArgs, void> Body;
+        public Action<int>? Item; // set for ParallelFor jobs instead of Body
         public SgemmArgs Args;
         public bool ByRows;
         public int Unit, Units, Extent, Slices, Next;

@@ -50,12 +50,11 @@ public static partial class Ops
         var y = tape.NewOutput(x.Shape, x);
         var xs = x.Span; var ysOut = y.Span;
         if (alpha == 0f) TensorPrimitives.Max(xs, 0f, ysOut);
-        else for (int i = 0; i < xs.Length; i++) ysOut[i] = xs[i] > 0f ? xs[i] : alpha * xs[i];
+        else Kernels.ActivationKernels.LeakyRelu(xs, ysOut, alpha);
         tape.Record(y, () =>
         {
             if (!x.RequiresGrad) return;
-            var dy = y.Grad!.Span; var xin = x.Span; var dx = tape.GradOf(x).Span;
-            for (int i = 0; i < xin.Length; i++) dx[i] += xin[i] > 0f ? dy[i] : alpha * dy[i];
+            Kernels.ActivationKernels.LeakyReluBackwardAdd(x.Span, y.Grad!.Span, tape.GradOf(x).Span, alpha);
         });
         return y;
     }

@@ -1,3 +1,5 @@
+using MlNetDeep.Engine.Kernels;
+
 namespace MlNetDeep.Engine;
 
 public static partial class Ops
@@ -40,12 +42,7 @@ public static partial class Ops
             double mean, variance;
             if (training)
             {
-                double sum = 0;
-                for (int i = 0; i < b; i++) for (int j = 0; j < s; j++) sum += xs[(i * c + ch) * s + j];
-                mean = sum / n;
-                double sq = 0;
-                for (int i = 0; i < b; i++) for (int j = 0; j < s; j++) { double d = xs[(i * c + ch) * s + j] - mean; sq += d * d; }
-                variance = sq / n;
+                (mean, variance) = BatchNormKernels.Statistics(xs, b, c, s, ch);
                 rm[ch] = (float)((1 - momentum) * rm[ch] + momentum * mean);
                 rv[ch] = (float)((1 - momentum) * rv[ch] + momentum * variance * n / (n - 1));
             }
@@ -56,16 +53,7 @@ public static partial class Ops
             }
             float r = (float)(1.0 / Math.Sqrt(variance + epsilon));
             rs[ch] = r;
-            for (int i = 0; i < b; i++)
-            {
-                int off = (i * c + ch) * s;
-                for (int j = 0; j < s; j++)
-                {
-                    float h = (float)((xs[off + j] - mean) * r);
-                    xh[off + j] = h;
-                    ys[off + j] = g[ch] * h + bt[ch];
-                }
-            }
+            BatchNormKernels.Normalise(xs, xh, ys, b, c, s, ch, (float)mean, r, g[ch], bt[ch]);
         }
 
         tape.Record(y, () =>
@@ -76,28 +64,16 @@ public static partial class Ops
             Span<float> db = beta.RequiresGrad ? tape.GradOf(beta).Span : default;
             for (int ch = 0; ch < c; ch++)
             {
-                double sumDy = 0, sumDyXhat = 0;
-                for (int i = 0; i < b; i++)
-                {
-                    int off = (i * c + ch) * s;
-                    for (int j = 0; j < s; j++) { sumDy += dy[off + j]; sumDyXhat += dy[off + j] * xhs[off + j]; }
-                }
+                var (sumDy, sumDyXhat) = BatchNormKernels.GradientSums(dy, xhs, b, c, s, ch);
                 if (!dg.IsEmpty) dg[ch] += (float)sumDyXhat;
                 if (!db.IsEmpty) db[ch] += (float)sumDy;
                 if (dx.IsEmpty) continue;
+                // Training: the batch statistics depend on x, giving the two mean terms
+                // dx = k·(dy − Σdy/n − xhat·Σdy·xhat/n), k = γ·rstd. Inference: statistics are constants, dx = k·dy.
                 float k = gs[ch] * r[ch];
-                for (int i = 0; i < b; i++)
-                {
-                    int off = (i * c + ch) * s;
-                    for (int j = 0; j < s; j++)
-                    {
-                        // Training: the batch statistics depend on x, giving the two mean terms.
-                        // Inference: statistics are constants, so dx = γ·rstd·dy.
-                        dx[off + j] += training
-                            ? (float)(k * (dy[off + j] - sumDy / n - xhs[off + j] * sumDyXhat / n))
-                            : k * dy[off + j];
-                    }
-                }
+                float shift = training ? (float)(k * sumDy / n) : 0f;
+                float slope = training ? (float)(k * sumDyXhat / n) : 0f;
+                BatchNormKernels.InputGradientAdd(dy, xhs, dx, b, c, s, ch, k, shift, slope);
             }
         });
         return y;

@@ -52,15 +52,18 @@ public static partial class Ops
     /// <summary>
     /// Upper bound, in floats, of the column matrix (C·kh·kw, G·Ho·Wo) that G batch items share in one SGEMM. Batching
     /// items widens the product (small feature maps otherwise give skinny GEMMs) while bounding the scratch memory each
-    /// convolution needs (tape scratch, shared by all layers). 0 forces one SGEMM per item.
+    /// convolution needs (tape scratch, shared by all layers). 0 forces one SGEMM per item. 128 Ki floats (512 KiB) keeps
+    /// col in the L2 cache between im2col and packing: measured 15–25% faster per convolution (forward + backward) than
+    /// 1 Mi floats on ResNet-small, LeNet and TextCNN layers, and the same within noise as 32–256 Ki.
     /// </summary>
-    internal static int ConvColumnBudget { get; set; } = 1 << 20;
+    internal static int ConvColumnBudget { get; set; } = 1 << 17;
 
     /// <summary>Shared convolution: x viewed as (B, C, H, W), weight as (O, K = C·kh·kw), output as (B, O, N = Ho·Wo).</summary>
     /// <remarks>
     /// G items at a time: col (K, G·N) holds their column matrices side by side and Y_G (O, G·N) = W · col in one SGEMM,
-    /// then Y_G is copied to the items' (O, N) blocks. col, Y_G and dcol live in the tape's scratch buffers. With G = 1 the SGEMM writes y directly, and a 1×1, stride 1,
-    /// unpadded convolution reads x itself as col.
+    /// then Y_G is copied to the items' (O, N) blocks. col, Y_G and dcol live in the tape's scratch buffers (per-thread
+    /// buffers when the batch is split into chunks on two threads). With G = 1 the SGEMM writes y directly, and a 1×1,
+    /// stride 1, unpadded convolution reads x itself as col.
     /// </remarks>
     private static Tensor ConvCore(Tape tape, Tensor x, Tensor weight, Tensor? bias, int b, int c, int h, int w, int o,
         Window2d window, int[] outShape)
@@ -77,26 +80,23 @@ public static partial class Ops
         int gn = group * n;
 
         var y = tape.NewOutput(outShape, x, weight, bias);
-        bool grouped = group > 1;
-        var col = direct ? default : tape.Scratch(0, k * gn);
-        var wide = grouped ? tape.Scratch(1, o * gn) : default; // Y_G (O, G·N)
-        var ys = y.Span;
-        for (int b0 = 0; b0 < b; b0 += group)
+        var geo = new ConvGeometry(b, c, h, w, o, k, n, group, direct, window);
+        // Batch items are split into fixed chunks run on up to two threads (each chunk with serial SGEMMs and its own
+        // scratch): one synchronisation per convolution instead of one per SGEMM, and im2col/col2im run in parallel
+        // too. Chunks are fixed by the shape, never by timing, so results are deterministic.
+        int chunks = ConvChunks(geo);
+        if (chunks == 1) ConvForwardRange(tape.Scratch(0, direct ? 0 : k * group * n), group > 1 ? tape.Scratch(1, o * group * n) : default, x, weight, y, geo, 0, b);
+        else
         {
-            int g = Math.Min(group, b - b0);
-            ReadOnlySpan<float> src = direct ? x.Span.Slice(b0 * imageSize, imageSize) : Unfold(col, x, b0, g, n, gn, c, h, w, window);
-            if (!grouped)
+            SgemmThreading.ParallelFor(chunks, ci =>
             {
-                Sgemm.Multiply(false, false, o, n, k, weight.Span, k, src, gn, ys.Slice(b0 * o * n, o * n), n, accumulate: false);
-            }
-            else
-            {
-                Sgemm.Multiply(false, false, o, g * n, k, weight.Span, k, src, gn, wide, gn, accumulate: false);
-                for (int gi = 0; gi < g; gi++)
-                    for (int oc = 0; oc < o; oc++)
-                        wide.Slice(oc * gn + gi * n, n).CopyTo(ys.Slice(((b0 + gi) * o + oc) * n, n));
-            }
+                var (s0, s1) = ChunkItems(geo, ci, chunks);
+                var scratch = ConvThreadScratch.Get(0, direct ? 0 : k * group * n);
+                var wideScratch = group > 1 ? ConvThreadScratch.Get(1, o * group * n) : default;
+                ConvForwardRange(scratch, wideScratch, x, weight, y, geo, s0, s1);
+            });
         }
+        var ys = y.Span;
         if (bias is not null)
         {
             var bs = bias.Span;
@@ -111,43 +111,40 @@ public static partial class Ops
         tape.Record(y, () =>
         {
             var dy = y.Grad!.Span;
-            Span<float> dw = weight.RequiresGrad ? tape.GradOf(weight).Span : default;
-            Span<float> dx = x.RequiresGrad ? tape.GradOf(x).Span : default;
-            var col = direct ? default : tape.Scratch(0, k * gn);
-            var wide = grouped ? tape.Scratch(1, o * gn) : default; // dY_G (O, G·N)
-            var dcol = x.RequiresGrad && !direct ? tape.Scratch(2, k * gn) : default;
-            for (int b0 = 0; b0 < b; b0 += group)
+            Tensor? dw = weight.RequiresGrad ? tape.GradOf(weight) : null;
+            Tensor? dx = x.RequiresGrad ? tape.GradOf(x) : null;
+            if (b > 0 && (dw is not null || dx is not null))
             {
-                int g = Math.Min(group, b - b0);
-                ReadOnlySpan<float> dyg;
-                if (!grouped)
+                // dWᵀ (K, O) per chunk, summed in chunk order afterwards (deterministic).
+                var dwT = dw is null ? default : tape.Scratch(3, chunks * k * o);
+                if (chunks == 1)
                 {
-                    dyg = dy.Slice(b0 * o * n, o * n);
+                    ConvBackwardRange(tape.Scratch(0, direct ? 0 : k * group * n), group > 1 ? tape.Scratch(1, o * group * n) : default,
+                        dx is not null && !direct ? tape.Scratch(2, k * group * n) : default, dwT, x, weight, y, dw is not null, dx, geo, 0, b);
                 }
                 else
                 {
-                    for (int gi = 0; gi < g; gi++)
+                    var dwTArray = dw is null ? null : tape.ScratchArray(3);
+                    SgemmThreading.ParallelFor(chunks, ci =>
+                    {
+                        var (s0, s1) = ChunkItems(geo, ci, chunks);
+                        var col = ConvThreadScratch.Get(0, direct ? 0 : k * group * n);
+                        var wide = group > 1 ? ConvThreadScratch.Get(1, o * group * n) : default;
+                        var dcol = dx is not null && !direct ? ConvThreadScratch.Get(2, k * group * n) : default;
+                        var part = dwTArray is null ? default : dwTArray.AsSpan(ci * k * o, k * o);
+                        ConvBackwardRange(col, wide, dcol, part, x, weight, y, dw is not null, dx, geo, s0, s1);
+                    });
+                }
+                if (dw is not null)
+                {
+                    var dws = dw.Span;
+                    for (int ci = 0; ci < chunks; ci++)
+                    {
+                        var part = dwT.Slice(ci * k * o, k * o);
                         for (int oc = 0; oc < o; oc++)
-                            dy.Slice(((b0 + gi) * o + oc) * n, n).CopyTo(wide.Slice(oc * gn + gi * n, n));
-                    dyg = wide;
+                            for (int kk = 0; kk < k; kk++) dws[oc * k + kk] += part[kk * o + oc];
+                    }
                 }
-                if (!dw.IsEmpty)
-                {
-                    ReadOnlySpan<float> src = direct ? x.Span.Slice(b0 * imageSize, imageSize) : Unfold(col, x, b0, g, n, gn, c, h, w, window);
-                    // dW (O, K) += dY_G (O, G·N) · colᵀ (G·N, K)
-                    Sgemm.Multiply(false, true, o, k, g * n, dyg, gn, src, gn, dw, k, accumulate: true);
-                }
-                if (dx.IsEmpty) continue;
-                if (direct)
-                {
-                    // 1×1 direct: dx_b (C, N) += Wᵀ (C, O) · dY_b (O, N)
-                    Sgemm.Multiply(true, false, k, n, o, weight.Span, k, dyg, n, dx.Slice(b0 * imageSize, imageSize), n, accumulate: true);
-                    continue;
-                }
-                // dcol (K, G·N) = Wᵀ (K, O) · dY_G (O, G·N), then col2im += into each dx_b
-                Sgemm.Multiply(true, false, k, g * n, o, weight.Span, k, dyg, gn, dcol, gn, accumulate: false);
-                for (int gi = 0; gi < g; gi++)
-                    Im2Col.FoldAdd(dx.Slice((b0 + gi) * imageSize, imageSize), dcol[(gi * n)..], gn, c, h, w, window);
             }
             if (bias is { RequiresGrad: true })
             {
@@ -157,6 +154,101 @@ public static partial class Ops
             }
         });
         return y;
+    }
+
+    /// <summary>Shape of one convolution call: B, C, H, W, O, K = C·kh·kw, N = Ho·Wo, items per SGEMM, 1×1 direct.</summary>
+    private readonly record struct ConvGeometry(int B, int C, int H, int W, int O, int K, int N, int Group, bool Direct, Window2d Window)
+    {
+        public int ImageSize => C * H * W;
+    }
+
+    /// <summary>Below this many multiply-adds per forward call a convolution stays on one thread.</summary>
+    private const long ConvParallelMinMacs = 2_000_000;
+
+    /// <summary>Number of fixed item chunks: 1 (serial), else 2 per available thread (dynamic load balance), at most one per SGEMM group.</summary>
+    private static int ConvChunks(in ConvGeometry g)
+    {
+        int threads = Math.Min(Environment.ProcessorCount, SgemmThreading.MaxThreads);
+        if (threads < 2 || SgemmThreading.Serial || (long)g.O * g.K * g.N * g.B < ConvParallelMinMacs) return 1;
+        int groups = (g.B + g.Group - 1) / g.Group;
+        return Math.Min(groups, 2 * threads);
+    }
+
+    /// <summary>Items [s0, s1) of chunk <paramref name="ci"/>: whole SGEMM groups, sizes differing by at most one group.</summary>
+    private static (int, int) ChunkItems(in ConvGeometry g, int ci, int chunks)
+    {
+        int groups = (g.B + g.Group - 1) / g.Group;
+        int s0 = (int)((long)ci * groups / chunks) * g.Group, s1 = (int)((long)(ci + 1) * groups / chunks) * g.Group;
+        return (s0, Math.Min(s1, g.B));
+    }
+
+    /// <summary>Forward of items [s0, s1): im2col of G items, Y_G = W · col, copied to the items' (O, N) blocks.</summary>
+    private static void ConvForwardRange(Span<float> col, Span<float> wide, Tensor x, Tensor weight, Tensor y, in ConvGeometry g, int s0, int s1)
+    {
+        int o = g.O, k = g.K, n = g.N, gn = g.Group * n, imageSize = g.ImageSize;
+        var ys = y.Span;
+        for (int b0 = s0; b0 < s1; b0 += g.Group)
+        {
+            int gi0 = Math.Min(g.Group, s1 - b0);
+            ReadOnlySpan<float> src = g.Direct ? x.Span.Slice(b0 * imageSize, imageSize) : Unfold(col, x, b0, gi0, n, gn, g.C, g.H, g.W, g.Window);
+            if (g.Group == 1)
+            {
+                Sgemm.Multiply(false, false, o, n, k, weight.Span, k, src, gn, ys.Slice(b0 * o * n, o * n), n, accumulate: false);
+            }
+            else
+            {
+                Sgemm.Multiply(false, false, o, gi0 * n, k, weight.Span, k, src, gn, wide, gn, accumulate: false);
+                for (int gi = 0; gi < gi0; gi++)
+                    for (int oc = 0; oc < o; oc++)
+                        wide.Slice(oc * gn + gi * n, n).CopyTo(ys.Slice(((b0 + gi) * o + oc) * n, n));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward of items [s0, s1): dWᵀ (K, O) = Σ col · dY_Gᵀ into <paramref name="dwT"/> (overwritten), computed so that
+    /// the large col is read in place and only dY_G is packed (measured 1.15–1.6× faster than dY_G · colᵀ for O ≤ 64);
+    /// dcol = Wᵀ · dY_G folded into dx (col2im, +=).
+    /// </summary>
+    private static void ConvBackwardRange(Span<float> col, Span<float> wide, Span<float> dcol, Span<float> dwT, Tensor x, Tensor weight,
+        Tensor y, bool needDw, Tensor? dxTensor, in ConvGeometry g, int s0, int s1)
+    {
+        int o = g.O, k = g.K, n = g.N, gn = g.Group * n, imageSize = g.ImageSize;
+        var dy = y.Grad!.Span;
+        var dx = dxTensor is null ? default : dxTensor.Span;
+        for (int b0 = s0; b0 < s1; b0 += g.Group)
+        {
+            int gi0 = Math.Min(g.Group, s1 - b0);
+            ReadOnlySpan<float> dyg;
+            if (g.Group == 1)
+            {
+                dyg = dy.Slice(b0 * o * n, o * n);
+            }
+            else
+            {
+                for (int gi = 0; gi < gi0; gi++)
+                    for (int oc = 0; oc < o; oc++)
+                        dy.Slice(((b0 + gi) * o + oc) * n, n).CopyTo(wide.Slice(oc * gn + gi * n, n));
+                dyg = wide;
+            }
+            if (needDw)
+            {
+                ReadOnlySpan<float> src = g.Direct ? x.Span.Slice(b0 * imageSize, imageSize) : Unfold(col, x, b0, gi0, n, gn, g.C, g.H, g.W, g.Window);
+                // dWᵀ (K, O) (+)= col (K, G·N) · dY_Gᵀ (G·N, O)
+                Sgemm.Multiply(false, true, k, o, gi0 * n, src, gn, dyg, gn, dwT, o, accumulate: b0 > s0);
+            }
+            if (dxTensor is null) continue;
+            if (g.Direct)
+            {
+                // 1×1 direct: dx_b (C, N) += Wᵀ (C, O) · dY_b (O, N)
+                Sgemm.Multiply(true, false, k, n, o, weight.Span, k, dyg, n, dx.Slice(b0 * imageSize, imageSize), n, accumulate: true);
+                continue;
+            }
+            // dcol (K, G·N) = Wᵀ (K, O) · dY_G (O, G·N), then col2im += into each dx_b
+            Sgemm.Multiply(true, false, k, gi0 * n, o, weight.Span, k, dyg, gn, dcol, gn, accumulate: false);
+            for (int gi = 0; gi < gi0; gi++)
+                Im2Col.FoldAdd(dx.Slice((b0 + gi) * imageSize, imageSize), dcol[(gi * n)..], gn, g.C, g.H, g.W, g.Window);
+        }
     }
 
     /// <summary>Writes the column matrices of items b0 … b0+g−1 side by side into col (K, G·N) and returns it.</summary>

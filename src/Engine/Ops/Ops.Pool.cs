@@ -83,6 +83,32 @@ public static partial class Ops
         var y = tape.NewOutput(outShape, x);
         var argmax = tape.Pool.Rent(false, y.Length); // int plane offsets stored bit-for-bit in a pooled float buffer
         var xs = x.Span; var ys = y.Span; var am = MemoryMarshal.Cast<float, int>(argmax.Span);
+        if (Kernels.MaxPool2x2.Applies(h, w, win))
+        {
+            int pairs = x.Length / 2;
+            Kernels.MaxPool2x2.Forward(xs, ys, am, tape.Scratch(0, pairs), MemoryMarshal.Cast<float, int>(tape.Scratch(1, pairs)), h, w);
+        }
+        else
+        {
+            MaxPoolGeneric(xs, ys, am, planes, h, w, win);
+        }
+        tape.Record(y, () =>
+        {
+            if (!x.RequiresGrad) return;
+            var dy = y.Grad!.Span; var dx = tape.GradOf(x).Span; var a = MemoryMarshal.Cast<float, int>(argmax.Span);
+            for (int p = 0; p < planes; p++)
+            {
+                var dxp = dx.Slice(p * plane, plane);
+                for (int o = p * outPlane, end = o + outPlane; o < end; o++) dxp[a[o]] += dy[o];
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Any window: scans each window row-major from −∞ with a strict &gt; (the first maximum wins, NaN never does).</summary>
+    internal static void MaxPoolGeneric(ReadOnlySpan<float> xs, Span<float> ys, Span<int> am, int planes, int h, int w, Window2d win)
+    {
+        int ho = win.OutH(h), wo = win.OutW(w), plane = h * w, outPlane = ho * wo;
         for (int p = 0; p < planes; p++)
         {
             var xp = xs.Slice(p * plane, plane);
@@ -106,17 +132,6 @@ public static partial class Ops
                 }
             }
         }
-        tape.Record(y, () =>
-        {
-            if (!x.RequiresGrad) return;
-            var dy = y.Grad!.Span; var dx = tape.GradOf(x).Span; var a = MemoryMarshal.Cast<float, int>(argmax.Span);
-            for (int p = 0; p < planes; p++)
-            {
-                var dxp = dx.Slice(p * plane, plane);
-                for (int o = p * outPlane, end = o + outPlane; o < end; o++) dxp[a[o]] += dy[o];
-            }
-        });
-        return y;
     }
 
     /// <summary>Average pooling (count_include_pad) of P = B·C independent (H, W) planes.</summary>

