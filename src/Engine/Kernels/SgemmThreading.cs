@@ -46,19 +46,6 @@ internal static unsafe class SgemmThreading
     }
 
     /// <summary>
-    /// When true, products started on the current thread run on it alone (callers that already keep every core busy
-    /// with independent work, such as the row chunks of a recurrent layer).
-    /// </summary>
-    internal static bool Serial
-    {
-        get => t_serial;
-        set => t_serial = value;
-    }
-
-    [ThreadStatic]
-    private static bool t_serial;
-
-    /// <summary>
     /// Runs <paramref name="body"/> over <paramref name="g"/>, in parallel slices when the product is large enough.
     /// Row slices are multiples of <paramref name="mr"/> rows, column slices multiples of <paramref name="nr"/> columns.
     /// </summary>
