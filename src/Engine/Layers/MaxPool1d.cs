@@ -4,30 +4,13 @@ namespace MlNetDeep.Engine.Layers;
 /// Max pooling over windows of the last axis, PyTorch MaxPool1d with ceil_mode = false: (B, C, L) → (B, C, Lo);
 /// see <see cref="Ops.MaxPool1d"/>. Padding never wins (acts as −∞). Exported as ONNX MaxPool with explicit strides (ONNX defaults to 1, PyTorch to the kernel). No parameters.
 /// </summary>
-public sealed class MaxPool1d : Module
+public sealed class MaxPool1d : Pool1dLayer
 {
     /// <summary>Creates the layer.</summary>
     /// <param name="kernel">Window length k.</param>
     /// <param name="stride">Step between windows; null means the kernel (PyTorch's default).</param>
     /// <param name="padding">Padding at each end (at most k / 2).</param>
-    public MaxPool1d(int kernel, int? stride = null, int padding = 0)
-    {
-        var window = Window2d.Line(kernel, stride ?? kernel, padding);
-        window.Validate(nameof(MaxPool1d));
-        if (2 * padding > kernel) throw new ArgumentOutOfRangeException(nameof(padding), padding, "Padding must be at most half the kernel.");
-        Kernel = kernel;
-        Stride = stride ?? kernel;
-        Padding = padding;
-    }
-
-    /// <summary>Window length k.</summary>
-    public int Kernel { get; }
-
-    /// <summary>Step between windows.</summary>
-    public int Stride { get; }
-
-    /// <summary>Padding at each end.</summary>
-    public int Padding { get; }
+    public MaxPool1d(int kernel, int? stride = null, int padding = 0) : base(kernel, stride, padding) { }
 
     /// <summary>(B, C, L) → (B, C, Lo)</summary>
     /// <param name="tape">Tape for allocation and gradients.</param>

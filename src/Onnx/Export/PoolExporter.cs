@@ -13,12 +13,11 @@ internal sealed class PoolExporter(Type moduleType) : IModuleExporter
 
     public string Export(OnnxGraphBuilder graph, Module module, string input)
     {
-        (bool max, long[] kernel, long[] strides, long[] pads) = module switch
+        bool max = module is MaxPool2d or MaxPool1d;
+        (long[] kernel, long[] strides, long[] pads) = module switch
         {
-            MaxPool2d p => (true, Kernel2d(p.Window), Strides2d(p.Window), Pads2d(p.Window)),
-            AvgPool2d p => (false, Kernel2d(p.Window), Strides2d(p.Window), Pads2d(p.Window)),
-            MaxPool1d p => (true, new long[] { p.Kernel }, new long[] { p.Stride }, new long[] { p.Padding, p.Padding }),
-            AvgPool1d p => (false, new long[] { p.Kernel }, new long[] { p.Stride }, new long[] { p.Padding, p.Padding }),
+            Pool2dLayer p => (Kernel2d(p.Window), Strides2d(p.Window), Pads2d(p.Window)),
+            Pool1dLayer p => (new long[] { p.Kernel }, new long[] { p.Stride }, new long[] { p.Padding, p.Padding }),
             _ => throw new NotSupportedException($"PoolExporter cannot export '{module.GetType().Name}'."),
         };
         var attributes = new List<OnnxAttribute>
