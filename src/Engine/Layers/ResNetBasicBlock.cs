@@ -11,44 +11,34 @@ namespace MlNetDeep.Engine.Layers;
 /// <see cref="Module.Parameters"/>, <see cref="Module.State"/> and <see cref="Module.SetTraining"/> reach every layer.
 /// Exported to ONNX as the children's nodes plus Add and Relu.
 /// </remarks>
-public sealed class ResNetBasicBlock : Module
+public sealed class ResNetBasicBlock : ResidualBlock
 {
-    private readonly Module[] _children;
-
     /// <summary>Creates the block; convolutions are He-uniform initialised from <paramref name="rng"/>, BatchNorm γ = 1, β = 0.</summary>
     /// <param name="inChannels">C</param>
     /// <param name="outChannels">O</param>
     /// <param name="stride">s, applied by the first 3×3 convolution and the projection.</param>
     /// <param name="rng">Seeded generator for the convolution weights.</param>
     public ResNetBasicBlock(int inChannels, int outChannels, int stride, Rng rng)
+        : base(inChannels, outChannels, stride, rng, Branch(inChannels, outChannels, stride, rng))
     {
-        if (inChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, "Must be positive.");
-        if (outChannels <= 0) throw new ArgumentOutOfRangeException(nameof(outChannels), outChannels, "Must be positive.");
-        if (stride <= 0) throw new ArgumentOutOfRangeException(nameof(stride), stride, "Must be positive.");
-        InChannels = inChannels;
-        OutChannels = outChannels;
-        Stride = stride;
-        Conv1 = new Conv2d(inChannels, outChannels, 3, rng, stride: stride, padding: 1, bias: false);
-        Bn1 = new BatchNorm(outChannels);
-        Conv2 = new Conv2d(outChannels, outChannels, 3, rng, padding: 1, bias: false);
-        Bn2 = new BatchNorm(outChannels);
-        if (stride != 1 || inChannels != outChannels)
-        {
-            ShortcutConv = new Conv2d(inChannels, outChannels, 1, rng, stride: stride, bias: false);
-            ShortcutBn = new BatchNorm(outChannels);
-            _children = [Conv1, Bn1, Conv2, Bn2, ShortcutConv, ShortcutBn];
-        }
-        else _children = [Conv1, Bn1, Conv2, Bn2];
+        Conv1 = (Conv2d)Children[0];
+        Bn1 = (BatchNorm)Children[1];
+        Conv2 = (Conv2d)Children[2];
+        Bn2 = (BatchNorm)Children[3];
+        BranchInOrder = [Conv1, Bn1, BranchRelu, Conv2, Bn2];
     }
 
-    /// <summary>C</summary>
-    public int InChannels { get; }
-
-    /// <summary>O</summary>
-    public int OutChannels { get; }
-
-    /// <summary>s</summary>
-    public int Stride { get; }
+    private static Module[] Branch(int inChannels, int outChannels, int stride, Rng rng)
+    {
+        CheckPositive(inChannels, nameof(inChannels));
+        CheckPositive(outChannels, nameof(outChannels));
+        CheckPositive(stride, nameof(stride));
+        return
+        [
+            new Conv2d(inChannels, outChannels, 3, rng, stride: stride, padding: 1, bias: false), new BatchNorm(outChannels),
+            new Conv2d(outChannels, outChannels, 3, rng, padding: 1, bias: false), new BatchNorm(outChannels),
+        ];
+    }
 
     /// <summary>3×3, stride s, padding 1, C → O, no bias.</summary>
     public Conv2d Conv1 { get; }
@@ -62,26 +52,6 @@ public sealed class ResNetBasicBlock : Module
     /// <summary>BatchNorm over O channels after <see cref="Conv2"/>.</summary>
     public BatchNorm Bn2 { get; }
 
-    /// <summary>Projection 1×1, stride s, C → O, no bias; null for the identity shortcut.</summary>
-    public Conv2d? ShortcutConv { get; }
-
-    /// <summary>BatchNorm after <see cref="ShortcutConv"/>; null for the identity shortcut.</summary>
-    public BatchNorm? ShortcutBn { get; }
-
-    /// <summary>True when the shortcut is a projection (s ≠ 1 or C ≠ O) rather than the identity.</summary>
-    public bool HasProjection => ShortcutConv is not null;
-
     /// <inheritdoc/>
-    public override IReadOnlyList<Module> Children => _children;
-
-    /// <summary>(B, C, H, W) → (B, O, Ho, Wo)</summary>
-    /// <param name="tape">Tape for allocation and gradients.</param>
-    /// <param name="x">(B, C, H, W)</param>
-    public override Tensor Forward(Tape tape, Tensor x)
-    {
-        var h = Ops.Relu(tape, Bn1.Forward(tape, Conv1.Forward(tape, x)));
-        h = Bn2.Forward(tape, Conv2.Forward(tape, h));
-        var shortcut = HasProjection ? ShortcutBn!.Forward(tape, ShortcutConv!.Forward(tape, x)) : x;
-        return Ops.Relu(tape, Ops.Add(tape, h, shortcut));
-    }
+    public override IReadOnlyList<Module> BranchInOrder { get; }
 }

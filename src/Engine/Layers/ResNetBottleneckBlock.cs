@@ -10,12 +10,10 @@ namespace MlNetDeep.Engine.Layers;
 /// Children in forward order: Conv1, Bn1, Conv2, Bn2, Conv3, Bn3, then ShortcutConv and ShortcutBn when projecting.
 /// Exported to ONNX as the children's nodes plus Add and Relu.
 /// </remarks>
-public sealed class ResNetBottleneckBlock : Module
+public sealed class ResNetBottleneckBlock : ResidualBlock
 {
     /// <summary>Default expansion e of the last 1×1 convolution (the paper's 4).</summary>
     public const int DefaultExpansion = 4;
-
-    private readonly Module[] _children;
 
     /// <summary>Creates the block; convolutions are He-uniform initialised from <paramref name="rng"/>, BatchNorm γ = 1, β = 0.</summary>
     /// <param name="inChannels">C</param>
@@ -24,45 +22,39 @@ public sealed class ResNetBottleneckBlock : Module
     /// <param name="rng">Seeded generator for the convolution weights.</param>
     /// <param name="expansion">e: the block outputs M·e channels.</param>
     public ResNetBottleneckBlock(int inChannels, int bottleneckChannels, int stride, Rng rng, int expansion = DefaultExpansion)
+        : base(inChannels, bottleneckChannels * expansion, stride, rng, Branch(inChannels, bottleneckChannels, stride, rng, expansion))
     {
-        if (inChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, "Must be positive.");
-        if (bottleneckChannels <= 0) throw new ArgumentOutOfRangeException(nameof(bottleneckChannels), bottleneckChannels, "Must be positive.");
-        if (stride <= 0) throw new ArgumentOutOfRangeException(nameof(stride), stride, "Must be positive.");
-        if (expansion <= 0) throw new ArgumentOutOfRangeException(nameof(expansion), expansion, "Must be positive.");
-        InChannels = inChannels;
         BottleneckChannels = bottleneckChannels;
         Expansion = expansion;
-        OutChannels = bottleneckChannels * expansion;
-        Stride = stride;
-        Conv1 = new Conv2d(inChannels, bottleneckChannels, 1, rng, bias: false);
-        Bn1 = new BatchNorm(bottleneckChannels);
-        Conv2 = new Conv2d(bottleneckChannels, bottleneckChannels, 3, rng, stride: stride, padding: 1, bias: false);
-        Bn2 = new BatchNorm(bottleneckChannels);
-        Conv3 = new Conv2d(bottleneckChannels, OutChannels, 1, rng, bias: false);
-        Bn3 = new BatchNorm(OutChannels);
-        if (stride != 1 || inChannels != OutChannels)
-        {
-            ShortcutConv = new Conv2d(inChannels, OutChannels, 1, rng, stride: stride, bias: false);
-            ShortcutBn = new BatchNorm(OutChannels);
-            _children = [Conv1, Bn1, Conv2, Bn2, Conv3, Bn3, ShortcutConv, ShortcutBn];
-        }
-        else _children = [Conv1, Bn1, Conv2, Bn2, Conv3, Bn3];
+        Conv1 = (Conv2d)Children[0];
+        Bn1 = (BatchNorm)Children[1];
+        Conv2 = (Conv2d)Children[2];
+        Bn2 = (BatchNorm)Children[3];
+        Conv3 = (Conv2d)Children[4];
+        Bn3 = (BatchNorm)Children[5];
+        BranchInOrder = [Conv1, Bn1, BranchRelu, Conv2, Bn2, BranchRelu, Conv3, Bn3];
     }
 
-    /// <summary>C</summary>
-    public int InChannels { get; }
+    private static Module[] Branch(int inChannels, int bottleneckChannels, int stride, Rng rng, int expansion)
+    {
+        CheckPositive(inChannels, nameof(inChannels));
+        CheckPositive(bottleneckChannels, nameof(bottleneckChannels));
+        CheckPositive(stride, nameof(stride));
+        CheckPositive(expansion, nameof(expansion));
+        int outChannels = bottleneckChannels * expansion;
+        return
+        [
+            new Conv2d(inChannels, bottleneckChannels, 1, rng, bias: false), new BatchNorm(bottleneckChannels),
+            new Conv2d(bottleneckChannels, bottleneckChannels, 3, rng, stride: stride, padding: 1, bias: false), new BatchNorm(bottleneckChannels),
+            new Conv2d(bottleneckChannels, outChannels, 1, rng, bias: false), new BatchNorm(outChannels),
+        ];
+    }
 
     /// <summary>M</summary>
     public int BottleneckChannels { get; }
 
     /// <summary>e</summary>
     public int Expansion { get; }
-
-    /// <summary>M·e</summary>
-    public int OutChannels { get; }
-
-    /// <summary>s</summary>
-    public int Stride { get; }
 
     /// <summary>1×1, C → M, no bias.</summary>
     public Conv2d Conv1 { get; }
@@ -82,27 +74,6 @@ public sealed class ResNetBottleneckBlock : Module
     /// <summary>BatchNorm over M·e channels after <see cref="Conv3"/>.</summary>
     public BatchNorm Bn3 { get; }
 
-    /// <summary>Projection 1×1, stride s, C → M·e, no bias; null for the identity shortcut.</summary>
-    public Conv2d? ShortcutConv { get; }
-
-    /// <summary>BatchNorm after <see cref="ShortcutConv"/>; null for the identity shortcut.</summary>
-    public BatchNorm? ShortcutBn { get; }
-
-    /// <summary>True when the shortcut is a projection (s ≠ 1 or C ≠ M·e) rather than the identity.</summary>
-    public bool HasProjection => ShortcutConv is not null;
-
     /// <inheritdoc/>
-    public override IReadOnlyList<Module> Children => _children;
-
-    /// <summary>(B, C, H, W) → (B, M·e, Ho, Wo)</summary>
-    /// <param name="tape">Tape for allocation and gradients.</param>
-    /// <param name="x">(B, C, H, W)</param>
-    public override Tensor Forward(Tape tape, Tensor x)
-    {
-        var h = Ops.Relu(tape, Bn1.Forward(tape, Conv1.Forward(tape, x)));
-        h = Ops.Relu(tape, Bn2.Forward(tape, Conv2.Forward(tape, h)));
-        h = Bn3.Forward(tape, Conv3.Forward(tape, h));
-        var shortcut = HasProjection ? ShortcutBn!.Forward(tape, ShortcutConv!.Forward(tape, x)) : x;
-        return Ops.Relu(tape, Ops.Add(tape, h, shortcut));
-    }
+    public override IReadOnlyList<Module> BranchInOrder { get; }
 }
