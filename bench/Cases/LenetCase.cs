@@ -1,5 +1,6 @@
 using MlNetDeep.Engine;
 using MlNetDeep.Engine.Layers;
+using MlNetDeep.Engine.Models;
 using MlNetDeep.Engine.Optimizers;
 
 namespace MlNetDeep.Bench.Cases;
@@ -15,13 +16,8 @@ internal sealed class LenetCase : ITrainingCase
     private readonly Module _model = Build(new Rng(BenchData.Seed));
     private TrainingStep? _step;
 
-    /// <summary>The anchor's LeNet-style CNN (BN eps 1e-5, momentum 0.1 are the engine's defaults).</summary>
-    public static Module Build(Rng rng) => new Sequential(
-        new Conv2d(1, 32, 3, rng, padding: 1), new BatchNorm(32), new Activation(ActivationKind.Relu), new MaxPool2d(2),
-        new Conv2d(32, 64, 3, rng, padding: 1), new BatchNorm(64), new Activation(ActivationKind.Relu), new MaxPool2d(2),
-        new Flatten(),
-        new Linear(64 * 7 * 7, 128, rng, WeightInit.HeUniform), new Activation(ActivationKind.Relu), new Dropout(0.5f, rng),
-        new Linear(128, 10, rng));
+    /// <summary>The anchor's LeNet-style CNN: the engine's SmallCnn with its defaults (BN eps 1e-5, momentum 0.1).</summary>
+    public static Module Build(Rng rng) => SmallCnn.Build(1, 10, new SmallCnnArchitecture(), rng);
 
     public string Name => "lenet";
     public int Batch => B;
