@@ -6,7 +6,7 @@ namespace MlNetDeep.Bench.Cases;
 
 /// <summary>
 /// textcnn: tokens[64,100] &lt; 5000; Embedding(5000,64) → (B,64,100) → 3 × Conv1d(64→64, k=3/4/5, no padding) → ReLU →
-/// max over time → concat [B,192] → Dropout(0.5) → Linear(192,2); Adam lr 1e-3.
+/// max over time (computed as max then ReLU: the same values) → concat [B,192] → Dropout(0.5) → Linear(192,2); Adam lr 1e-3.
 /// </summary>
 internal sealed class TextCnnCase : ITrainingCase
 {
@@ -52,7 +52,7 @@ internal sealed class TextCnnCase : ITrainingCase
             var e = _toChannels.Forward(tape, _embed.Forward(tape, x)); // (B,64,T)
             var pooled = new Tensor[_branches.Length];
             for (int i = 0; i < _branches.Length; i++)
-                pooled[i] = _maxOverTime.Forward(tape, _relu.Forward(tape, _branches[i].Forward(tape, e))); // (B,64)
+                pooled[i] = _relu.Forward(tape, _maxOverTime.Forward(tape, _branches[i].Forward(tape, e))); // (B,64); ReLU commutes with the max, as in the engine's TextCnn
             var h = Ops.Concat(tape, 1, pooled); // (B,192)
             return _classifier.Forward(tape, _dropout.Forward(tape, h));
         }

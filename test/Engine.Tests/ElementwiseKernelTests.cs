@@ -28,11 +28,14 @@ public class ElementwiseKernelTests
             var y = new float[n];
             ActivationKernels.LeakyRelu(x, y, alpha);
             var expectDx = (float[])dx.Clone();
-            ActivationKernels.LeakyReluBackwardAdd(x, dy, dx, alpha);
+            ActivationKernels.LeakyReluBackward(x, dy, dx, alpha, accumulate: true);
+            var fresh = Random(rng, n); // contents undefined before an overwrite
+            ActivationKernels.LeakyReluBackward(x, dy, fresh, alpha, accumulate: false);
             for (int i = 0; i < n; i++)
             {
                 Assert.Equal(x[i] > 0f ? x[i] : alpha * x[i], y[i]);
                 Assert.Equal(expectDx[i] + (x[i] > 0f ? dy[i] : alpha * dy[i]), dx[i]);
+                Assert.Equal(x[i] > 0f ? dy[i] : alpha * dy[i], fresh[i]);
             }
         }
     }
@@ -82,13 +85,16 @@ public class ElementwiseKernelTests
             Assert.Equal(sumDyXhat, sdx, tolerance: 1e-4);
 
             float k = gamma * r, shift = (float)(k * sd / n), slope = (float)(k * sdx / n);
-            BatchNormKernels.InputGradientAdd(dy, xhat, dx, b, c, s, ch, k, shift, slope);
+            BatchNormKernels.InputGradient(dy, xhat, dx, b, c, s, ch, k, shift, slope, accumulate: true);
+            var fresh = Random(rng, x.Length); // contents undefined before an overwrite
+            BatchNormKernels.InputGradient(dy, xhat, fresh, b, c, s, ch, k, shift, slope, accumulate: false);
             for (int i = 0; i < b; i++)
                 for (int j = 0; j < s; j++)
                 {
                     int at = (i * c + ch) * s + j;
-                    double expect = dx0[at] + k * (dy[at] - sd / n - xhat[at] * sdx / n);
-                    Assert.Equal(expect, dx[at], tolerance: 1e-3);
+                    double term = k * (dy[at] - sd / n - xhat[at] * sdx / n);
+                    Assert.Equal(dx0[at] + term, dx[at], tolerance: 1e-3);
+                    Assert.Equal(term, fresh[at], tolerance: 1e-3);
                 }
         }
     }

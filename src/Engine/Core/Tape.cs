@@ -72,6 +72,20 @@ public sealed class Tape
     /// <param name="t">A tensor that requires a gradient.</param>
     internal Tensor GradOf(Tensor t) => t.Grad ??= Pool.Rent(true, t.Shape);
 
+    /// <summary>
+    /// The gradient buffer of <paramref name="t"/> for a backward pass that writes every element. When t has no gradient
+    /// yet, a buffer is rented without zero-filling and <paramref name="overwrite"/> is true: the caller stores its
+    /// values instead of adding them, which saves a memset and a read of the whole buffer. Otherwise the existing
+    /// gradient is returned and the caller must add to it.
+    /// </summary>
+    /// <param name="t">A tensor that requires a gradient.</param>
+    /// <param name="overwrite">True when every element must be written (the contents are undefined).</param>
+    internal Tensor GradForWrite(Tensor t, out bool overwrite)
+    {
+        overwrite = t.Grad is null;
+        return t.Grad ??= Pool.Rent(false, t.Shape);
+    }
+
     /// <summary>Back-propagates from a scalar <paramref name="loss"/> (d loss / d loss = 1).</summary>
     /// <param name="loss">A one-element tensor produced by ops on this tape.</param>
     public void Backward(Tensor loss)

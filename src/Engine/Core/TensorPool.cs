@@ -25,6 +25,11 @@ public sealed class TensorPool
         {
             buffer = new float[length];
         }
+#if DEBUG
+        // Contents are undefined unless cleared: debug builds (the test runs) poison them, so an op that reads a buffer
+        // before writing all of it fails its tests instead of passing on the zeros of a new array.
+        if (!clear) buffer.AsSpan().Fill(float.NaN);
+#endif
         _rented.Add(buffer);
         return new Tensor(buffer, shape);
     }

@@ -36,12 +36,16 @@ internal static class ActivationKernels
         }
     }
 
-    /// <summary>dx += dy for x &gt; 0, α·dy otherwise (the derivative of <see cref="LeakyRelu"/>; 0 at the kink).</summary>
+    /// <summary>
+    /// dx (+)= dy for x &gt; 0, α·dy otherwise (the derivative of <see cref="LeakyRelu"/>; 0 at the kink). With
+    /// <paramref name="accumulate"/> false dx is overwritten, so a fresh gradient buffer needs no zero-fill.
+    /// </summary>
     /// <param name="x">The forward input.</param>
     /// <param name="dy">Upstream gradient, same length.</param>
-    /// <param name="dx">Accumulated into, same length.</param>
+    /// <param name="dx">Written or accumulated into, same length.</param>
     /// <param name="alpha">Slope for x ≤ 0.</param>
-    public static void LeakyReluBackwardAdd(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float alpha)
+    /// <param name="accumulate">Add to dx (true) or overwrite it (false).</param>
+    public static void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float alpha, bool accumulate)
     {
         if (dy.Length != x.Length || dx.Length != x.Length) throw new ArgumentException("Lengths differ.", nameof(dx));
         ref float xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
@@ -55,10 +59,15 @@ internal static class ActivationKernels
             {
                 var g = Vector512.LoadUnsafe(ref gr, (nuint)i);
                 var pos = Vector512.GreaterThan(Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512<float>.Zero);
-                (Vector512.LoadUnsafe(ref dr, (nuint)i) + Vector512.ConditionalSelect(pos, g, g * a)).StoreUnsafe(ref dr, (nuint)i);
+                var d = Vector512.ConditionalSelect(pos, g, g * a);
+                if (accumulate) d += Vector512.LoadUnsafe(ref dr, (nuint)i);
+                d.StoreUnsafe(ref dr, (nuint)i);
             }
         }
         for (; i < n; i++)
-            Unsafe.Add(ref dr, i) += Unsafe.Add(ref xr, i) > 0f ? Unsafe.Add(ref gr, i) : alpha * Unsafe.Add(ref gr, i);
+        {
+            float d = Unsafe.Add(ref xr, i) > 0f ? Unsafe.Add(ref gr, i) : alpha * Unsafe.Add(ref gr, i);
+            Unsafe.Add(ref dr, i) = accumulate ? Unsafe.Add(ref dr, i) + d : d;
+        }
     }
 }

@@ -13,6 +13,13 @@ namespace MlNetDeep.Engine.Kernels;
 /// </summary>
 internal static class BatchNormKernels
 {
+    /// <summary>Runs <paramref name="body"/>(c0, c1) over channel ranges, on several threads when the tensor is large.</summary>
+    /// <param name="channels">C.</param>
+    /// <param name="perChannel">Values per channel, B·S.</param>
+    /// <param name="body">Work on channels [c0, c1).</param>
+    public static void ForChannels(int channels, int perChannel, Action<int, int> body) =>
+        ParallelRanges.For(channels, 3L * perChannel, body);
+
     /// <summary>Batch mean and biased variance of channel <paramref name="ch"/> (two passes: mean, then Σ(x − mean)²).</summary>
     public static (double Mean, double Variance) Statistics(ReadOnlySpan<float> x, int b, int c, int s, int ch)
     {
@@ -115,9 +122,12 @@ internal static class BatchNormKernels
         return (sumDy, sumDyXhat);
     }
 
-    /// <summary>Per segment: dx += k·dy − shift − xhat·slope (training: shift = k·Σdy/n, slope = k·Σdy·xhat/n; inference: both 0).</summary>
-    public static void InputGradientAdd(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, Span<float> dx, int b, int c, int s, int ch,
-        float k, float shift, float slope)
+    /// <summary>
+    /// Per segment: dx (+)= k·dy − shift − xhat·slope (training: shift = k·Σdy/n, slope = k·Σdy·xhat/n; inference: both
+    /// 0). With <paramref name="accumulate"/> false dx is overwritten (a fresh gradient buffer needs no zero-fill).
+    /// </summary>
+    public static void InputGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, Span<float> dx, int b, int c, int s, int ch,
+        float k, float shift, float slope, bool accumulate)
     {
         for (int bi = 0; bi < b; bi++)
         {
@@ -133,11 +143,15 @@ internal static class BatchNormKernels
                 {
                     var t = Vector512.FusedMultiplyAdd(kv, Vector512.LoadUnsafe(ref gr, (nuint)i), -sv);
                     t = Vector512.FusedMultiplyAdd(-lv, Vector512.LoadUnsafe(ref hr, (nuint)i), t);
-                    (Vector512.LoadUnsafe(ref dr, (nuint)i) + t).StoreUnsafe(ref dr, (nuint)i);
+                    if (accumulate) t += Vector512.LoadUnsafe(ref dr, (nuint)i);
+                    t.StoreUnsafe(ref dr, (nuint)i);
                 }
             }
             for (; i < s; i++)
-                Unsafe.Add(ref dr, i) += MathF.FusedMultiplyAdd(-slope, Unsafe.Add(ref hr, i), MathF.FusedMultiplyAdd(k, Unsafe.Add(ref gr, i), -shift));
+            {
+                float t = MathF.FusedMultiplyAdd(-slope, Unsafe.Add(ref hr, i), MathF.FusedMultiplyAdd(k, Unsafe.Add(ref gr, i), -shift));
+                Unsafe.Add(ref dr, i) = accumulate ? Unsafe.Add(ref dr, i) + t : t;
+            }
         }
     }
 }

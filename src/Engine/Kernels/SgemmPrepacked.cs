@@ -35,6 +35,15 @@ internal static unsafe class SgemmPrepacked
         }
     }
 
+    /// <summary>
+    /// Offset (in floats) of the first 64-byte-aligned element of <paramref name="packed"/>, for writers that fill the
+    /// packed panels themselves (<see cref="PackedRowWriter"/>); pass it to <see cref="Multiply"/> with the same buffer.
+    /// </summary>
+    public static int AlignedOffset(Span<float> packed)
+    {
+        fixed (float* pp = packed) return (int)((64 - ((nint)pp & 63)) & 63) / sizeof(float);
+    }
+
     /// <summary>C (m, n) = A (m, k) · op(B) (+ C) with op(B) packed by <see cref="Pack"/>.</summary>
     public static void Multiply(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packed, int offset,
         Span<float> c, int ldc, bool accumulate)

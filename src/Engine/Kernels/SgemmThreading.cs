@@ -13,6 +13,9 @@ internal static unsafe class SgemmThreading
     /// <summary>Below this many FLOPs per thread the product is not split.</summary>
     private const long MinFlopsPerThread = 1_000_000;
 
+    /// <summary>Smallest product, in FLOPs, that is split across threads (two threads' worth).</summary>
+    internal const long MinParallelFlops = 2 * MinFlopsPerThread;
+
     /// <summary>Slices per thread, for load balance.</summary>
     private const int SlicesPerThread = 4;
 

@@ -20,7 +20,9 @@ public sealed record TextCnnArchitecture(int VocabularySize, int PadId, int Leng
 /// <summary>
 /// TextCNN: [TokenDropout] → Embedding (B, T) → (B, T, E) → Permute (B, E, T) → per kernel width k: Conv1d(E → F, k) → ReLU → max over
 /// time (B, F) → concat (B, F·n) → Dropout → Linear → (B, K) logits. The anchor benchmark's "textcnn" is
-/// (5000, 100 tokens, E 64, widths 3/4/5, 64 filters, dropout 0.5, 2 classes).
+/// (5000, 100 tokens, E 64, widths 3/4/5, 64 filters, dropout 0.5, 2 classes). Each branch is built as Conv1d → max over
+/// time → ReLU: ReLU is monotonic, so it commutes with the max and gives exactly the same values and gradients while
+/// touching F values per text instead of F·T.
 /// </summary>
 public static class TextCnn
 {
@@ -33,7 +35,7 @@ public static class TextCnn
         if (a.KernelSizes.Max() > a.Length)
             throw new ArgumentException($"The widest kernel ({a.KernelSizes.Max()}) exceeds the sequence length {a.Length}.", nameof(a));
         var branches = a.KernelSizes
-            .Select(k => (Module)new Sequential(new Conv1d(a.EmbeddingSize, a.FiltersPerKernel, k, rng), new Activation(ActivationKind.Relu), new GlobalMaxPool()))
+            .Select(k => (Module)new Sequential(new Conv1d(a.EmbeddingSize, a.FiltersPerKernel, k, rng), new GlobalMaxPool(), new Activation(ActivationKind.Relu)))
             .ToArray();
         var modules = new List<Module>();
         if (a.TokenDropoutRate > 0) modules.Add(new TokenDropout(a.TokenDropoutRate, a.UnknownId, a.PadId, rng));

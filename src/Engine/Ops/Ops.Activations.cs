@@ -48,13 +48,17 @@ public static partial class Ops
     public static Tensor LeakyRelu(Tape tape, Tensor x, float alpha)
     {
         var y = tape.NewOutput(x.Shape, x);
-        var xs = x.Span; var ysOut = y.Span;
-        if (alpha == 0f) TensorPrimitives.Max(xs, 0f, ysOut);
-        else Kernels.ActivationKernels.LeakyRelu(xs, ysOut, alpha);
+        Kernels.ParallelRanges.For(x.Length, 2, (s, e) =>
+        {
+            if (alpha == 0f) TensorPrimitives.Max(x.Span[s..e], 0f, y.Span[s..e]);
+            else Kernels.ActivationKernels.LeakyRelu(x.Span[s..e], y.Span[s..e], alpha);
+        });
         tape.Record(y, () =>
         {
             if (!x.RequiresGrad) return;
-            Kernels.ActivationKernels.LeakyReluBackwardAdd(x.Span, y.Grad!.Span, tape.GradOf(x).Span, alpha);
+            var dx = tape.GradForWrite(x, out bool overwrite);
+            Kernels.ParallelRanges.For(x.Length, 3, (s, e) =>
+                Kernels.ActivationKernels.LeakyReluBackward(x.Span[s..e], y.Grad!.Span[s..e], dx.Span[s..e], alpha, accumulate: !overwrite));
         });
         return y;
     }

@@ -34,47 +34,58 @@ public static partial class Ops
         var y = tape.NewOutput(x.Shape, x, gamma, beta);
         var xhat = tape.Pool.Rent(false, x.Shape);
         var rstd = tape.Pool.Rent(false, c);
-        var xs = x.Span; var ys = y.Span; var xh = xhat.Span; var rs = rstd.Span;
-        var g = gamma.Span; var bt = beta.Span; var rm = runningMean.Span; var rv = runningVar.Span;
-
-        for (int ch = 0; ch < c; ch++)
+        // Channels are independent, so they are split across threads; each channel's sums run in a fixed order.
+        BatchNormKernels.ForChannels(c, b * s, (c0, c1) =>
         {
-            double mean, variance;
-            if (training)
+            var xs = x.Span; var ys = y.Span; var xh = xhat.Span; var rs = rstd.Span;
+            var g = gamma.Span; var bt = beta.Span; var rm = runningMean.Span; var rv = runningVar.Span;
+            for (int ch = c0; ch < c1; ch++)
             {
-                (mean, variance) = BatchNormKernels.Statistics(xs, b, c, s, ch);
-                rm[ch] = (float)((1 - momentum) * rm[ch] + momentum * mean);
-                rv[ch] = (float)((1 - momentum) * rv[ch] + momentum * variance * n / (n - 1));
+                double mean, variance;
+                if (training)
+                {
+                    (mean, variance) = BatchNormKernels.Statistics(xs, b, c, s, ch);
+                    rm[ch] = (float)((1 - momentum) * rm[ch] + momentum * mean);
+                    rv[ch] = (float)((1 - momentum) * rv[ch] + momentum * variance * n / (n - 1));
+                }
+                else
+                {
+                    mean = rm[ch];
+                    variance = rv[ch];
+                }
+                float r = (float)(1.0 / Math.Sqrt(variance + epsilon));
+                rs[ch] = r;
+                BatchNormKernels.Normalise(xs, xh, ys, b, c, s, ch, (float)mean, r, g[ch], bt[ch]);
             }
-            else
-            {
-                mean = rm[ch];
-                variance = rv[ch];
-            }
-            float r = (float)(1.0 / Math.Sqrt(variance + epsilon));
-            rs[ch] = r;
-            BatchNormKernels.Normalise(xs, xh, ys, b, c, s, ch, (float)mean, r, g[ch], bt[ch]);
-        }
+        });
 
         tape.Record(y, () =>
         {
-            var dy = y.Grad!.Span; var xhs = xhat.Span; var r = rstd.Span; var gs = gamma.Span;
-            Span<float> dx = x.RequiresGrad ? tape.GradOf(x).Span : default;
-            Span<float> dg = gamma.RequiresGrad ? tape.GradOf(gamma).Span : default;
-            Span<float> db = beta.RequiresGrad ? tape.GradOf(beta).Span : default;
-            for (int ch = 0; ch < c; ch++)
+            bool overwrite = false;
+            Tensor? dxTensor = x.RequiresGrad ? tape.GradForWrite(x, out overwrite) : null;
+            bool accumulate = !overwrite;
+            Tensor? dgTensor = gamma.RequiresGrad ? tape.GradOf(gamma) : null;
+            Tensor? dbTensor = beta.RequiresGrad ? tape.GradOf(beta) : null;
+            BatchNormKernels.ForChannels(c, b * s, (c0, c1) =>
             {
-                var (sumDy, sumDyXhat) = BatchNormKernels.GradientSums(dy, xhs, b, c, s, ch);
-                if (!dg.IsEmpty) dg[ch] += (float)sumDyXhat;
-                if (!db.IsEmpty) db[ch] += (float)sumDy;
-                if (dx.IsEmpty) continue;
-                // Training: the batch statistics depend on x, giving the two mean terms
-                // dx = k·(dy − Σdy/n − xhat·Σdy·xhat/n), k = γ·rstd. Inference: statistics are constants, dx = k·dy.
-                float k = gs[ch] * r[ch];
-                float shift = training ? (float)(k * sumDy / n) : 0f;
-                float slope = training ? (float)(k * sumDyXhat / n) : 0f;
-                BatchNormKernels.InputGradientAdd(dy, xhs, dx, b, c, s, ch, k, shift, slope);
-            }
+                var dy = y.Grad!.Span; var xhs = xhat.Span; var r = rstd.Span; var gs = gamma.Span;
+                Span<float> dx = dxTensor is null ? default : dxTensor.Span;
+                Span<float> dg = dgTensor is null ? default : dgTensor.Span;
+                Span<float> db = dbTensor is null ? default : dbTensor.Span;
+                for (int ch = c0; ch < c1; ch++)
+                {
+                    var (sumDy, sumDyXhat) = BatchNormKernels.GradientSums(dy, xhs, b, c, s, ch);
+                    if (!dg.IsEmpty) dg[ch] += (float)sumDyXhat;
+                    if (!db.IsEmpty) db[ch] += (float)sumDy;
+                    if (dx.IsEmpty) continue;
+                    // Training: the batch statistics depend on x, giving the two mean terms
+                    // dx = k·(dy − Σdy/n − xhat·Σdy·xhat/n), k = γ·rstd. Inference: statistics are constants, dx = k·dy.
+                    float k = gs[ch] * r[ch];
+                    float shift = training ? (float)(k * sumDy / n) : 0f;
+                    float slope = training ? (float)(k * sumDyXhat / n) : 0f;
+                    BatchNormKernels.InputGradient(dy, xhs, dx, b, c, s, ch, k, shift, slope, accumulate);
+                }
+            });
         });
         return y;
     }

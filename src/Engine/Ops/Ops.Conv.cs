@@ -80,20 +80,28 @@ public static partial class Ops
         int gn = group * n;
 
         var y = tape.NewOutput(outShape, x, weight, bias);
-        var geo = new ConvGeometry(b, c, h, w, o, k, n, group, direct, window);
+        var geo = new ConvGeometry(b, c, h, w, o, k, n, group, direct, false, window);
         // Batch items are split into fixed chunks run on up to two threads (each chunk with serial SGEMMs and its own
         // scratch): one synchronisation per convolution instead of one per SGEMM, and im2col/col2im run in parallel
         // too. Chunks are fixed by the shape, never by timing, so results are deterministic.
         int chunks = ConvChunks(geo);
-        if (chunks == 1) ConvForwardRange(tape.Scratch(0, direct ? 0 : k * group * n), group > 1 ? tape.Scratch(1, o * group * n) : default, x, weight, y, geo, 0, b);
+        // im2col straight into packed SGEMM panels when the packed single-threaded product applies: inside chunks, or
+        // when the product is too small for SGEMM's own threads anyway.
+        geo = geo with { PackedForward = !direct && SgemmPrepacked.PackedLength(k, gn) > 0 && (chunks > 1 || 2L * o * gn * k < SgemmThreading.MinParallelFlops) };
+        int colLength = direct ? 0 : geo.PackedForward ? PackedColumnLength(k, gn) : k * gn;
+        int rowsLength = geo.PackedForward ? window.KernelH * window.KernelW * n : 0;
+        if (chunks == 1)
+        {
+            ConvForwardRange(tape.Scratch(0, colLength), group > 1 ? tape.Scratch(1, o * gn) : default, tape.Scratch(2, rowsLength), x, weight, y, geo, 0, b);
+        }
         else
         {
             SgemmThreading.ParallelFor(chunks, ci =>
             {
                 var (s0, s1) = ChunkItems(geo, ci, chunks);
-                var scratch = ConvThreadScratch.Get(0, direct ? 0 : k * group * n);
-                var wideScratch = group > 1 ? ConvThreadScratch.Get(1, o * group * n) : default;
-                ConvForwardRange(scratch, wideScratch, x, weight, y, geo, s0, s1);
+                var scratch = ConvThreadScratch.Get(0, colLength);
+                var wideScratch = group > 1 ? ConvThreadScratch.Get(1, o * gn) : default;
+                ConvForwardRange(scratch, wideScratch, ConvThreadScratch.Get(2, rowsLength), x, weight, y, geo, s0, s1);
             });
         }
         var ys = y.Span;
@@ -156,11 +164,17 @@ public static partial class Ops
         return y;
     }
 
-    /// <summary>Shape of one convolution call: B, C, H, W, O, K = C·kh·kw, N = Ho·Wo, items per SGEMM, 1×1 direct.</summary>
-    private readonly record struct ConvGeometry(int B, int C, int H, int W, int O, int K, int N, int Group, bool Direct, Window2d Window)
+    /// <summary>
+    /// Shape of one convolution call: B, C, H, W, O, K = C·kh·kw, N = Ho·Wo, items per SGEMM, 1×1 direct, forward
+    /// column matrix written straight into packed SGEMM panels.
+    /// </summary>
+    private readonly record struct ConvGeometry(int B, int C, int H, int W, int O, int K, int N, int Group, bool Direct, bool PackedForward, Window2d Window)
     {
         public int ImageSize => C * H * W;
     }
+
+    /// <summary>Floats of a packed (K, width ≤ gn) column operand for any panel width (≤ 64) plus the alignment slack.</summary>
+    private static int PackedColumnLength(int k, int gn) => k * ((gn + 63) / 64 * 64) + 16;
 
     /// <summary>Below this many multiply-adds per forward call a convolution stays on one thread.</summary>
     private const long ConvParallelMinMacs = 2_000_000;
@@ -182,14 +196,34 @@ public static partial class Ops
         return (s0, Math.Min(s1, g.B));
     }
 
-    /// <summary>Forward of items [s0, s1): im2col of G items, Y_G = W · col, copied to the items' (O, N) blocks.</summary>
-    private static void ConvForwardRange(Span<float> col, Span<float> wide, Tensor x, Tensor weight, Tensor y, in ConvGeometry g, int s0, int s1)
+    /// <summary>
+    /// Forward of items [s0, s1): im2col of G items (into <paramref name="col"/>, plain or packed), Y_G = W · col,
+    /// copied to the items' (O, N) blocks.
+    /// </summary>
+    private static void ConvForwardRange(Span<float> col, Span<float> wide, Span<float> channelRows, Tensor x, Tensor weight, Tensor y,
+        in ConvGeometry g, int s0, int s1)
     {
         int o = g.O, k = g.K, n = g.N, gn = g.Group * n, imageSize = g.ImageSize;
         var ys = y.Span;
         for (int b0 = s0; b0 < s1; b0 += g.Group)
         {
             int gi0 = Math.Min(g.Group, s1 - b0);
+            if (g.PackedForward)
+            {
+                int width = gi0 * n, offset = SgemmPrepacked.AlignedOffset(col);
+                var packed = new PackedRowWriter(col[offset..], k, width);
+                for (int gi = 0; gi < gi0; gi++)
+                    Im2Col.UnfoldPacked(packed, gi * n, x.Span.Slice((b0 + gi) * imageSize, imageSize), g.C, g.H, g.W, g.Window, channelRows);
+                packed.ClearPadding();
+                if (g.Group == 1)
+                {
+                    SgemmPrepacked.Multiply(o, n, k, weight.Span, k, col, offset, ys.Slice(b0 * o * n, o * n), n, accumulate: false);
+                    continue;
+                }
+                SgemmPrepacked.Multiply(o, width, k, weight.Span, k, col, offset, wide, gn, accumulate: false);
+                CopyGroupOut(wide, ys, b0, gi0, o, n, gn);
+                continue;
+            }
             ReadOnlySpan<float> src = g.Direct ? x.Span.Slice(b0 * imageSize, imageSize) : Unfold(col, x, b0, gi0, n, gn, g.C, g.H, g.W, g.Window);
             if (g.Group == 1)
             {
@@ -198,11 +232,17 @@ public static partial class Ops
             else
             {
                 Sgemm.Multiply(false, false, o, gi0 * n, k, weight.Span, k, src, gn, wide, gn, accumulate: false);
-                for (int gi = 0; gi < gi0; gi++)
-                    for (int oc = 0; oc < o; oc++)
-                        wide.Slice(oc * gn + gi * n, n).CopyTo(ys.Slice(((b0 + gi) * o + oc) * n, n));
+                CopyGroupOut(wide, ys, b0, gi0, o, n, gn);
             }
         }
+    }
+
+    /// <summary>Copies Y_G (O, G·N) to the (O, N) blocks of items b0 … b0+G−1 of y.</summary>
+    private static void CopyGroupOut(ReadOnlySpan<float> wide, Span<float> ys, int b0, int g, int o, int n, int gn)
+    {
+        for (int gi = 0; gi < g; gi++)
+            for (int oc = 0; oc < o; oc++)
+                wide.Slice(oc * gn + gi * n, n).CopyTo(ys.Slice(((b0 + gi) * o + oc) * n, n));
     }
 
     /// <summary>

@@ -82,25 +82,39 @@ public static partial class Ops
         int ho = win.OutH(h), wo = win.OutW(w), plane = h * w, outPlane = ho * wo;
         var y = tape.NewOutput(outShape, x);
         var argmax = tape.Pool.Rent(false, y.Length); // int plane offsets stored bit-for-bit in a pooled float buffer
-        var xs = x.Span; var ys = y.Span; var am = MemoryMarshal.Cast<float, int>(argmax.Span);
+        // Planes are independent: ranges of them run on several threads when the tensor is large.
         if (Kernels.MaxPool2x2.Applies(h, w, win))
         {
-            int pairs = x.Length / 2;
-            Kernels.MaxPool2x2.Forward(xs, ys, am, tape.Scratch(0, pairs), MemoryMarshal.Cast<float, int>(tape.Scratch(1, pairs)), h, w);
+            int pairs = x.Length / 2, halfPlane = plane / 2;
+            tape.Scratch(0, pairs);
+            tape.Scratch(1, pairs);
+            float[] pairMax = tape.ScratchArray(0), pairAt = tape.ScratchArray(1);
+            Kernels.ParallelRanges.For(planes, plane, (p0, p1) => Kernels.MaxPool2x2.Forward(
+                x.Span[(p0 * plane)..(p1 * plane)], y.Span[(p0 * outPlane)..(p1 * outPlane)],
+                MemoryMarshal.Cast<float, int>(argmax.Span[(p0 * outPlane)..(p1 * outPlane)]),
+                pairMax.AsSpan(p0 * halfPlane, (p1 - p0) * halfPlane),
+                MemoryMarshal.Cast<float, int>(pairAt.AsSpan(p0 * halfPlane, (p1 - p0) * halfPlane)), h, w));
         }
         else
         {
-            MaxPoolGeneric(xs, ys, am, planes, h, w, win);
+            Kernels.ParallelRanges.For(planes, plane, (p0, p1) => MaxPoolGeneric(x.Span[(p0 * plane)..(p1 * plane)],
+                y.Span[(p0 * outPlane)..(p1 * outPlane)], MemoryMarshal.Cast<float, int>(argmax.Span[(p0 * outPlane)..(p1 * outPlane)]),
+                p1 - p0, h, w, win));
         }
         tape.Record(y, () =>
         {
             if (!x.RequiresGrad) return;
-            var dy = y.Grad!.Span; var dx = tape.GradOf(x).Span; var a = MemoryMarshal.Cast<float, int>(argmax.Span);
-            for (int p = 0; p < planes; p++)
+            var dxTensor = tape.GradForWrite(x, out bool overwrite);
+            Kernels.ParallelRanges.For(planes, plane, (p0, p1) =>
             {
-                var dxp = dx.Slice(p * plane, plane);
-                for (int o = p * outPlane, end = o + outPlane; o < end; o++) dxp[a[o]] += dy[o];
-            }
+                var dy = y.Grad!.Span; var dx = dxTensor.Span; var a = MemoryMarshal.Cast<float, int>(argmax.Span);
+                if (overwrite) dx[(p0 * plane)..(p1 * plane)].Clear(); // a fresh buffer: zero only what this range owns
+                for (int p = p0; p < p1; p++)
+                {
+                    var dxp = dx.Slice(p * plane, plane);
+                    for (int o = p * outPlane, end = o + outPlane; o < end; o++) dxp[a[o]] += dy[o];
+                }
+            });
         });
         return y;
     }

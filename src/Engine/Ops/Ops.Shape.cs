@@ -117,14 +117,25 @@ public static partial class Ops
         if (!a.Shape.AsSpan().SequenceEqual(b.Shape))
             throw new ArgumentException($"Add expects equal shapes, got {a} and {b}.");
         var y = tape.NewOutput(a.Shape, a, b);
-        TensorPrimitives.Add(a.Span, b.Span, y.Span);
+        Kernels.ParallelRanges.For(y.Length, 3, (s, e) => TensorPrimitives.Add(a.Span[s..e], b.Span[s..e], y.Span[s..e]));
         tape.Record(y, () =>
         {
-            var dy = y.Grad!.Span;
-            if (a.RequiresGrad) { var da = tape.GradOf(a).Span; TensorPrimitives.Add(da, dy, da); }
-            if (b.RequiresGrad) { var db = tape.GradOf(b).Span; TensorPrimitives.Add(db, dy, db); }
+            if (a.RequiresGrad) PassGradient(tape, y, a);
+            if (b.RequiresGrad) PassGradient(tape, y, b);
         });
         return y;
+    }
+
+    /// <summary>d input (+)= dy, for an input whose gradient is dy itself (a fresh gradient buffer is overwritten).</summary>
+    private static void PassGradient(Tape tape, Tensor y, Tensor input)
+    {
+        var d = tape.GradForWrite(input, out bool overwrite);
+        Kernels.ParallelRanges.For(y.Length, 3, (s, e) =>
+        {
+            var dy = y.Grad!.Span[s..e]; var di = d.Span[s..e];
+            if (overwrite) dy.CopyTo(di);
+            else TensorPrimitives.Add(di, dy, di);
+        });
     }
 
     /// <summary>
