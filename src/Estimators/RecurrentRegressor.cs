@@ -17,7 +17,14 @@ namespace MlNetDeep;
 /// | Exportable to ONNX | Yes (the model is ONNX; see <see cref="NetworkEstimator.LastTrainingReport"/>) |
 ///
 /// Window values and the label are standardised with statistics learned in Fit, inside the graph. Build windows from
-/// a series with <see cref="SeriesWindows"/>. A window of another length fails at scoring with the expected shape.
+/// a series with <see cref="SeriesWindows"/>.
+///
+/// Windows have the fixed length seen in Fit (T·F values) and are never padded or truncated: a vector of another
+/// size, longer or shorter, is rejected by ML.NET's OnnxTransformer as soon as it meets the schema (in Transform, and
+/// when a PredictionEngine is created) with an <see cref="InvalidOperationException"/> giving the expected shape:
+/// "Input shape mismatch: Input 'Features' has shape 1,24, but input data is of length 36." Score a column of the same
+/// known-size vector type as in training: Fit rejects a variable-size vector column, and at scoring ML.NET fails on
+/// one with an unhelpful <see cref="ArgumentOutOfRangeException"/> ("Index was out of range").
 /// </remarks>
 public sealed class RecurrentRegressor : NetworkEstimator
 {

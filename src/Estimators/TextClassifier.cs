@@ -16,8 +16,8 @@ public enum TextNetwork
 
 /// <summary>
 /// Text classifier over a raw text column: Fit learns a word or character vocabulary with built-in ML.NET transforms,
-/// trains a TextCNN or a recurrent network with MlNetDeep's engine, and returns a model whose ONNX graph pads or
-/// truncates each text to <see cref="Options.MaximumLength"/> tokens.
+/// trains a TextCNN or a recurrent network with MlNetDeep's engine, and returns a model whose ONNX graph pads each
+/// text to <see cref="Options.MaximumLength"/> tokens and truncates or rejects longer ones (<see cref="Options.LongerTexts"/>).
 /// </summary>
 /// <remarks>
 /// | | |
@@ -28,9 +28,26 @@ public enum TextNetwork
 /// | Exportable to ONNX | Yes (input: token keys uint32 [N, S]; see <see cref="NetworkEstimator.LastTrainingReport"/>) |
 ///
 /// Text is lower-cased (words also lose punctuation). Tokens not seen in training map to an "unknown" id with a
-/// learned embedding. Longer texts keep their first <see cref="Options.MaximumLength"/> tokens. An empty (or missing)
-/// text becomes all padding and gets a defined prediction: the class the network assigns to no evidence, usually the
-/// most frequent one.
+/// learned embedding. An empty (or missing) text becomes all padding and gets a defined prediction: the class the
+/// network assigns to no evidence, usually the most frequent one.
+///
+/// Texts longer than <see cref="Options.MaximumLength"/> tokens follow <see cref="Options.LongerTexts"/>, in Fit and in
+/// the saved model alike:
+/// - <see cref="LongTextHandling.Truncate"/> (default): only the first MaximumLength tokens are read; the rest cannot
+///   change the prediction.
+/// - <see cref="LongTextHandling.Reject"/>: Fit throws <see cref="InvalidOperationException"/> during its data scan,
+///   before any training and before anything is written, on the first longer training (or validation) text:
+///   "Column 'Text' has 70 tokens in row 3 of the training data, more than the 64 the network reads. LongerTexts is
+///   Reject: set LongerTexts = Truncate to keep the first 64 tokens, or raise MaximumLength." (rows count from 0).
+///   The saved model holds only built-in ML.NET transformers, so at scoring time the check is a graph node named
+///   "{TextColumnName}_has_more_than_{MaximumLength}_tokens_LongerTexts_Reject", and ONNX Runtime's error quotes it:
+///   "[ErrorCode:Fail] Non-zero status code returned while running Reshape node.
+///   Name:'Text_has_more_than_64_tokens_LongerTexts_Reject' Status Message: ... The input tensor cannot be reshaped to
+///   the requested shape. Input shape:{1,70}, requested shape:{1,64}". PredictionEngine.Predict throws this
+///   OnnxRuntimeException itself; reading a transformed view (GetColumn, CreateEnumerable, Evaluate, a cursor) may throw
+///   ML.NET's InvalidOperationException "Splitter/consolidator worker encountered exception while consuming source
+///   data" with the OnnxRuntimeException as its InnerException. The same holds after Save/Load. Texts of at most
+///   MaximumLength tokens score exactly as with Truncate.
 /// </remarks>
 public sealed class TextClassifier : NetworkEstimator
 {
@@ -74,8 +91,18 @@ public sealed class TextClassifier : NetworkEstimator
         /// <summary>Words or characters. <value>Default Words.</value></summary>
         public TokenUnit TokenUnit { get; set; } = TokenUnit.Words;
 
-        /// <summary>T, tokens read per text: longer texts are truncated, shorter ones padded (≥ 1; for Cnn ≥ the widest kernel). <value>Default 64.</value></summary>
+        /// <summary>
+        /// T, tokens read per text: shorter texts are padded, longer ones truncated or rejected as <see cref="LongerTexts"/>
+        /// says (≥ 1; for Cnn ≥ the widest kernel). <value>Default 64.</value>
+        /// </summary>
         public int MaximumLength { get; set; } = TextDefaults.MaximumLength;
+
+        /// <summary>
+        /// Texts of more than <see cref="MaximumLength"/> tokens, in Fit and at scoring: Truncate keeps their first
+        /// MaximumLength tokens; Reject fails on them (see <see cref="LongTextHandling.Reject"/>). Texts of at most
+        /// MaximumLength tokens score identically either way. <value>Default Truncate.</value>
+        /// </summary>
+        public LongTextHandling LongerTexts { get; set; } = LongTextHandling.Truncate;
 
         /// <summary>Distinct tokens kept, the first seen in the training text; later ones count as unknown (≥ 1). <value>Default 100,000.</value></summary>
         public int MaximumVocabularySize { get; set; } = TextDefaults.MaximumVocabularySize;
@@ -102,6 +129,7 @@ public sealed class TextClassifier : NetworkEstimator
             CheckName(PredictedLabelColumnName, nameof(PredictedLabelColumnName));
             if (!Enum.IsDefined(Network)) throw new ArgumentOutOfRangeException(nameof(Network), Network, "Unknown text network.");
             if (!Enum.IsDefined(TokenUnit)) throw new ArgumentOutOfRangeException(nameof(TokenUnit), TokenUnit, "Unknown token unit.");
+            if (!Enum.IsDefined(LongerTexts)) throw new ArgumentOutOfRangeException(nameof(LongerTexts), LongerTexts, "Unknown LongerTexts handling: use Truncate or Reject.");
             if (MaximumLength < 1) throw new ArgumentOutOfRangeException(nameof(MaximumLength), MaximumLength, "MaximumLength must be at least 1.");
             if (MaximumVocabularySize < 1) throw new ArgumentOutOfRangeException(nameof(MaximumVocabularySize), MaximumVocabularySize, "MaximumVocabularySize must be at least 1.");
             if (EmbeddingSize < 1) throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "EmbeddingSize must be at least 1.");

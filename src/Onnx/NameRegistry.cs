@@ -19,6 +19,9 @@ internal sealed class NameRegistry
 
     public string NextNode(string prefix) => Next(prefix, _nodes, _nodeCounters);
 
+    /// <summary>Claims an explicit node name; false if it is already used.</summary>
+    public bool TryReserveNode(string name) => _nodes.Add(name);
+
     private static string Next(string prefix, HashSet<string> used, Dictionary<string, int> counters)
     {
         if (string.IsNullOrEmpty(prefix))

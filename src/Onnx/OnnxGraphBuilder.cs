@@ -242,6 +242,28 @@ public sealed class OnnxGraphBuilder
     public string AddNode(string opType, IReadOnlyList<string> inputs, params OnnxAttribute[] attributes) =>
         AddNode(opType, inputs, 1, attributes)[0];
 
+    /// <summary>
+    /// Adds a node with an explicit node name and one generated output. ONNX Runtime puts the name of a failing node
+    /// into its error message, so a node that exists to fail on bad input can say why.
+    /// </summary>
+    /// <param name="nodeName">Node name, unique in the graph tree (generated names never take it).</param>
+    /// <param name="opType">Operator type, e.g. <c>"Reshape"</c>.</param>
+    /// <param name="inputs">Input names; <c>""</c> for an absent optional input.</param>
+    /// <param name="attributes">Attributes.</param>
+    /// <returns>The output name.</returns>
+    /// <exception cref="InvalidOperationException">Another node already has <paramref name="nodeName"/>.</exception>
+    public string AddNamedNode(string nodeName, string opType, IReadOnlyList<string> inputs, params OnnxAttribute[] attributes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+        ArgumentException.ThrowIfNullOrEmpty(opType);
+        CheckInputs(nodeName, opType, inputs, attributes);
+        if (!_registry.TryReserveNode(nodeName))
+            throw new InvalidOperationException($"Graph '{Name}': node name '{nodeName}' is already used.");
+        string output = UniqueName(opType);
+        Commit(nodeName, opType, "", inputs, [output], attributes);
+        return output;
+    }
+
     /// <summary>Adds a node with several outputs whose unique names are generated and returned.</summary>
     /// <param name="opType">Operator type, e.g. <c>"Split"</c>.</param>
     /// <param name="inputs">Input names; <c>""</c> for an absent optional input.</param>

@@ -37,7 +37,10 @@ public sealed class DataScan
     /// <summary>Standard deviation of the regression label (1 for classification or a constant label).</summary>
     public float LabelStd { get; }
 
-    /// <summary>Scans <paramref name="data"/>; throws <see cref="InvalidOperationException"/> naming the column and row on NaN/∞.</summary>
+    /// <summary>
+    /// Scans <paramref name="data"/>; throws <see cref="InvalidOperationException"/> naming the column and row on NaN/∞,
+    /// or on a row with too many tokens when <see cref="SupervisedColumns.RejectLongerRows"/> is set.
+    /// </summary>
     /// <param name="data">Training or validation data.</param>
     /// <param name="columns">Columns to read.</param>
     /// <param name="dataName">"training data" or "validation data", for messages.</param>
@@ -61,6 +64,9 @@ public sealed class DataScan
             if (!float.IsFinite(target))
                 throw new InvalidOperationException(FormattableString.Invariant($"Column '{columns.LabelColumn}' holds {target} in row {index} of the {dataName}; labels must be finite."));
             reader.ReadFeatures(row);
+            if (columns.RejectLongerRows is { } reject && reader.TokenCount > f)
+                throw new InvalidOperationException(FormattableString.Invariant(
+                    $"Column '{reject.SourceColumn}' has {reader.TokenCount} tokens in row {index} of the {dataName}, more than the {f} the network reads. {reject.Remedy}"));
             for (int j = 0; j < f; j++)
             {
                 float v = row[j];

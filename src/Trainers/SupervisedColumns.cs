@@ -27,6 +27,13 @@ public enum FeatureKind
     Tokens,
 }
 
+/// <summary>
+/// Tokens only: a row with more tokens than the network reads makes the data scan throw instead of being truncated.
+/// </summary>
+/// <param name="SourceColumn">Column named in the message: the one users know (e.g. the raw text), not the token keys.</param>
+/// <param name="Remedy">Sentence appended to the message saying what to change, e.g. which option truncates instead.</param>
+public sealed record LongRowRejection(string SourceColumn, string Remedy);
+
 /// <summary>The columns a supervised trainer reads and their sizes (already validated against the schema).</summary>
 /// <param name="FeatureColumn">Known-size vector (or scalar) of Single, or a vector of keys for <see cref="FeatureKind.Tokens"/>.</param>
 /// <param name="FeatureCount">F, the feature vector's size (the fixed sequence length T for tokens).</param>
@@ -40,8 +47,11 @@ public enum FeatureKind
 /// T steps of F values, the last step's values are subtracted from every step and its first value from the
 /// regression label, so the network learns changes rather than levels (the graph adds the level back). 0: off.
 /// </param>
+/// <param name="RejectLongerRows">
+/// Tokens only: null truncates rows longer than <see cref="FeatureCount"/>; otherwise <see cref="DataScan"/> rejects them.
+/// </param>
 public sealed record SupervisedColumns(string FeatureColumn, int FeatureCount, string LabelColumn, TargetKind Target, int ClassCount,
-    FeatureKind Features = FeatureKind.Dense, int PadId = 0, int RelativeStepSize = 0)
+    FeatureKind Features = FeatureKind.Dense, int PadId = 0, int RelativeStepSize = 0, LongRowRejection? RejectLongerRows = null)
 {
     /// <summary>Applies <see cref="RelativeStepSize"/> in place (no-op when 0); returns the label's offset (the level).</summary>
     /// <param name="features">One row's F·T values.</param>
@@ -74,6 +84,9 @@ internal sealed class RowReader
     private VBuffer<float> _buffer;
     private VBuffer<uint> _tokens;
 
+    /// <summary>Tokens in the row last read by <see cref="ReadFeatures"/>, before truncation (0 for dense features).</summary>
+    public int TokenCount { get; private set; }
+
     public RowReader(SupervisedColumns columns, DataViewRowCursor cursor)
     {
         _columns = columns;
@@ -95,6 +108,7 @@ internal sealed class RowReader
             _tokenGetter(ref _tokens);
             // Keys from MapValueToKey are dense; a sparse vector (implicit zeros = unknown) is densified.
             ReadOnlySpan<uint> keys = _tokens.IsDense ? _tokens.GetValues() : _tokens.DenseValues().ToArray();
+            TokenCount = keys.Length;
             int n = Math.Min(keys.Length, destination.Length);
             for (int i = 0; i < n; i++) destination[i] = keys[i];
             destination[n..].Fill(_columns.PadId);

@@ -123,8 +123,33 @@ public class RecurrentEstimatorTests
         var model = ml.DeepLearning().Regression.Recurrent(options)
             .Fit(SeriesWindows.ToDataView(ml, SeriesWindows.Create(Series(40, 1), 6).Where(w => !float.IsNaN(w.Label)).ToList()));
         var longer = SeriesWindows.ToDataView(ml, SeriesWindows.Create(Series(40, 1), 9));
-        var ex = Assert.Throws<InvalidOperationException>(() => model.Transform(longer).GetColumn<float>("Score").ToArray());
-        Assert.Contains("'Features' has shape 1,6", ex.Message);
+        var ex = Assert.Throws<InvalidOperationException>(() => model.Transform(longer)); // before any row is read
+        Assert.Equal("Input shape mismatch: Input 'Features' has shape 1,6, but input data is of length 9.", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(30)] // 15 steps of 2 values, trained on 10
+    [InlineData(10)]
+    public void ClassifierRejectsASequenceOfAnotherLengthWithTheExpectedShape(int values)
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Enumerable.Range(0, 40).Select(i => new SequenceRow
+        {
+            Features = Enumerable.Range(0, 20).Select(t => (i % 2 == 0 ? 1f : -1f) * t).ToArray(), Label = i % 2 == 0 ? "up" : "down",
+        }).ToList();
+        var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.DeepLearning().MulticlassClassification.Recurrent(
+            new RecurrentClassifier.Options { FeaturesPerStep = 2, HiddenSize = 4, NumberOfEpochs = 1, Seed = 1 })).Fit(ml.Data.LoadFromEnumerable(rows));
+        var other = new SequenceRow { Features = new float[values], Label = "up" };
+        var schema = SchemaDefinition.Create(typeof(SequenceRow));
+        schema[nameof(SequenceRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, values);
+        string expected = $"Input shape mismatch: Input 'Features' has shape 1,20, but input data is of length {values}.";
+
+        // ML.NET's OnnxTransformer compares the column's size with the model input's as soon as it meets the schema:
+        // in Transform itself and when the prediction engine is created, before any row is read.
+        var view = ml.Data.LoadFromEnumerable([other], schema);
+        Assert.Equal(expected, Assert.Throws<InvalidOperationException>(() => model.Transform(view)).Message);
+        Assert.Equal(expected, Assert.Throws<InvalidOperationException>(() =>
+            ml.Model.CreatePredictionEngine<SequenceRow, ClassPrediction>(model, inputSchemaDefinition: schema)).Message);
     }
 
     private static SchemaDefinition WindowSchema(int size)

@@ -27,6 +27,23 @@ public class OnnxGraphBuilderValidationTests
     }
 
     [Fact]
+    public void AddNamedNode_KeepsTheNameAndRejectsADuplicate()
+    {
+        var g = new OnnxGraphBuilder("g");
+        string x = g.AddInput("x", OnnxElementType.Float, 2);
+        string y = g.AddNamedNode("x_is_fine", "Relu", [x]);
+        Assert.Equal("x_is_fine", g.Nodes[0].Name);
+        Assert.NotEqual("x_is_fine", y);
+        var e = Assert.Throws<InvalidOperationException>(() => g.AddNamedNode("x_is_fine", "Relu", [y]));
+        Assert.Contains("'x_is_fine'", e.Message);
+        Assert.Single(g.Nodes);
+        // A generated name never takes an explicit one.
+        g.AddNamedNode("Relu_0", "Relu", [y]);
+        g.AddNode("Relu", [y]);
+        Assert.Equal(3, g.Nodes.Select(n => n.Name).Distinct().Count());
+    }
+
+    [Fact]
     public void Write_WithUnproducedOutput_Throws()
     {
         var g = new OnnxGraphBuilder("g");

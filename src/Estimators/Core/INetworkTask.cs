@@ -12,7 +12,8 @@ namespace MlNetDeep;
 /// <param name="Count">F, or T for tokens.</param>
 /// <param name="PadId">Pad token id.</param>
 /// <param name="RelativeStepSize">F per step when rows are made relative to their last step, else 0.</param>
-internal sealed record FeatureSpec(FeatureKind Kind, int Count, int PadId = 0, int RelativeStepSize = 0);
+/// <param name="RejectLongerRows">Tokens only: null truncates rows longer than <paramref name="Count"/>, otherwise the data scan rejects them.</param>
+internal sealed record FeatureSpec(FeatureKind Kind, int Count, int PadId = 0, int RelativeStepSize = 0, LongRowRejection? RejectLongerRows = null);
 
 /// <summary>
 /// What differs between estimators (MLP on vectors, CNN on images, networks on text): the input column and its

@@ -80,7 +80,7 @@ internal sealed class SupervisedFitter(MLContext ml, TrainerOptions options, INe
         if (target == TargetKind.Classification) classes = SchemaChecks.ClassCount(schema, options.LabelColumnName, paramName);
         else SchemaChecks.RegressionLabel(schema, options.LabelColumnName, paramName);
         return new SupervisedColumns(task.OnnxInputColumn, spec.Count, options.LabelColumnName, target, classes, spec.Kind, spec.PadId,
-            target == TargetKind.Regression ? spec.RelativeStepSize : 0);
+            target == TargetKind.Regression ? spec.RelativeStepSize : 0, spec.RejectLongerRows);
     }
 
     private static string TaskName(TargetKind target) => target == TargetKind.Classification ? "classification" : "regression";

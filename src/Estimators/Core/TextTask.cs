@@ -37,7 +37,7 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
     {
         if (schema.GetColumnOrNull(TextVocabulary.TokenColumn) is null) SchemaChecks.Text(schema, options.TextColumnName, paramName);
         int vocabulary = TextVocabulary.VocabularySize(schema);
-        return new FeatureSpec(FeatureKind.Tokens, options.MaximumLength, PadId: vocabulary + 1);
+        return new FeatureSpec(FeatureKind.Tokens, options.MaximumLength, PadId: vocabulary + 1, RejectLongerRows: LongTextRejection.ForFit(options));
     }
 
     public void CheckFeatures(SchemaShape schema) => SchemaChecks.Text(schema, options.TextColumnName);
@@ -60,7 +60,10 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
         return new Sequential(modules.ToArray());
     }
 
-    public IGraphInput GraphInput(SupervisedColumns columns, DataScan scan) => new TokenGraphInput(OnnxInputColumn, columns.FeatureCount, columns.PadId);
+    public IGraphInput GraphInput(SupervisedColumns columns, DataScan scan) => new TokenGraphInput(OnnxInputColumn, columns.FeatureCount, columns.PadId)
+    {
+        RejectionNodeName = LongTextRejection.NodeName(options),
+    };
 
     public (IGraphInput Input, Module Network) Stub(int outputs)
     {
@@ -77,11 +80,13 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
             ["architecture"] = "textcnn",
             ["tokens"] = options.TokenUnit.ToString(),
             ["maximum_length"] = options.MaximumLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["longer_texts"] = options.LongerTexts.ToString(),
             ["kernel_sizes"] = string.Join(",", options.KernelSizes),
         }
         : new Dictionary<string, string>(options.ArchitectureMetadata)
         {
             ["tokens"] = options.TokenUnit.ToString(),
             ["maximum_length"] = options.MaximumLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["longer_texts"] = options.LongerTexts.ToString(),
         };
 }
