@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 using MlNetDeep.Engine.Models;
 
 namespace MlNetDeep;
@@ -31,6 +32,11 @@ public enum ImageNetwork
 /// | Exportable to ONNX | Yes: input float [N, C, H, W] |
 ///
 /// A vector of another size at scoring time fails on the first row with ONNX Runtime's shape message naming the column.
+///
+/// Images of any size: with <see cref="Options.SmallCnn"/>.<see cref="SmallCnnArchitecture.SpatialPyramidLevels"/> set, the
+/// network turns feature maps of any size into the same features. ExtractPixels still needs one size for training, but after
+/// Fit, <see cref="CreateAnySizeScorer"/> scores encoded images (LoadRawImageBytes) at their own size, without resizing, in a
+/// chain of built-in transformers that saves and loads like this estimator's model.
 /// </remarks>
 public sealed class ImageClassifier : NetworkEstimator
 {
@@ -91,8 +97,79 @@ public sealed class ImageClassifier : NetworkEstimator
         }
     }
 
-    internal ImageClassifier(MLContext ml, Options options)
-        : base(ml, options, () => new ImageTask(options), "MlNetDeep.ImageClassifier", options?.PredictedLabelColumnName)
+    /// <summary>ExtractPixels' own defaults, which <see cref="CreateAnySizeScorer"/> repeats.</summary>
+    public static class ExtractPixelsDefaults
     {
+        /// <summary>Red, green and blue.</summary>
+        public const ImagePixelExtractingEstimator.ColorBits ColorsToExtract = ImagePixelExtractingEstimator.ColorBits.Rgb;
+
+        /// <summary>A, R, G, B (so Rgb gives R, G, B).</summary>
+        public const ImagePixelExtractingEstimator.ColorsOrder OrderOfExtraction = ImagePixelExtractingEstimator.ColorsOrder.ARGB;
+
+        /// <summary>No offset.</summary>
+        public const float OffsetImage = 0f;
+
+        /// <summary>No scaling (values 0..255).</summary>
+        public const float ScaleImage = 1f;
+    }
+
+    private readonly MLContext _ml;
+    private readonly ImageTask _task;
+    private AnySizeImageNetwork? _anySize;
+
+    internal ImageClassifier(MLContext ml, Options options)
+        : this(ml, options, new ImageTask(options))
+    {
+    }
+
+    private ImageClassifier(MLContext ml, Options options, ImageTask task)
+        : base(ml, options, () => task, "MlNetDeep.ImageClassifier", options?.PredictedLabelColumnName)
+    {
+        _ml = ml;
+        _task = task;
+    }
+
+    private protected override void OnFitted(FittedNetwork network) => _anySize = _task.AnySize(network);
+
+    /// <summary>
+    /// Scores images of any size with the network the last <see cref="NetworkEstimator.Fit"/> trained, without resizing: append
+    /// the returned estimator to mlContext.Transforms.LoadRawImageBytes (or any Vector&lt;Byte&gt; column of encoded images).
+    /// Needs <see cref="Options.SmallCnn"/>.<see cref="SmallCnnArchitecture.SpatialPyramidLevels"/> (spatial pyramid pooling
+    /// turns maps of any size into the same features). Pass the settings of the ExtractPixels that fed the training so the
+    /// pixels match; channel statistics, classes, Score and PredictedLabel columns are those of the Fit.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var scorer = trainer.CreateAnySizeScorer("ImageBytes");  // after pipeline.Fit trained the trainer
+    /// var anySize = ml.Transforms.LoadRawImageBytes("ImageBytes", folder, "Path").Append(scorer)
+    ///     .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedShape", "PredictedLabel")).Fit(data);
+    /// </code>
+    /// </example>
+    /// <param name="imageBytesColumnName">Vector&lt;Byte&gt; column of encoded images (PNG, JPEG, BMP, GIF, WebP…).</param>
+    /// <param name="colorsToExtract">ExtractPixels' colorsToExtract at training. <value>Default Rgb.</value></param>
+    /// <param name="orderOfExtraction">ExtractPixels' orderOfExtraction at training. <value>Default ARGB.</value></param>
+    /// <param name="offsetImage">ExtractPixels' offsetImage at training. <value>Default 0.</value></param>
+    /// <param name="scaleImage">ExtractPixels' scaleImage at training. <value>Default 1.</value></param>
+    /// <returns>An estimator whose Fit returns built-in transformers only (see <see cref="AnySizeImageScorer"/>).</returns>
+    /// <exception cref="InvalidOperationException">No Fit has succeeded yet, or the network was not trained with SpatialPyramidLevels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The colours select another number of channels than the network was trained on, or offset/scale are not finite (scale ≠ 0).</exception>
+    public AnySizeImageScorer CreateAnySizeScorer(string imageBytesColumnName,
+        ImagePixelExtractingEstimator.ColorBits colorsToExtract = ExtractPixelsDefaults.ColorsToExtract,
+        ImagePixelExtractingEstimator.ColorsOrder orderOfExtraction = ExtractPixelsDefaults.OrderOfExtraction,
+        float offsetImage = ExtractPixelsDefaults.OffsetImage, float scaleImage = ExtractPixelsDefaults.ScaleImage)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imageBytesColumnName);
+        if (LastTrainingReport is null)
+            throw new InvalidOperationException($"{nameof(CreateAnySizeScorer)} uses the trained network: call Fit first.");
+        var network = _anySize ?? throw new InvalidOperationException(
+            $"Scoring images of any size needs a network that accepts them: set {nameof(Options)}.{nameof(Options.SmallCnn)}.{nameof(SmallCnnArchitecture.SpatialPyramidLevels)} " +
+            $"(e.g. [1, 2, 4]) with {nameof(Options.Network)} = {nameof(ImageNetwork.SmallCnn)} and train again; the last Fit trained a fixed-size network.");
+        int[] planes = PixelPlanes.Of(colorsToExtract, orderOfExtraction);
+        if (planes.Length != network.Channels)
+            throw new ArgumentOutOfRangeException(nameof(colorsToExtract), colorsToExtract,
+                $"The network was trained on {network.Channels} channels but {colorsToExtract} selects {planes.Length}; pass the colours of the ExtractPixels used in training.");
+        if (!float.IsFinite(offsetImage)) throw new ArgumentOutOfRangeException(nameof(offsetImage), offsetImage, "Must be finite.");
+        if (!float.IsFinite(scaleImage) || scaleImage == 0f) throw new ArgumentOutOfRangeException(nameof(scaleImage), scaleImage, "Must be finite and non-zero.");
+        return new AnySizeImageScorer(_ml, network, imageBytesColumnName, planes, offsetImage, scaleImage);
     }
 }

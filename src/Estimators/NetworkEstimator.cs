@@ -35,9 +35,15 @@ public abstract class NetworkEstimator : IEstimator<TransformerChain<ITransforme
     /// <exception cref="OperationCanceledException">The options' CancellationToken was cancelled.</exception>
     public TransformerChain<ITransformer> Fit(IDataView input)
     {
-        var (model, report) = _fitter.Fit(input, _target, _predictedLabelColumn);
+        var (model, report, network) = _fitter.Fit(input, _target, _predictedLabelColumn);
         LastTrainingReport = report;
+        OnFitted(network);
         return model;
+    }
+
+    /// <summary>Called after each successful <see cref="Fit"/> with the trained network; keeps nothing by default.</summary>
+    private protected virtual void OnFitted(FittedNetwork network)
+    {
     }
 
     /// <summary>The schema after scoring: adds Score (and PredictedLabel for classifiers).</summary>

@@ -24,6 +24,27 @@ public static class TemporaryColumns
 
     /// <summary>Scalar Single made from <see cref="ScoreVector"/>.</summary>
     public const string Score = "MlNetDeep_ScoreScalar";
+
+    /// <summary>Encoded image bytes (Vector&lt;Byte&gt;) copied from the user's column for <see cref="DecodeImageFactory"/>.</summary>
+    public const string ImageBytes = "MlNetDeep_ImageBytes";
+
+    /// <summary>Decoded pixels, Vector&lt;Single&gt; of 4·H·W values: planes R, G, B, A (<see cref="ImagePlane"/>), each row-major, 0..255.</summary>
+    public const string ImagePixels = "MlNetDeep_ImagePixels";
+
+    /// <summary>Decoded image height H (Int64).</summary>
+    public const string ImageHeight = "MlNetDeep_ImageHeight";
+
+    /// <summary>Decoded image width W (Int64).</summary>
+    public const string ImageWidth = "MlNetDeep_ImageWidth";
+
+    /// <summary>Why the bytes could not be decoded (String), empty when they could.</summary>
+    public const string ImageProblem = "MlNetDeep_ImageProblem";
+
+    /// <summary>The scorer's settings (String, see <see cref="ImageScoringSettings"/>), the same in every row.</summary>
+    public const string ImageSettings = "MlNetDeep_ImageSettings";
+
+    /// <summary>Checked (H, W) of the image, Vector&lt;Int64, 2&gt; → ONNX int64 [N, 2].</summary>
+    public const string ImageSize = "MlNetDeep_ImageSize";
 }
 
 /// <summary>Input row of <see cref="PredictedIndexToScalarFactory"/>.</summary>

@@ -46,8 +46,10 @@ public sealed record SmallCnnArchitecture
         if (!(DropoutRate >= 0f && DropoutRate < 1f)) throw new ArgumentOutOfRangeException(nameof(DropoutRate), DropoutRate, "Must lie in [0, 1).");
         if (SpatialPyramidLevels is null)
         {
-            if (InputHeight < 4) throw new ArgumentOutOfRangeException(nameof(InputHeight), InputHeight, "Must be at least 4 (two 2×2 max pools).");
-            if (InputWidth < 4) throw new ArgumentOutOfRangeException(nameof(InputWidth), InputWidth, "Must be at least 4 (two 2×2 max pools).");
+            if (InputHeight < SmallCnn.MinimumInputSize)
+                throw new ArgumentOutOfRangeException(nameof(InputHeight), InputHeight, $"Must be at least {SmallCnn.MinimumInputSize} (two 2×2 max pools).");
+            if (InputWidth < SmallCnn.MinimumInputSize)
+                throw new ArgumentOutOfRangeException(nameof(InputWidth), InputWidth, $"Must be at least {SmallCnn.MinimumInputSize} (two 2×2 max pools).");
         }
         else if (SpatialPyramidLevels.Count == 0 || SpatialPyramidLevels.Any(n => n <= 0))
             throw new ArgumentOutOfRangeException(nameof(SpatialPyramidLevels), "Needs at least one level, each with a positive bin count.");
@@ -65,8 +67,8 @@ public sealed record SmallCnnArchitecture
 ///
 /// With the defaults, C = 1, K = 10 and 28×28 input this is the anchor benchmark's "lenet" (421,834 parameters: the
 /// convolutions keep their biases, as there). The Flatten variant needs the input size in the architecture
-/// (Linear input = 64·⌊⌊H/2⌋/2⌋·⌊⌊W/2⌋/2⌋); the pyramid variant accepts any H, W ≥ 1 and is exported to ONNX with
-/// symbolic H and W. Exportable to ONNX: yes.
+/// (Linear input = 64·⌊⌊H/2⌋/2⌋·⌊⌊W/2⌋/2⌋); the pyramid variant accepts any H, W ≥ <see cref="MinimumInputSize"/> and is
+/// exported to ONNX with symbolic H and W. Exportable to ONNX: yes.
 /// </remarks>
 public static class SmallCnn
 {
@@ -88,6 +90,12 @@ public static class SmallCnn
         /// <summary>Input height and width (MNIST's 28).</summary>
         public const int InputSize = 28;
     }
+
+    /// <summary>
+    /// Smallest input height and width (4): the two 2×2 max pools floor the maps to ⌊⌊H/2⌋/2⌋, which must stay ≥ 1
+    /// (a smaller image leaves empty maps, for the pyramid variant too).
+    /// </summary>
+    public const int MinimumInputSize = 4;
 
     /// <summary>Builds the network; weights come from <paramref name="rng"/> (He uniform for layers followed by ReLU, Glorot for the output).</summary>
     /// <param name="inputChannels">C</param>

@@ -12,6 +12,7 @@ namespace MlNetDeep;
 internal sealed class ImageTask(ImageClassifier.Options options) : INetworkTask
 {
     private int[] _shape = [];
+    private bool _anySize; // the last Build made a network that takes any H, W (SmallCnn with spatial pyramid pooling)
 
     public TransformerChain<ITransformer>? FitPreprocessing(MLContext ml, IDataView training) => null;
 
@@ -43,6 +44,7 @@ internal sealed class ImageTask(ImageClassifier.Options options) : INetworkTask
     private Sequential Network(int[] shape, int classes, Rng rng)
     {
         int c = shape[0];
+        _anySize = options.Network == ImageNetwork.SmallCnn && options.SmallCnn.SpatialPyramidLevels is not null;
         Module body = options.Network switch
         {
             ImageNetwork.ResNet => ResNet.Build(c, classes, options.ResNet, rng),
@@ -54,10 +56,28 @@ internal sealed class ImageTask(ImageClassifier.Options options) : INetworkTask
 
     public IGraphInput GraphInput(SupervisedColumns columns, DataScan scan)
     {
+        var (mean, std) = ChannelStatistics(columns, scan);
+        return new ImageGraphInput(OnnxInputColumn, _shape[0], _shape[1], _shape[2], mean, std);
+    }
+
+    /// <summary>(C) means and standard deviations: <see cref="Statistics"/> made every slot of a channel equal, so read each plane's first.</summary>
+    private (float[] Mean, float[] Std) ChannelStatistics(SupervisedColumns columns, DataScan scan)
+    {
         int c = _shape[0], plane = columns.FeatureCount / c;
-        var mean = Enumerable.Range(0, c).Select(i => scan.FeatureMean[i * plane]).ToArray();
-        var std = Enumerable.Range(0, c).Select(i => scan.FeatureStd[i * plane]).ToArray();
-        return new ImageGraphInput(OnnxInputColumn, c, _shape[1], _shape[2], mean, std);
+        return (Enumerable.Range(0, c).Select(i => scan.FeatureMean[i * plane]).ToArray(),
+            Enumerable.Range(0, c).Select(i => scan.FeatureStd[i * plane]).ToArray());
+    }
+
+    /// <summary>
+    /// The network <paramref name="fitted"/> trained, without the Reshape that fixes its input size, when it takes images of
+    /// any size (SmallCnn with spatial pyramid pooling); null otherwise.
+    /// </summary>
+    public AnySizeImageNetwork? AnySize(FittedNetwork fitted)
+    {
+        if (!_anySize) return null;
+        var (mean, std) = ChannelStatistics(fitted.Columns, fitted.Scan);
+        var body = ((Sequential)fitted.Network).Children[1]; // [Reshape(C, H, W), body]: the body takes (B, C, H, W) of any H, W
+        return new AnySizeImageNetwork(body, mean, std, SmallCnn.MinimumInputSize, fitted);
     }
 
     public (IGraphInput Input, Module Network) Stub(int outputs)

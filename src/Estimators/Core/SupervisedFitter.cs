@@ -13,8 +13,11 @@ namespace MlNetDeep;
 /// </summary>
 internal sealed class SupervisedFitter(MLContext ml, TrainerOptions options, INetworkTask task, string hostName)
 {
-    /// <summary>Trains and returns the model and its report. <paramref name="predictedLabelColumn"/> is null for regression.</summary>
-    public (TransformerChain<ITransformer> Model, TrainingReport Report) Fit(IDataView input, TargetKind target, string? predictedLabelColumn)
+    /// <summary>
+    /// Trains and returns the model, its report and the trained network (for estimators that export it again with another
+    /// graph input). <paramref name="predictedLabelColumn"/> is null for regression.
+    /// </summary>
+    public (TransformerChain<ITransformer> Model, TrainingReport Report, FittedNetwork Network) Fit(IDataView input, TargetKind target, string? predictedLabelColumn)
     {
         ArgumentNullException.ThrowIfNull(input);
         var preprocessing = task.FitPreprocessing(ml, input);
@@ -32,10 +35,11 @@ internal sealed class SupervisedFitter(MLContext ml, TrainerOptions options, INe
         var export = NetworkTraining.ExportOptions(TaskName(target), task.Metadata, result);
         IEstimator<ITransformer> scoring;
         byte[] onnx;
+        KeyValueList? keyValues = null;
         if (target == TargetKind.Classification)
         {
             onnx = SupervisedGraph.Classifier(result.Network, input_, columns.ClassCount, options.ScoreColumnName, TemporaryColumns.PredictedIndexVector, export);
-            var keyValues = KeyValueList.FromColumn(view.Schema[options.LabelColumnName]);
+            keyValues = KeyValueList.FromColumn(view.Schema[options.LabelColumnName]);
             scoring = ScoringChain.Classifier(ml, onnx, task.OnnxInputColumn, options.ScoreColumnName, predictedLabelColumn!, keyValues, training.Scoring, training.Warn);
         }
         else
@@ -45,7 +49,8 @@ internal sealed class SupervisedFitter(MLContext ml, TrainerOptions options, INe
         }
         var scoringModel = ScoringChain.Fit(WithCleanup(scoring), view);
         var model = preprocessing is null ? scoringModel : new TransformerChain<ITransformer>([.. preprocessing, .. scoringModel]);
-        return (model, new TrainingReport(onnx, result.History, result.BestEpoch));
+        var fitted = new FittedNetwork(result.Network, scan, columns, keyValues, options.ScoreColumnName, predictedLabelColumn, training.Scoring, training.Warn, export);
+        return (model, new TrainingReport(onnx, result.History, result.BestEpoch), fitted);
     }
 
     /// <summary>The schema after scoring, from the same chain around a stub model.</summary>

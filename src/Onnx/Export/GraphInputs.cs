@@ -82,8 +82,23 @@ public sealed record ImageGraphInput(string Name, int Channels, int Height, int 
     public GraphInputValues Add(OnnxGraphBuilder graph)
     {
         string x = graph.AddInput(Name, OnnxElementType.Float, "N", Channels, Height, Width);
+        return new GraphInputValues(ChannelStandardization.Add(graph, x, ChannelMean, ChannelStd));
+    }
+}
+
+/// <summary>Per-channel standardisation of images, shared by <see cref="ImageGraphInput"/> and <see cref="AnySizeImageGraphInput"/>.</summary>
+internal static class ChannelStandardization
+{
+    /// <summary>(x − mean[c]) / std[c] with [C, 1, 1] constants broadcast over (N, C, H, W).</summary>
+    /// <param name="graph">Graph under construction.</param>
+    /// <param name="x">(N, C, H, W) pixels.</param>
+    /// <param name="mean">(C) means.</param>
+    /// <param name="std">(C) standard deviations.</param>
+    public static string Add(OnnxGraphBuilder graph, string x, float[] mean, float[] std)
+    {
+        if (mean.Length != std.Length) throw new ArgumentException($"{mean.Length} channel means but {std.Length} standard deviations.");
         // Subtract, then divide, as the trainer does, so values match to the bit.
-        string centred = graph.AddNode("Sub", [x, graph.Constant(ChannelMean, [Channels, 1, 1])]);
-        return new GraphInputValues(graph.AddNode("Div", [centred, graph.Constant(ChannelStd, [Channels, 1, 1])]));
+        string centred = graph.AddNode("Sub", [x, graph.Constant(mean, [mean.Length, 1, 1])]);
+        return graph.AddNode("Div", [centred, graph.Constant(std, [std.Length, 1, 1])]);
     }
 }
