@@ -201,6 +201,32 @@ public class ConvGradientTests
         Assert.Equal([0f, 3, 1, 4, 2, 5, 10, 13, 11, 14, 12, 15], y.Span.ToArray());
     }
 
+    [Theory]
+    [InlineData(3, 19, 13)] // full 8×8 blocks plus row and column remainders
+    [InlineData(2, 16, 24)] // blocks only
+    [InlineData(1, 5, 3)]   // remainders only
+    public void PermuteOfTheLastTwoAxesMatchesALoopForwardAndBackward(int b, int rows, int cols)
+    {
+        var rng = new Rng(9);
+        var x = Parameter.Create(b, rows, cols);
+        var xs = x.Span;
+        for (int i = 0; i < xs.Length; i++) xs[i] = (float)rng.NextGaussian();
+        var tape = new Tape();
+        var y = Ops.Permute(tape, x, 0, 2, 1);
+        var twice = Ops.Permute(tape, x, 0, 2, 1); // x feeds two permutes: the second gradient adds to the first
+        var up = new float[y.Length];
+        for (int i = 0; i < up.Length; i++) up[i] = (float)rng.NextGaussian();
+        tape.Backward(Ops.Add(tape, y, twice), up);
+        for (int n = 0; n < b; n++)
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++)
+                {
+                    int src = (n * rows + i) * cols + j, dst = (n * cols + j) * rows + i;
+                    Assert.Equal(xs[src], y.Span[dst]);
+                    Assert.Equal(2f * up[dst], x.Grad!.Span[src], 1e-5f);
+                }
+    }
+
     [Fact]
     public void AddIsUsedTwice()
     {

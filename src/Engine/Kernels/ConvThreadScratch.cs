@@ -8,10 +8,10 @@ internal static class ConvThreadScratch
 {
     [ThreadStatic] private static float[]?[]? t_buffers;
 
-    /// <summary>At least <paramref name="length"/> floats (contents undefined) in slot 0 … 2 of the current thread.</summary>
+    /// <summary>At least <paramref name="length"/> floats (contents undefined) in slot 0 … 3 of the current thread.</summary>
     public static Span<float> Get(int slot, int length)
     {
-        var buffers = t_buffers ??= new float[3][];
+        var buffers = t_buffers ??= new float[4][];
         ref float[]? buffer = ref buffers[slot];
         if (buffer is null || buffer.Length < length) buffer = new float[length];
         return buffer.AsSpan(0, length);

@@ -56,26 +56,28 @@ public static class Im2Col
     }
 
     /// <summary>
-    /// Writes the column matrix of one image straight into SGEMM-packed panels (columns [j0, j0 + Ho·Wo) of the packed
-    /// operand), one channel at a time: the channel's kh·kw rows are unfolded into <paramref name="channelRows"/>
-    /// (small, stays in cache) and copied into the panels, so the full column matrix is never written and re-read.
+    /// Writes rows of the column matrix of one image straight into SGEMM-packed panels (columns [j0, j0 + Ho·Wo) of the
+    /// packed operand), for channels [c0, c1) only (row (c − c0)·kh·kw + tap), one channel at a time: the channel's
+    /// kh·kw rows are unfolded into <paramref name="channelRows"/> (small, stays in cache) and copied into the panels,
+    /// so the full column matrix is never written and re-read.
     /// </summary>
-    /// <param name="packed">Writer over the packed (C·kh·kw, total columns) operand.</param>
+    /// <param name="packed">Writer over the packed ((c1 − c0)·kh·kw, total columns) operand.</param>
     /// <param name="j0">First column of this image.</param>
     /// <param name="x">(C, H, W) one image.</param>
-    /// <param name="c">C</param>
+    /// <param name="c0">First channel.</param>
+    /// <param name="c1">End of the channel range.</param>
     /// <param name="h">H</param>
     /// <param name="w">W</param>
     /// <param name="window">Kernel, stride, padding, dilation.</param>
     /// <param name="channelRows">Scratch of at least kh·kw·Ho·Wo floats.</param>
-    internal static void UnfoldPacked(PackedRowWriter packed, int j0, ReadOnlySpan<float> x, int c, int h, int w, in Window2d window,
+    internal static void UnfoldPacked(PackedRowWriter packed, int j0, ReadOnlySpan<float> x, int c0, int c1, int h, int w, in Window2d window,
         Span<float> channelRows)
     {
         int taps = window.KernelH * window.KernelW, n = window.OutH(h) * window.OutW(w), plane = h * w;
-        for (int ch = 0; ch < c; ch++)
+        for (int ch = c0; ch < c1; ch++)
         {
             Unfold(channelRows, n, x.Slice(ch * plane, plane), 1, h, w, window);
-            for (int t = 0; t < taps; t++) packed.WriteRow(ch * taps + t, j0, channelRows.Slice(t * n, n));
+            for (int t = 0; t < taps; t++) packed.WriteRow((ch - c0) * taps + t, j0, channelRows.Slice(t * n, n));
         }
     }
 

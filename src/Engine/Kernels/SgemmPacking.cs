@@ -175,7 +175,7 @@ internal static unsafe class SgemmPacking
     }
 
     /// <summary>Transposes an 8×8 block: row r of the source (stride <paramref name="lds"/>) becomes column r.</summary>
-    private static void Transpose8x8(float* s, nint lds, float* d, nint ldd)
+    internal static void Transpose8x8(float* s, nint lds, float* d, nint ldd)
     {
         Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + lds);
         Vector256<float> r2 = Avx.LoadVector256(s + 2 * lds), r3 = Avx.LoadVector256(s + 3 * lds);

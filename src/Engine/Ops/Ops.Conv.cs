@@ -87,8 +87,8 @@ public static partial class Ops
         int chunks = ConvChunks(geo);
         // im2col straight into packed SGEMM panels when the packed single-threaded product applies: inside chunks, or
         // when the product is too small for SGEMM's own threads anyway.
-        geo = geo with { PackedForward = !direct && SgemmPrepacked.PackedLength(k, gn) > 0 && (chunks > 1 || 2L * o * gn * k < SgemmThreading.MinParallelFlops) };
-        int colLength = direct ? 0 : geo.PackedForward ? PackedColumnLength(k, gn) : k * gn;
+        geo = geo with { PackedForward = !direct && PackedUnfoldApplies(window, gn) && (chunks > 1 || 2L * o * gn * k < SgemmThreading.MinParallelFlops) };
+        int colLength = direct ? 0 : geo.PackedForward ? PackedUnfoldLength(window, c, gn) : k * gn;
         int rowsLength = geo.PackedForward ? window.KernelH * window.KernelW * n : 0;
         if (chunks == 1)
         {
@@ -118,17 +118,20 @@ public static partial class Ops
 
         tape.Record(y, () =>
         {
-            var dy = y.Grad!.Span;
             Tensor? dw = weight.RequiresGrad ? tape.GradOf(weight) : null;
-            Tensor? dx = x.RequiresGrad ? tape.GradOf(x) : null;
+            bool dxOverwrite = false;
+            Tensor? dx = x.RequiresGrad ? tape.GradForWrite(x, out dxOverwrite) : null;
             if (b > 0 && (dw is not null || dx is not null))
             {
+                var plan = ConvBackwardPlan.Create(geo, dx is not null, dxOverwrite, tape);
+                plan.FlipWeight(weight.Span, geo);
                 // dWᵀ (K, O) per chunk, summed in chunk order afterwards (deterministic).
                 var dwT = dw is null ? default : tape.Scratch(3, chunks * k * o);
                 if (chunks == 1)
                 {
-                    ConvBackwardRange(tape.Scratch(0, direct ? 0 : k * group * n), group > 1 ? tape.Scratch(1, o * group * n) : default,
-                        dx is not null && !direct ? tape.Scratch(2, k * group * n) : default, dwT, x, weight, y, dw is not null, dx, geo, 0, b);
+                    var buffers = new ConvBackwardBuffers(tape.Scratch(0, plan.ColLength), tape.Scratch(1, plan.WideLength),
+                        tape.Scratch(2, plan.DcolLength), tape.Scratch(5, plan.RowsLength));
+                    ConvBackwardRange(buffers, dwT, x, weight, y, dw is not null, dx, geo, plan, 0, b);
                 }
                 else
                 {
@@ -136,11 +139,10 @@ public static partial class Ops
                     SgemmThreading.ParallelFor(chunks, ci =>
                     {
                         var (s0, s1) = ChunkItems(geo, ci, chunks);
-                        var col = ConvThreadScratch.Get(0, direct ? 0 : k * group * n);
-                        var wide = group > 1 ? ConvThreadScratch.Get(1, o * group * n) : default;
-                        var dcol = dx is not null && !direct ? ConvThreadScratch.Get(2, k * group * n) : default;
+                        var buffers = new ConvBackwardBuffers(ConvThreadScratch.Get(0, plan.ColLength), ConvThreadScratch.Get(1, plan.WideLength),
+                            ConvThreadScratch.Get(2, plan.DcolLength), ConvThreadScratch.Get(3, plan.RowsLength));
                         var part = dwTArray is null ? default : dwTArray.AsSpan(ci * k * o, k * o);
-                        ConvBackwardRange(col, wide, dcol, part, x, weight, y, dw is not null, dx, geo, s0, s1);
+                        ConvBackwardRange(buffers, part, x, weight, y, dw is not null, dx, geo, plan, s0, s1);
                     });
                 }
                 if (dw is not null)
@@ -154,6 +156,7 @@ public static partial class Ops
                     }
                 }
             }
+            var dy = y.Grad!.Span;
             if (bias is { RequiresGrad: true })
             {
                 var db = tape.GradOf(bias).Span;
@@ -173,8 +176,53 @@ public static partial class Ops
         public int ImageSize => C * H * W;
     }
 
-    /// <summary>Floats of a packed (K, width ≤ gn) column operand for any panel width (≤ 64) plus the alignment slack.</summary>
-    private static int PackedColumnLength(int k, int gn) => k * ((gn + 63) / 64 * 64) + 16;
+    /// <summary>Channels of one packed column block: at most KC rows deep, so one prepacked product takes it.</summary>
+    private static int PackedBlockChannels(in Window2d window) => Math.Max(1, SgemmDriver<Avx512Kernel6x64>.KC / (window.KernelH * window.KernelW));
+
+    /// <summary>True when column matrices of total width <paramref name="width"/> can be unfolded into packed panels.</summary>
+    private static bool PackedUnfoldApplies(in Window2d window, int width) =>
+        window.KernelH * window.KernelW <= SgemmDriver<Avx512Kernel6x64>.KC
+        && SgemmPrepacked.PackedLength(PackedBlockChannels(window) * window.KernelH * window.KernelW, width) > 0;
+
+    /// <summary>Floats of one packed column block (≤ KC rows, width ≤ <paramref name="width"/>, any panel width ≤ 64) plus alignment slack.</summary>
+    private static int PackedUnfoldLength(in Window2d window, int channels, int width) =>
+        Math.Min(channels, PackedBlockChannels(window)) * window.KernelH * window.KernelW * ((width + 63) / 64 * 64) + 16;
+
+    /// <summary>
+    /// out (M, G·N) (+)= A (M, C·kh·kw) · [col_1 … col_G]: the column matrices of <paramref name="count"/> images are
+    /// unfolded straight into packed panels, in blocks of channels at most KC rows deep, each block multiplied by the
+    /// matching columns of A (the first block writes or adds as <paramref name="accumulate"/> says, later blocks add).
+    /// </summary>
+    /// <param name="m">Rows of A and out.</param>
+    /// <param name="a">(M, C·kh·kw) row-major.</param>
+    /// <param name="images">The images, (C, H, W) each, <paramref name="imageSize"/> apart.</param>
+    /// <param name="imageSize">C·H·W.</param>
+    /// <param name="count">G, images side by side.</param>
+    /// <param name="channels">C</param>
+    /// <param name="h">H</param>
+    /// <param name="w">W</param>
+    /// <param name="window">The unfolding window.</param>
+    /// <param name="packedBuffer">At least <see cref="PackedUnfoldLength"/> floats.</param>
+    /// <param name="channelRows">At least kh·kw·N floats.</param>
+    /// <param name="output">(M, G·N), rows <paramref name="ldo"/> apart.</param>
+    /// <param name="ldo">Row stride of output.</param>
+    /// <param name="accumulate">Add the product to output instead of overwriting it.</param>
+    private static void PackedUnfoldProduct(int m, ReadOnlySpan<float> a, ReadOnlySpan<float> images, int imageSize, int count, int channels,
+        int h, int w, in Window2d window, Span<float> packedBuffer, Span<float> channelRows, Span<float> output, int ldo, bool accumulate)
+    {
+        int taps = window.KernelH * window.KernelW, n = window.OutH(h) * window.OutW(w), width = count * n, k = channels * taps;
+        int block = PackedBlockChannels(window);
+        for (int c0 = 0; c0 < channels; c0 += block)
+        {
+            int c1 = Math.Min(channels, c0 + block), rows = (c1 - c0) * taps;
+            int offset = SgemmPrepacked.AlignedOffset(packedBuffer);
+            var packed = new PackedRowWriter(packedBuffer[offset..], rows, width);
+            for (int i = 0; i < count; i++)
+                Im2Col.UnfoldPacked(packed, i * n, images.Slice(i * imageSize, imageSize), c0, c1, h, w, window, channelRows);
+            packed.ClearPadding();
+            SgemmPrepacked.Multiply(m, width, rows, a[(c0 * taps)..], k, packedBuffer, offset, output, ldo, accumulate || c0 > 0);
+        }
+    }
 
     /// <summary>Below this many multiply-adds per forward call a convolution stays on one thread.</summary>
     private const long ConvParallelMinMacs = 2_000_000;
@@ -210,17 +258,13 @@ public static partial class Ops
             int gi0 = Math.Min(g.Group, s1 - b0);
             if (g.PackedForward)
             {
-                int width = gi0 * n, offset = SgemmPrepacked.AlignedOffset(col);
-                var packed = new PackedRowWriter(col[offset..], k, width);
-                for (int gi = 0; gi < gi0; gi++)
-                    Im2Col.UnfoldPacked(packed, gi * n, x.Span.Slice((b0 + gi) * imageSize, imageSize), g.C, g.H, g.W, g.Window, channelRows);
-                packed.ClearPadding();
+                var images = x.Span.Slice(b0 * imageSize, gi0 * imageSize);
                 if (g.Group == 1)
                 {
-                    SgemmPrepacked.Multiply(o, n, k, weight.Span, k, col, offset, ys.Slice(b0 * o * n, o * n), n, accumulate: false);
+                    PackedUnfoldProduct(o, weight.Span, images, imageSize, 1, g.C, g.H, g.W, g.Window, col, channelRows, ys.Slice(b0 * o * n, o * n), n, false);
                     continue;
                 }
-                SgemmPrepacked.Multiply(o, width, k, weight.Span, k, col, offset, wide, gn, accumulate: false);
+                PackedUnfoldProduct(o, weight.Span, images, imageSize, gi0, g.C, g.H, g.W, g.Window, col, channelRows, wide, gn, false);
                 CopyGroupOut(wide, ys, b0, gi0, o, n, gn);
                 continue;
             }
@@ -245,17 +289,99 @@ public static partial class Ops
                 wide.Slice(oc * gn + gi * n, n).CopyTo(ys.Slice(((b0 + gi) * o + oc) * n, n));
     }
 
+    /// <summary>Per-thread work buffers of one backward range (lengths from <see cref="ConvBackwardPlan"/>).</summary>
+    private readonly ref struct ConvBackwardBuffers(Span<float> col, Span<float> wide, Span<float> dcol, Span<float> channelRows)
+    {
+        /// <summary>(K, G·N) column matrix for dW.</summary>
+        public readonly Span<float> Col = col;
+
+        /// <summary>dY_G (O, G·N) gathered, then the dx product (C, G·H·W) of a group.</summary>
+        public readonly Span<float> Wide = wide;
+
+        /// <summary>(K, G·N) column gradient, or the packed unfolded dY of the transposed-convolution path.</summary>
+        public readonly Span<float> Dcol = dcol;
+
+        /// <summary>kh·kw rows of one channel, for packed unfolding.</summary>
+        public readonly Span<float> ChannelRows = channelRows;
+    }
+
+    /// <summary>
+    /// How backward computes dx, and the buffer sizes it needs. With stride 1, dx is itself a convolution:
+    /// dx[c, y, x] = Σ_{o,i,j} W[o, c, kh−1−i, kw−1−j] · dY[o, y − p′ + i·d, x − p′ + j·d] with p′ = d·(k − 1) − p, so it
+    /// is computed as W′ (C, O·kh·kw) · unfold(dY), unfolded straight into packed panels, writing dx directly; otherwise
+    /// dcol = Wᵀ · dY is folded into dx (col2im).
+    /// </summary>
+    private sealed class ConvBackwardPlan
+    {
+        /// <summary>True for the transposed-convolution path.</summary>
+        public bool TransposedDx { get; private init; }
+
+        /// <summary>dx is a fresh buffer: written, not added to.</summary>
+        public bool DxOverwrite { get; private init; }
+
+        /// <summary>The window that unfolds dY for the transposed path.</summary>
+        public Window2d DxWindow { get; private init; }
+
+        /// <summary>W′ (C, O·kh·kw) for the transposed path (tape scratch, filled once per backward).</summary>
+        public float[]? FlippedWeight { get; private init; }
+
+        public int ColLength { get; private init; }
+        public int WideLength { get; private init; }
+        public int DcolLength { get; private init; }
+        public int RowsLength { get; private init; }
+
+        public static ConvBackwardPlan Create(in ConvGeometry g, bool needDx, bool dxOverwrite, Tape tape)
+        {
+            var win = g.Window;
+            int gn = g.Group * g.N, hw = g.H * g.W, taps = win.KernelH * win.KernelW;
+            var dxWindow = new Window2d(win.KernelH, win.KernelW, 1, 1, win.DilationH * (win.KernelH - 1) - win.PadH,
+                win.DilationW * (win.KernelW - 1) - win.PadW, win.DilationH, win.DilationW);
+            bool transposed = needDx && !g.Direct && win.StrideH == 1 && win.StrideW == 1 && dxWindow.PadH >= 0 && dxWindow.PadW >= 0
+                && PackedUnfoldApplies(dxWindow, g.Group * hw);
+            float[]? flipped = null;
+            if (transposed)
+            {
+                // W′[c, (o·kh + i)·kw + j] = W[o, c, kh−1−i, kw−1−j]: read by every chunk, so built once here.
+                tape.Scratch(4, g.C * g.O * taps);
+                flipped = tape.ScratchArray(4);
+            }
+            return new ConvBackwardPlan
+            {
+                TransposedDx = transposed,
+                DxOverwrite = dxOverwrite,
+                DxWindow = dxWindow,
+                FlippedWeight = flipped,
+                ColLength = g.Direct ? 0 : g.K * gn,
+                WideLength = g.Group == 1 ? 0 : Math.Max(g.O * gn, transposed ? g.C * g.Group * hw : 0),
+                DcolLength = !needDx || g.Direct ? 0 : transposed ? PackedUnfoldLength(dxWindow, g.O, g.Group * hw) : g.K * gn,
+                RowsLength = transposed ? taps * hw : 0,
+            };
+        }
+
+        /// <summary>Fills <see cref="FlippedWeight"/> from W (O, C, kh, kw).</summary>
+        public void FlipWeight(ReadOnlySpan<float> w, in ConvGeometry g)
+        {
+            if (FlippedWeight is null) return;
+            int taps = g.Window.KernelH * g.Window.KernelW;
+            var f = FlippedWeight.AsSpan(0, g.C * g.O * taps);
+            for (int oc = 0; oc < g.O; oc++)
+                for (int c = 0; c < g.C; c++)
+                    for (int t = 0; t < taps; t++) f[(c * g.O + oc) * taps + t] = w[(oc * g.C + c) * taps + taps - 1 - t];
+        }
+    }
+
     /// <summary>
     /// Backward of items [s0, s1): dWᵀ (K, O) = Σ col · dY_Gᵀ into <paramref name="dwT"/> (overwritten), computed so that
     /// the large col is read in place and only dY_G is packed (measured 1.15–1.6× faster than dY_G · colᵀ for O ≤ 64);
-    /// dcol = Wᵀ · dY_G folded into dx (col2im, +=).
+    /// dx by the path <paramref name="plan"/> chose (written when fresh, else added).
     /// </summary>
-    private static void ConvBackwardRange(Span<float> col, Span<float> wide, Span<float> dcol, Span<float> dwT, Tensor x, Tensor weight,
-        Tensor y, bool needDw, Tensor? dxTensor, in ConvGeometry g, int s0, int s1)
+    private static void ConvBackwardRange(ConvBackwardBuffers buffers, Span<float> dwT, Tensor x, Tensor weight,
+        Tensor y, bool needDw, Tensor? dxTensor, in ConvGeometry g, ConvBackwardPlan plan, int s0, int s1)
     {
-        int o = g.O, k = g.K, n = g.N, gn = g.Group * n, imageSize = g.ImageSize;
+        int o = g.O, k = g.K, n = g.N, gn = g.Group * n, imageSize = g.ImageSize, hw = g.H * g.W;
         var dy = y.Grad!.Span;
         var dx = dxTensor is null ? default : dxTensor.Span;
+        bool addDx = !plan.DxOverwrite;
         for (int b0 = s0; b0 < s1; b0 += g.Group)
         {
             int gi0 = Math.Min(g.Group, s1 - b0);
@@ -268,26 +394,51 @@ public static partial class Ops
             {
                 for (int gi = 0; gi < gi0; gi++)
                     for (int oc = 0; oc < o; oc++)
-                        dy.Slice(((b0 + gi) * o + oc) * n, n).CopyTo(wide.Slice(oc * gn + gi * n, n));
-                dyg = wide;
+                        dy.Slice(((b0 + gi) * o + oc) * n, n).CopyTo(buffers.Wide.Slice(oc * gn + gi * n, n));
+                dyg = buffers.Wide;
             }
             if (needDw)
             {
-                ReadOnlySpan<float> src = g.Direct ? x.Span.Slice(b0 * imageSize, imageSize) : Unfold(col, x, b0, gi0, n, gn, g.C, g.H, g.W, g.Window);
+                ReadOnlySpan<float> src = g.Direct ? x.Span.Slice(b0 * imageSize, imageSize) : Unfold(buffers.Col, x, b0, gi0, n, gn, g.C, g.H, g.W, g.Window);
                 // dWᵀ (K, O) (+)= col (K, G·N) · dY_Gᵀ (G·N, O)
                 Sgemm.Multiply(false, true, k, o, gi0 * n, src, gn, dyg, gn, dwT, o, accumulate: b0 > s0);
             }
             if (dxTensor is null) continue;
+            var dxItems = dx.Slice(b0 * imageSize, gi0 * imageSize);
             if (g.Direct)
             {
-                // 1×1 direct: dx_b (C, N) += Wᵀ (C, O) · dY_b (O, N)
-                Sgemm.Multiply(true, false, k, n, o, weight.Span, k, dyg, n, dx.Slice(b0 * imageSize, imageSize), n, accumulate: true);
+                // 1×1 direct: dx_b (C, N) (+)= Wᵀ (C, O) · dY_b (O, N)
+                Sgemm.Multiply(true, false, k, n, o, weight.Span, k, dyg, n, dxItems, n, accumulate: addDx);
                 continue;
             }
-            // dcol (K, G·N) = Wᵀ (K, O) · dY_G (O, G·N), then col2im += into each dx_b
-            Sgemm.Multiply(true, false, k, gi0 * n, o, weight.Span, k, dyg, gn, dcol, gn, accumulate: false);
+            if (plan.TransposedDx)
+            {
+                // dx_G (C, G·H·W) (+)= W′ (C, O·kh·kw) · [unfold(dY_b) …]
+                var flipped = plan.FlippedWeight.AsSpan(0, g.C * o * g.Window.KernelH * g.Window.KernelW);
+                var dyItems = dy.Slice(b0 * o * n, gi0 * o * n);
+                int ho = g.Window.OutH(g.H), wo = g.Window.OutW(g.W);
+                if (g.Group == 1)
+                {
+                    PackedUnfoldProduct(g.C, flipped, dyItems, o * n, 1, o, ho, wo, plan.DxWindow, buffers.Dcol, buffers.ChannelRows, dxItems, hw, addDx);
+                    continue;
+                }
+                int width = gi0 * hw;
+                PackedUnfoldProduct(g.C, flipped, dyItems, o * n, gi0, o, ho, wo, plan.DxWindow, buffers.Dcol, buffers.ChannelRows, buffers.Wide, width, false);
+                for (int gi = 0; gi < gi0; gi++)
+                    for (int c = 0; c < g.C; c++)
+                    {
+                        var from = buffers.Wide.Slice(c * width + gi * hw, hw);
+                        var to = dxItems.Slice(gi * imageSize + c * hw, hw);
+                        if (addDx) TensorPrimitives.Add(to, from, to);
+                        else from.CopyTo(to);
+                    }
+                continue;
+            }
+            // dcol (K, G·N) = Wᵀ (K, O) · dY_G (O, G·N), then col2im += into each dx_b (cleared first when fresh)
+            if (!addDx) dxItems.Clear();
+            Sgemm.Multiply(true, false, k, gi0 * n, o, weight.Span, k, dyg, gn, buffers.Dcol, gn, accumulate: false);
             for (int gi = 0; gi < gi0; gi++)
-                Im2Col.FoldAdd(dx.Slice((b0 + gi) * imageSize, imageSize), dcol[(gi * n)..], gn, g.C, g.H, g.W, g.Window);
+                Im2Col.FoldAdd(dx.Slice((b0 + gi) * imageSize, imageSize), buffers.Dcol[(gi * n)..], gn, g.C, g.H, g.W, g.Window);
         }
     }
 

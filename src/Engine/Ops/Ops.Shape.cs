@@ -53,6 +53,19 @@ public static partial class Ops
         var outShape = new int[r];
         for (int i = 0; i < r; i++) outShape[i] = x.Shape[perm[i]];
         var y = tape.NewOutput(outShape, x);
+        if (SwapsLastTwoAxes(perm))
+        {
+            // (…, R, C) → (…, C, R): blocked transposes of each matrix, forward and backward.
+            int rows = x.Shape[r - 2], cols = x.Shape[r - 1], batches = x.Length / Math.Max(1, rows * cols);
+            Kernels.BatchedTranspose.Run(x.Span, y.Span, batches, rows, cols, accumulate: false);
+            tape.Record(y, () =>
+            {
+                if (!x.RequiresGrad) return;
+                var dx = tape.GradForWrite(x, out bool overwrite);
+                Kernels.BatchedTranspose.Run(y.Grad!.Span, dx.Span, batches, cols, rows, accumulate: !overwrite);
+            });
+            return y;
+        }
         // Input strides seen in output axis order: moving one step along output axis i moves inStride[perm[i]] in x.
         var inStrides = new int[r];
         for (int i = r - 1, s = 1; i >= 0; i--) { inStrides[i] = s; s *= x.Shape[i]; }
@@ -66,6 +79,15 @@ public static partial class Ops
             Scatter(tape.GradOf(x).Span, y.Grad!.Span, outShape, strides);
         });
         return y;
+    }
+
+    /// <summary>True for [0, 1, …, r−3, r−1, r−2].</summary>
+    private static bool SwapsLastTwoAxes(int[] perm)
+    {
+        int r = perm.Length;
+        if (r < 2 || perm[r - 1] != r - 2 || perm[r - 2] != r - 1) return false;
+        for (int i = 0; i < r - 2; i++) if (perm[i] != i) return false;
+        return true;
     }
 
     /// <summary>dst[linear index over <paramref name="shape"/>] = src[Σ index_i·strides_i]; innermost axis in a tight loop.</summary>
