@@ -68,7 +68,9 @@ public class ElementwiseKernelTests
             Assert.Equal(sq / n, v, tolerance: 1e-4);
 
             float r = (float)(1.0 / Math.Sqrt(v + 1e-5)), gamma = 0.5f + ch, beta = -0.25f * ch;
-            BatchNormKernels.Normalise(x, xhat, y, b, c, s, ch, (float)m, r, gamma, beta);
+            BatchNormKernels.Normalise(x, y, b, c, s, ch, (float)m, r, gamma, beta);
+            for (int i = 0; i < b; i++)
+                for (int j = 0; j < s; j++) { int at = (i * c + ch) * s + j; xhat[at] = (float)((x[at] - m) * r); }
             double sumDy = 0, sumDyXhat = 0;
             for (int i = 0; i < b; i++)
                 for (int j = 0; j < s; j++)
@@ -80,14 +82,14 @@ public class ElementwiseKernelTests
                     sumDy += dy[at];
                     sumDyXhat += dy[at] * (double)xhat[at];
                 }
-            var (sd, sdx) = BatchNormKernels.GradientSums(dy, xhat, b, c, s, ch);
+            var (sd, sdx) = BatchNormKernels.GradientSums(dy, x, b, c, s, ch, (float)m, r);
             Assert.Equal(sumDy, sd, tolerance: 1e-4);
             Assert.Equal(sumDyXhat, sdx, tolerance: 1e-4);
 
             float k = gamma * r, shift = (float)(k * sd / n), slope = (float)(k * sdx / n);
-            BatchNormKernels.InputGradient(dy, xhat, dx, b, c, s, ch, k, shift, slope, accumulate: true);
+            BatchNormKernels.InputGradient(dy, x, dx, b, c, s, ch, (float)m, r, k, shift, slope, accumulate: true);
             var fresh = Random(rng, x.Length); // contents undefined before an overwrite
-            BatchNormKernels.InputGradient(dy, xhat, fresh, b, c, s, ch, k, shift, slope, accumulate: false);
+            BatchNormKernels.InputGradient(dy, x, fresh, b, c, s, ch, (float)m, r, k, shift, slope, accumulate: false);
             for (int i = 0; i < b; i++)
                 for (int j = 0; j < s; j++)
                 {

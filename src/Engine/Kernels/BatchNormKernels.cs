@@ -57,55 +57,48 @@ internal static class BatchNormKernels
         return total;
     }
 
-    /// <summary>Per segment: xhat = (x − mean)·rstd, y = γ·xhat + β.</summary>
-    public static void Normalise(ReadOnlySpan<float> x, Span<float> xhat, Span<float> y, int b, int c, int s, int ch,
-        float mean, float rstd, float gamma, float beta)
+    /// <summary>
+    /// Per segment: y = γ·(x − mean)·rstd + β. x̂ is not stored: backward recomputes it from x, which saves writing and
+    /// re-reading a tensor as large as x (BatchNorm is memory-bound).
+    /// </summary>
+    public static void Normalise(ReadOnlySpan<float> x, Span<float> y, int b, int c, int s, int ch, float mean, float rstd, float gamma, float beta)
     {
-        for (int bi = 0; bi < b; bi++)
+                for (int bi = 0; bi < b; bi++)
         {
             int off = (bi * c + ch) * s;
             ref float xr = ref MemoryMarshal.GetReference(x.Slice(off, s));
-            ref float hr = ref MemoryMarshal.GetReference(xhat.Slice(off, s));
             ref float yr = ref MemoryMarshal.GetReference(y.Slice(off, s));
             int i = 0;
             if (Vector512.IsHardwareAccelerated)
             {
                 Vector512<float> mv = Vector512.Create(mean), rv = Vector512.Create(rstd), gv = Vector512.Create(gamma), bv = Vector512.Create(beta);
                 for (; i <= s - Vector512<float>.Count; i += Vector512<float>.Count)
-                {
-                    var h = (Vector512.LoadUnsafe(ref xr, (nuint)i) - mv) * rv;
-                    h.StoreUnsafe(ref hr, (nuint)i);
-                    Vector512.FusedMultiplyAdd(h, gv, bv).StoreUnsafe(ref yr, (nuint)i);
-                }
+                    Vector512.FusedMultiplyAdd((Vector512.LoadUnsafe(ref xr, (nuint)i) - mv) * rv, gv, bv).StoreUnsafe(ref yr, (nuint)i);
             }
-            for (; i < s; i++)
-            {
-                float h = (Unsafe.Add(ref xr, i) - mean) * rstd;
-                Unsafe.Add(ref hr, i) = h;
-                Unsafe.Add(ref yr, i) = MathF.FusedMultiplyAdd(h, gamma, beta);
-            }
+            for (; i < s; i++) Unsafe.Add(ref yr, i) = MathF.FusedMultiplyAdd((Unsafe.Add(ref xr, i) - mean) * rstd, gamma, beta);
         }
     }
 
-    /// <summary>Σ dy and Σ dy·xhat over channel <paramref name="ch"/> (d loss/dβ and d loss/dγ).</summary>
-    public static (double SumDy, double SumDyXhat) GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, int b, int c, int s, int ch)
+    /// <summary>Σ dy and Σ dy·x̂ over channel <paramref name="ch"/> (d loss/dβ and d loss/dγ), with x̂ = (x − mean)·rstd.</summary>
+    public static (double SumDy, double SumDyXhat) GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, int b, int c, int s, int ch,
+        float mean, float rstd)
     {
         double sumDy = 0, sumDyXhat = 0;
         for (int bi = 0; bi < b; bi++)
         {
             int off = (bi * c + ch) * s;
             ref float gr = ref MemoryMarshal.GetReference(dy.Slice(off, s));
-            ref float hr = ref MemoryMarshal.GetReference(xhat.Slice(off, s));
+            ref float xr = ref MemoryMarshal.GetReference(x.Slice(off, s));
             int i = 0;
             float partDy = 0f, partDyXhat = 0f;
             if (Vector512.IsHardwareAccelerated && s >= Vector512<float>.Count)
             {
-                Vector512<float> a1 = Vector512<float>.Zero, a2 = Vector512<float>.Zero;
+                Vector512<float> a1 = Vector512<float>.Zero, a2 = Vector512<float>.Zero, mv = Vector512.Create(mean), rv = Vector512.Create(rstd);
                 for (; i <= s - Vector512<float>.Count; i += Vector512<float>.Count)
                 {
                     var g = Vector512.LoadUnsafe(ref gr, (nuint)i);
                     a1 += g;
-                    a2 = Vector512.FusedMultiplyAdd(g, Vector512.LoadUnsafe(ref hr, (nuint)i), a2);
+                    a2 = Vector512.FusedMultiplyAdd(g, (Vector512.LoadUnsafe(ref xr, (nuint)i) - mv) * rv, a2);
                 }
                 partDy = Vector512.Sum(a1);
                 partDyXhat = Vector512.Sum(a2);
@@ -114,7 +107,7 @@ internal static class BatchNormKernels
             {
                 float g = Unsafe.Add(ref gr, i);
                 partDy += g;
-                partDyXhat += g * Unsafe.Add(ref hr, i);
+                partDyXhat += g * ((Unsafe.Add(ref xr, i) - mean) * rstd);
             }
             sumDy += partDy;
             sumDyXhat += partDyXhat;
@@ -123,33 +116,34 @@ internal static class BatchNormKernels
     }
 
     /// <summary>
-    /// Per segment: dx (+)= k·dy − shift − xhat·slope (training: shift = k·Σdy/n, slope = k·Σdy·xhat/n; inference: both
+    /// Per segment: dx (+)= k·dy − shift − x̂·slope with x̂ = (x − mean)·rstd (training: shift = k·Σdy/n, slope = k·Σdy·xhat/n; inference: both
     /// 0). With <paramref name="accumulate"/> false dx is overwritten (a fresh gradient buffer needs no zero-fill).
     /// </summary>
-    public static void InputGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, Span<float> dx, int b, int c, int s, int ch,
-        float k, float shift, float slope, bool accumulate)
+    public static void InputGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dx, int b, int c, int s, int ch,
+        float mean, float rstd, float k, float shift, float slope, bool accumulate)
     {
         for (int bi = 0; bi < b; bi++)
         {
             int off = (bi * c + ch) * s;
             ref float gr = ref MemoryMarshal.GetReference(dy.Slice(off, s));
-            ref float hr = ref MemoryMarshal.GetReference(xhat.Slice(off, s));
+            ref float xr = ref MemoryMarshal.GetReference(x.Slice(off, s));
             ref float dr = ref MemoryMarshal.GetReference(dx.Slice(off, s));
             int i = 0;
             if (Vector512.IsHardwareAccelerated)
             {
                 Vector512<float> kv = Vector512.Create(k), sv = Vector512.Create(shift), lv = Vector512.Create(slope);
+                Vector512<float> mv = Vector512.Create(mean), rv = Vector512.Create(rstd);
                 for (; i <= s - Vector512<float>.Count; i += Vector512<float>.Count)
                 {
                     var t = Vector512.FusedMultiplyAdd(kv, Vector512.LoadUnsafe(ref gr, (nuint)i), -sv);
-                    t = Vector512.FusedMultiplyAdd(-lv, Vector512.LoadUnsafe(ref hr, (nuint)i), t);
+                    t = Vector512.FusedMultiplyAdd(-lv, (Vector512.LoadUnsafe(ref xr, (nuint)i) - mv) * rv, t);
                     if (accumulate) t += Vector512.LoadUnsafe(ref dr, (nuint)i);
                     t.StoreUnsafe(ref dr, (nuint)i);
                 }
             }
             for (; i < s; i++)
             {
-                float t = MathF.FusedMultiplyAdd(-slope, Unsafe.Add(ref hr, i), MathF.FusedMultiplyAdd(k, Unsafe.Add(ref gr, i), -shift));
+                float t = MathF.FusedMultiplyAdd(-slope, (Unsafe.Add(ref xr, i) - mean) * rstd, MathF.FusedMultiplyAdd(k, Unsafe.Add(ref gr, i), -shift));
                 Unsafe.Add(ref dr, i) = accumulate ? Unsafe.Add(ref dr, i) + t : t;
             }
         }

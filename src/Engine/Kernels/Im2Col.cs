@@ -20,46 +20,46 @@ public static class Im2Col
     /// <param name="window">Kernel, stride, padding, dilation.</param>
     public static void Unfold(Span<float> col, int ldCol, ReadOnlySpan<float> x, int c, int h, int w, in Window2d window)
     {
-        int kh = window.KernelH, kw = window.KernelW, sh = window.StrideH, sw = window.StrideW;
-        int ho = window.OutH(h), wo = window.OutW(w), n = ho * wo;
+        int kh = window.KernelH, kw = window.KernelW, n = window.OutH(h) * window.OutW(w);
         for (int ch = 0; ch < c; ch++)
         {
             var plane = x.Slice(ch * h * w, h * w);
             for (int i = 0; i < kh; i++)
-            {
-                for (int j = 0; j < kw; j++)
-                {
-                    var dst = col.Slice(((ch * kh + i) * kw + j) * ldCol, n);
-                    int colOffset = j * window.DilationW - window.PadW;
-                    ValidRange(colOffset, sw, w, wo, out int lo, out int hi);
-                    if (sh == 1 && sw == 1 && wo == w)
-                    {
-                        UnfoldContiguous(dst, plane, h, w, ho, i * window.DilationH - window.PadH, colOffset, lo, hi);
-                        continue;
-                    }
-                    for (int oh = 0; oh < ho; oh++)
-                    {
-                        var row = dst.Slice(oh * wo, wo);
-                        int ih = oh * sh - window.PadH + i * window.DilationH;
-                        if ((uint)ih >= (uint)h) { row.Clear(); continue; }
-                        row[..lo].Clear();
-                        row[hi..].Clear();
-                        var src = plane.Slice(ih * w, w);
-                        if (sw == 1)
-                            src.Slice(lo + colOffset, hi - lo).CopyTo(row[lo..hi]);
-                        else
-                            for (int ow = lo; ow < hi; ow++) row[ow] = src[ow * sw + colOffset];
-                    }
-                }
-            }
+                for (int j = 0; j < kw; j++) UnfoldRow(col.Slice(((ch * kh + i) * kw + j) * ldCol, n), plane, h, w, window, i, j);
+        }
+    }
+
+    /// <summary>Row (i, j) of one channel's column matrix: dst (Ho·Wo) = the plane read through tap (i, j), 0 in padding.</summary>
+    private static void UnfoldRow(Span<float> dst, ReadOnlySpan<float> plane, int h, int w, in Window2d window, int i, int j)
+    {
+        int sh = window.StrideH, sw = window.StrideW, ho = window.OutH(h), wo = window.OutW(w);
+        int colOffset = j * window.DilationW - window.PadW;
+        ValidRange(colOffset, sw, w, wo, out int lo, out int hi);
+        if (sh == 1 && sw == 1 && wo == w)
+        {
+            UnfoldContiguous(dst, plane, h, w, ho, i * window.DilationH - window.PadH, colOffset, lo, hi);
+            return;
+        }
+        for (int oh = 0; oh < ho; oh++)
+        {
+            var row = dst.Slice(oh * wo, wo);
+            int ih = oh * sh - window.PadH + i * window.DilationH;
+            if ((uint)ih >= (uint)h) { row.Clear(); continue; }
+            row[..lo].Clear();
+            row[hi..].Clear();
+            var src = plane.Slice(ih * w, w);
+            if (sw == 1)
+                src.Slice(lo + colOffset, hi - lo).CopyTo(row[lo..hi]);
+            else
+                for (int ow = lo; ow < hi; ow++) row[ow] = src[ow * sw + colOffset];
         }
     }
 
     /// <summary>
     /// Writes rows of the column matrix of one image straight into SGEMM-packed panels (columns [j0, j0 + Ho·Wo) of the
-    /// packed operand), for channels [c0, c1) only (row (c − c0)·kh·kw + tap), one channel at a time: the channel's
-    /// kh·kw rows are unfolded into <paramref name="channelRows"/> (small, stays in cache) and copied into the panels,
-    /// so the full column matrix is never written and re-read.
+    /// packed operand), for channels [c0, c1) only (row (c − c0)·kh·kw + tap), so the full column matrix is never
+    /// written and re-read. Stride 1 with Wo = W ("same" width) copies the shifted plane into the panels directly;
+    /// other windows unfold each row into <paramref name="rowScratch"/> (small, stays in cache) and copy it over.
     /// </summary>
     /// <param name="packed">Writer over the packed ((c1 − c0)·kh·kw, total columns) operand.</param>
     /// <param name="j0">First column of this image.</param>
@@ -69,15 +69,53 @@ public static class Im2Col
     /// <param name="h">H</param>
     /// <param name="w">W</param>
     /// <param name="window">Kernel, stride, padding, dilation.</param>
-    /// <param name="channelRows">Scratch of at least kh·kw·Ho·Wo floats.</param>
+    /// <param name="rowScratch">Scratch of at least Ho·Wo floats.</param>
     internal static void UnfoldPacked(PackedRowWriter packed, int j0, ReadOnlySpan<float> x, int c0, int c1, int h, int w, in Window2d window,
-        Span<float> channelRows)
+        Span<float> rowScratch)
     {
-        int taps = window.KernelH * window.KernelW, n = window.OutH(h) * window.OutW(w), plane = h * w;
+        int kh = window.KernelH, kw = window.KernelW, ho = window.OutH(h), wo = window.OutW(w), n = ho * wo, plane = h * w;
+        bool contiguous = window.StrideH == 1 && window.StrideW == 1 && wo == w;
         for (int ch = c0; ch < c1; ch++)
         {
-            Unfold(channelRows, n, x.Slice(ch * plane, plane), 1, h, w, window);
-            for (int t = 0; t < taps; t++) packed.WriteRow((ch - c0) * taps + t, j0, channelRows.Slice(t * n, n));
+            var xp = x.Slice(ch * plane, plane);
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++)
+                {
+                    int r = ((ch - c0) * kh + i) * kw + j;
+                    if (!contiguous)
+                    {
+                        UnfoldRow(rowScratch[..n], xp, h, w, window, i, j);
+                        packed.WriteRow(r, j0, rowScratch[..n]);
+                        continue;
+                    }
+                    int colOffset = j * window.DilationW - window.PadW;
+                    ValidRange(colOffset, 1, w, wo, out int lo, out int hi);
+                    UnfoldContiguousPacked(packed, r, j0, xp, h, w, ho, i * window.DilationH - window.PadH, colOffset, lo, hi);
+                }
+        }
+    }
+
+    /// <summary><see cref="UnfoldContiguous"/> into row <paramref name="r"/> of packed panels, from column j0.</summary>
+    private static void UnfoldContiguousPacked(PackedRowWriter packed, int r, int j0, ReadOnlySpan<float> plane, int h, int w, int ho,
+        int rowOffset, int colOffset, int lo, int hi)
+    {
+        int oh0 = Math.Clamp(-rowOffset, 0, ho), oh1 = Math.Clamp(h - rowOffset, oh0, ho);
+        packed.ClearRow(r, j0, oh0 * w);
+        packed.ClearRow(r, j0 + oh1 * w, (ho - oh1) * w);
+        if (oh0 == oh1 || lo == hi)
+        {
+            packed.ClearRow(r, j0 + oh0 * w, (oh1 - oh0) * w);
+            return;
+        }
+        int first = (oh0 + rowOffset) * w + colOffset + lo;
+        int count = (oh1 - oh0) * w - lo - (w - hi);
+        packed.WriteRow(r, j0 + oh0 * w + lo, plane.Slice(first, count));
+        if (lo == 0 && hi == w) return;
+        for (int oh = oh0; oh < oh1; oh++)
+        {
+            int rowStart = j0 + oh * w;
+            for (int j = 0; j < lo; j++) packed.Clear(r, rowStart + j);
+            for (int j = hi; j < w; j++) packed.Clear(r, rowStart + j);
         }
     }
 

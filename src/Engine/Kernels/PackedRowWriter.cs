@@ -12,7 +12,7 @@ namespace MlNetDeep.Engine.Kernels;
 internal readonly ref struct PackedRowWriter
 {
     private readonly Span<float> _packed;
-    private readonly int _k, _n, _nr;
+    private readonly int _k, _n, _nr, _shift;
 
     /// <summary>Writer for a (k, n) operand into <paramref name="packed"/> (from the aligned offset on).</summary>
     /// <param name="packed">At least <see cref="SgemmPrepacked.PackedLength"/>(k, n) floats minus the alignment slack.</param>
@@ -23,6 +23,7 @@ internal readonly ref struct PackedRowWriter
         _k = k;
         _n = n;
         _nr = Sgemm.PickAvx512Width(n);
+        _shift = System.Numerics.BitOperations.Log2((uint)_nr); // 16, 32 or 64
         int panels = (n + _nr - 1) / _nr;
         _packed = packed[..(panels * k * _nr)];
     }
@@ -30,17 +31,16 @@ internal readonly ref struct PackedRowWriter
     /// <summary>Copies <paramref name="src"/> into row <paramref name="r"/>, columns [j0, j0 + src.Length).</summary>
     public void WriteRow(int r, int j0, ReadOnlySpan<float> src)
     {
-        int panelStride = _k * _nr;
-        ref float dst0 = ref MemoryMarshal.GetReference(_packed);
-        ref float s = ref MemoryMarshal.GetReference(src);
-        int j = 0, len = src.Length;
+        int len = src.Length;
         if ((uint)r >= (uint)_k || j0 < 0 || j0 + len > _n) throw new ArgumentOutOfRangeException(nameof(r));
-        while (j < len)
+        int panelStride = _k * _nr, within = j0 % _nr;
+        ref float s = ref MemoryMarshal.GetReference(src);
+        // Start of the row's nr-wide slot in the panel that holds column j0; the next panel's slot is panelStride on.
+        ref float slot = ref Unsafe.Add(ref MemoryMarshal.GetReference(_packed), (j0 / _nr) * panelStride + r * _nr);
+        for (int j = 0; j < len; within = 0, slot = ref Unsafe.Add(ref slot, panelStride))
         {
-            int col = j0 + j, within = col % _nr;
-            int run = Math.Min(_nr - within, len - j);
-            ref float d = ref Unsafe.Add(ref dst0, (col / _nr) * panelStride + r * _nr + within);
-            int i = 0;
+            int run = Math.Min(_nr - within, len - j), i = 0;
+            ref float d = ref Unsafe.Add(ref slot, within);
             if (Vector512.IsHardwareAccelerated)
             {
                 for (; i <= run - 16; i += 16)
@@ -49,6 +49,29 @@ internal readonly ref struct PackedRowWriter
             for (; i < run; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref s, j + i);
             j += run;
         }
+    }
+
+    /// <summary>Zeroes row <paramref name="r"/>, columns [j0, j0 + count).</summary>
+    public void ClearRow(int r, int j0, int count)
+    {
+        if (count <= 0) return;
+        if ((uint)r >= (uint)_k || j0 < 0 || j0 + count > _n) throw new ArgumentOutOfRangeException(nameof(r));
+        int panelStride = _k * _nr, within = j0 % _nr;
+        ref float slot = ref Unsafe.Add(ref MemoryMarshal.GetReference(_packed), (j0 / _nr) * panelStride + r * _nr);
+        for (int j = 0; j < count; within = 0, slot = ref Unsafe.Add(ref slot, panelStride))
+        {
+            int run = Math.Min(_nr - within, count - j);
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref slot, within), run).Clear();
+            j += run;
+        }
+    }
+
+    /// <summary>Zeroes element (<paramref name="r"/>, <paramref name="j"/>); nr is a power of two, so no division.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Clear(int r, int j)
+    {
+        if ((uint)r >= (uint)_k || (uint)j >= (uint)_n) throw new ArgumentOutOfRangeException(nameof(j));
+        Unsafe.Add(ref MemoryMarshal.GetReference(_packed), (j >> _shift) * _k * _nr + r * _nr + (j & (_nr - 1))) = 0f;
     }
 
     /// <summary>Zeroes the padding columns [n, panels·nr) of the last panel, which the kernels read.</summary>

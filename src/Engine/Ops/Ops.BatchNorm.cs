@@ -32,12 +32,12 @@ public static partial class Ops
             throw new ArgumentException($"BatchNorm needs more than one value per channel while training, got {x}.", nameof(x));
 
         var y = tape.NewOutput(x.Shape, x, gamma, beta);
-        var xhat = tape.Pool.Rent(false, x.Shape);
+        var means = tape.Pool.Rent(false, c);
         var rstd = tape.Pool.Rent(false, c);
         // Channels are independent, so they are split across threads; each channel's sums run in a fixed order.
         BatchNormKernels.ForChannels(c, b * s, (c0, c1) =>
         {
-            var xs = x.Span; var ys = y.Span; var xh = xhat.Span; var rs = rstd.Span;
+            var xs = x.Span; var ys = y.Span; var ms = means.Span; var rs = rstd.Span;
             var g = gamma.Span; var bt = beta.Span; var rm = runningMean.Span; var rv = runningVar.Span;
             for (int ch = c0; ch < c1; ch++)
             {
@@ -55,7 +55,8 @@ public static partial class Ops
                 }
                 float r = (float)(1.0 / Math.Sqrt(variance + epsilon));
                 rs[ch] = r;
-                BatchNormKernels.Normalise(xs, xh, ys, b, c, s, ch, (float)mean, r, g[ch], bt[ch]);
+                ms[ch] = (float)mean;
+                BatchNormKernels.Normalise(xs, ys, b, c, s, ch, (float)mean, r, g[ch], bt[ch]);
             }
         });
 
@@ -68,13 +69,13 @@ public static partial class Ops
             Tensor? dbTensor = beta.RequiresGrad ? tape.GradOf(beta) : null;
             BatchNormKernels.ForChannels(c, b * s, (c0, c1) =>
             {
-                var dy = y.Grad!.Span; var xhs = xhat.Span; var r = rstd.Span; var gs = gamma.Span;
+                var dy = y.Grad!.Span; var xs = x.Span; var ms = means.Span; var r = rstd.Span; var gs = gamma.Span;
                 Span<float> dx = dxTensor is null ? default : dxTensor.Span;
                 Span<float> dg = dgTensor is null ? default : dgTensor.Span;
                 Span<float> db = dbTensor is null ? default : dbTensor.Span;
                 for (int ch = c0; ch < c1; ch++)
                 {
-                    var (sumDy, sumDyXhat) = BatchNormKernels.GradientSums(dy, xhs, b, c, s, ch);
+                    var (sumDy, sumDyXhat) = BatchNormKernels.GradientSums(dy, xs, b, c, s, ch, ms[ch], r[ch]);
                     if (!dg.IsEmpty) dg[ch] += (float)sumDyXhat;
                     if (!db.IsEmpty) db[ch] += (float)sumDy;
                     if (dx.IsEmpty) continue;
@@ -83,7 +84,7 @@ public static partial class Ops
                     float k = gs[ch] * r[ch];
                     float shift = training ? (float)(k * sumDy / n) : 0f;
                     float slope = training ? (float)(k * sumDyXhat / n) : 0f;
-                    BatchNormKernels.InputGradient(dy, xhs, dx, b, c, s, ch, k, shift, slope, accumulate);
+                    BatchNormKernels.InputGradient(dy, xs, dx, b, c, s, ch, ms[ch], r[ch], k, shift, slope, accumulate);
                 }
             });
         });

@@ -89,7 +89,7 @@ public static partial class Ops
         // when the product is too small for SGEMM's own threads anyway.
         geo = geo with { PackedForward = !direct && PackedUnfoldApplies(window, gn) && (chunks > 1 || 2L * o * gn * k < SgemmThreading.MinParallelFlops) };
         int colLength = direct ? 0 : geo.PackedForward ? PackedUnfoldLength(window, c, gn) : k * gn;
-        int rowsLength = geo.PackedForward ? window.KernelH * window.KernelW * n : 0;
+        int rowsLength = geo.PackedForward ? n : 0;
         if (chunks == 1)
         {
             ConvForwardRange(tape.Scratch(0, colLength), group > 1 ? tape.Scratch(1, o * gn) : default, tape.Scratch(2, rowsLength), x, weight, y, geo, 0, b);
@@ -176,17 +176,25 @@ public static partial class Ops
         public int ImageSize => C * H * W;
     }
 
-    /// <summary>Channels of one packed column block: at most KC rows deep, so one prepacked product takes it.</summary>
-    private static int PackedBlockChannels(in Window2d window) => Math.Max(1, SgemmDriver<Avx512Kernel6x64>.KC / (window.KernelH * window.KernelW));
+    /// <summary>
+    /// Channels of one packed column block: at most KC rows deep, so one prepacked product takes it, and the blocks of
+    /// <paramref name="channels"/> as even as possible (64 channels of 3×3 taps: 2 × 288 rows, not 504 + 72).
+    /// </summary>
+    private static int PackedBlockChannels(in Window2d window, int channels)
+    {
+        int taps = window.KernelH * window.KernelW, most = Math.Max(1, SgemmDriver<Avx512Kernel6x64>.KC / taps);
+        int blocks = (channels + most - 1) / most;
+        return (channels + blocks - 1) / Math.Max(1, blocks);
+    }
 
     /// <summary>True when column matrices of total width <paramref name="width"/> can be unfolded into packed panels.</summary>
     private static bool PackedUnfoldApplies(in Window2d window, int width) =>
         window.KernelH * window.KernelW <= SgemmDriver<Avx512Kernel6x64>.KC
-        && SgemmPrepacked.PackedLength(PackedBlockChannels(window) * window.KernelH * window.KernelW, width) > 0;
+        && SgemmPrepacked.PackedLength(window.KernelH * window.KernelW, width) > 0;
 
     /// <summary>Floats of one packed column block (≤ KC rows, width ≤ <paramref name="width"/>, any panel width ≤ 64) plus alignment slack.</summary>
     private static int PackedUnfoldLength(in Window2d window, int channels, int width) =>
-        Math.Min(channels, PackedBlockChannels(window)) * window.KernelH * window.KernelW * ((width + 63) / 64 * 64) + 16;
+        PackedBlockChannels(window, channels) * window.KernelH * window.KernelW * ((width + 63) / 64 * 64) + 16;
 
     /// <summary>
     /// out (M, G·N) (+)= A (M, C·kh·kw) · [col_1 … col_G]: the column matrices of <paramref name="count"/> images are
@@ -203,22 +211,22 @@ public static partial class Ops
     /// <param name="w">W</param>
     /// <param name="window">The unfolding window.</param>
     /// <param name="packedBuffer">At least <see cref="PackedUnfoldLength"/> floats.</param>
-    /// <param name="channelRows">At least kh·kw·N floats.</param>
+    /// <param name="rowScratch">At least N floats.</param>
     /// <param name="output">(M, G·N), rows <paramref name="ldo"/> apart.</param>
     /// <param name="ldo">Row stride of output.</param>
     /// <param name="accumulate">Add the product to output instead of overwriting it.</param>
     private static void PackedUnfoldProduct(int m, ReadOnlySpan<float> a, ReadOnlySpan<float> images, int imageSize, int count, int channels,
-        int h, int w, in Window2d window, Span<float> packedBuffer, Span<float> channelRows, Span<float> output, int ldo, bool accumulate)
+        int h, int w, in Window2d window, Span<float> packedBuffer, Span<float> rowScratch, Span<float> output, int ldo, bool accumulate)
     {
         int taps = window.KernelH * window.KernelW, n = window.OutH(h) * window.OutW(w), width = count * n, k = channels * taps;
-        int block = PackedBlockChannels(window);
+        int block = PackedBlockChannels(window, channels);
         for (int c0 = 0; c0 < channels; c0 += block)
         {
             int c1 = Math.Min(channels, c0 + block), rows = (c1 - c0) * taps;
             int offset = SgemmPrepacked.AlignedOffset(packedBuffer);
             var packed = new PackedRowWriter(packedBuffer[offset..], rows, width);
             for (int i = 0; i < count; i++)
-                Im2Col.UnfoldPacked(packed, i * n, images.Slice(i * imageSize, imageSize), c0, c1, h, w, window, channelRows);
+                Im2Col.UnfoldPacked(packed, i * n, images.Slice(i * imageSize, imageSize), c0, c1, h, w, window, rowScratch);
             packed.ClearPadding();
             SgemmPrepacked.Multiply(m, width, rows, a[(c0 * taps)..], k, packedBuffer, offset, output, ldo, accumulate || c0 > 0);
         }
@@ -248,7 +256,7 @@ public static partial class Ops
     /// Forward of items [s0, s1): im2col of G items (into <paramref name="col"/>, plain or packed), Y_G = W · col,
     /// copied to the items' (O, N) blocks.
     /// </summary>
-    private static void ConvForwardRange(Span<float> col, Span<float> wide, Span<float> channelRows, Tensor x, Tensor weight, Tensor y,
+    private static void ConvForwardRange(Span<float> col, Span<float> wide, Span<float> rowScratch, Tensor x, Tensor weight, Tensor y,
         in ConvGeometry g, int s0, int s1)
     {
         int o = g.O, k = g.K, n = g.N, gn = g.Group * n, imageSize = g.ImageSize;
@@ -261,10 +269,10 @@ public static partial class Ops
                 var images = x.Span.Slice(b0 * imageSize, gi0 * imageSize);
                 if (g.Group == 1)
                 {
-                    PackedUnfoldProduct(o, weight.Span, images, imageSize, 1, g.C, g.H, g.W, g.Window, col, channelRows, ys.Slice(b0 * o * n, o * n), n, false);
+                    PackedUnfoldProduct(o, weight.Span, images, imageSize, 1, g.C, g.H, g.W, g.Window, col, rowScratch, ys.Slice(b0 * o * n, o * n), n, false);
                     continue;
                 }
-                PackedUnfoldProduct(o, weight.Span, images, imageSize, gi0, g.C, g.H, g.W, g.Window, col, channelRows, wide, gn, false);
+                PackedUnfoldProduct(o, weight.Span, images, imageSize, gi0, g.C, g.H, g.W, g.Window, col, rowScratch, wide, gn, false);
                 CopyGroupOut(wide, ys, b0, gi0, o, n, gn);
                 continue;
             }
@@ -290,7 +298,7 @@ public static partial class Ops
     }
 
     /// <summary>Per-thread work buffers of one backward range (lengths from <see cref="ConvBackwardPlan"/>).</summary>
-    private readonly ref struct ConvBackwardBuffers(Span<float> col, Span<float> wide, Span<float> dcol, Span<float> channelRows)
+    private readonly ref struct ConvBackwardBuffers(Span<float> col, Span<float> wide, Span<float> dcol, Span<float> rowScratch)
     {
         /// <summary>(K, G·N) column matrix for dW.</summary>
         public readonly Span<float> Col = col;
@@ -301,8 +309,8 @@ public static partial class Ops
         /// <summary>(K, G·N) column gradient, or the packed unfolded dY of the transposed-convolution path.</summary>
         public readonly Span<float> Dcol = dcol;
 
-        /// <summary>kh·kw rows of one channel, for packed unfolding.</summary>
-        public readonly Span<float> ChannelRows = channelRows;
+        /// <summary>One unfolded row, for packed unfolding of windows that are not "same" width.</summary>
+        public readonly Span<float> RowScratch = rowScratch;
     }
 
     /// <summary>
@@ -354,7 +362,7 @@ public static partial class Ops
                 ColLength = g.Direct ? 0 : g.K * gn,
                 WideLength = g.Group == 1 ? 0 : Math.Max(g.O * gn, transposed ? g.C * g.Group * hw : 0),
                 DcolLength = !needDx || g.Direct ? 0 : transposed ? PackedUnfoldLength(dxWindow, g.O, g.Group * hw) : g.K * gn,
-                RowsLength = transposed ? taps * hw : 0,
+                RowsLength = transposed ? hw : 0,
             };
         }
 
@@ -419,11 +427,11 @@ public static partial class Ops
                 int ho = g.Window.OutH(g.H), wo = g.Window.OutW(g.W);
                 if (g.Group == 1)
                 {
-                    PackedUnfoldProduct(g.C, flipped, dyItems, o * n, 1, o, ho, wo, plan.DxWindow, buffers.Dcol, buffers.ChannelRows, dxItems, hw, addDx);
+                    PackedUnfoldProduct(g.C, flipped, dyItems, o * n, 1, o, ho, wo, plan.DxWindow, buffers.Dcol, buffers.RowScratch, dxItems, hw, addDx);
                     continue;
                 }
                 int width = gi0 * hw;
-                PackedUnfoldProduct(g.C, flipped, dyItems, o * n, gi0, o, ho, wo, plan.DxWindow, buffers.Dcol, buffers.ChannelRows, buffers.Wide, width, false);
+                PackedUnfoldProduct(g.C, flipped, dyItems, o * n, gi0, o, ho, wo, plan.DxWindow, buffers.Dcol, buffers.RowScratch, buffers.Wide, width, false);
                 for (int gi = 0; gi < gi0; gi++)
                     for (int c = 0; c < g.C; c++)
                     {
