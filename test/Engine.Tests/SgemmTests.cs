@@ -246,4 +246,37 @@ public class SgemmTests
                         $"tA={transA} acc={accumulate} element {i}: {auto[i]} vs {packed[i]}");
             }
     }
+
+    [Theory]
+    [InlineData(8, 100, 144)]
+    [InlineData(16, 40, 9)]
+    [InlineData(32, 392, 288)]
+    [InlineData(24, 17, 300)]
+    [InlineData(13, 70, 64)]  // not a multiple of 8: 6-row tiles
+    [InlineData(5, 33, 512)]
+    public void PrepackedProductsAtEveryPanelWidthEqualTheDriverBitwise(int m, int n, int k)
+    {
+        // 8-row and 6-row tiles, 16/32/64-wide panels: every element is summed in the same order, so all must agree
+        // bit for bit with the blocked driver (which is checked against the double-precision oracle above).
+        if (!Sgemm.IsSupported(SgemmPath.Avx512)) return;
+        var rnd = new Random(m * 7919 + n * 31 + k);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        float[] c0 = Enumerable.Range(0, m * n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        foreach (bool accumulate in new[] { false, true })
+        {
+            float[] expected = (float[])c0.Clone();
+            Sgemm.MultiplyOnPath(false, false, m, n, k, a, k, b, n, expected, n, accumulate, SgemmPath.Avx512);
+            foreach (int nr in new[] { 16, 32, 64, SgemmPrepacked.PanelWidth(m, n) })
+            {
+                var packed = new float[SgemmPrepacked.PackedLength(k, n, nr)];
+                int offset = SgemmPrepacked.Pack(false, k, n, b, n, packed, nr);
+                float[] actual = (float[])c0.Clone();
+                SgemmPrepacked.Multiply(m, n, k, a, k, packed, offset, actual, n, accumulate, nr);
+                for (int i = 0; i < actual.Length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                        $"nr={nr} acc={accumulate} element {i}: {actual[i]} vs {expected[i]}");
+            }
+        }
+    }
 }

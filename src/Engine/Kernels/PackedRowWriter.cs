@@ -15,14 +15,16 @@ internal readonly ref struct PackedRowWriter
     private readonly int _k, _n, _nr, _shift;
 
     /// <summary>Writer for a (k, n) operand into <paramref name="packed"/> (from the aligned offset on).</summary>
-    /// <param name="packed">At least <see cref="SgemmPrepacked.PackedLength"/>(k, n) floats minus the alignment slack.</param>
+    /// <param name="packed">At least <see cref="SgemmPrepacked.PackedLength(int, int, int)"/>(k, n, nr) floats minus the alignment slack.</param>
     /// <param name="k">Rows (the product's depth, ≤ KC).</param>
     /// <param name="n">Columns.</param>
-    public PackedRowWriter(Span<float> packed, int k, int n)
+    /// <param name="nr">Panel width (16, 32 or 64), as passed to <see cref="SgemmPrepacked"/>'s product.</param>
+    public PackedRowWriter(Span<float> packed, int k, int n, int nr)
     {
+        if (nr is not (16 or 32 or 64)) throw new ArgumentOutOfRangeException(nameof(nr), nr, "Panel width must be 16, 32 or 64.");
         _k = k;
         _n = n;
-        _nr = Sgemm.PickAvx512Width(n);
+        _nr = nr;
         _shift = System.Numerics.BitOperations.Log2((uint)_nr); // 16, 32 or 64
         int panels = (n + _nr - 1) / _nr;
         _packed = packed[..(panels * k * _nr)];

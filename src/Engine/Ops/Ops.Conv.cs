@@ -190,7 +190,7 @@ public static partial class Ops
     /// <summary>True when column matrices of total width <paramref name="width"/> can be unfolded into packed panels.</summary>
     private static bool PackedUnfoldApplies(in Window2d window, int width) =>
         window.KernelH * window.KernelW <= SgemmDriver<Avx512Kernel6x64>.KC
-        && SgemmPrepacked.PackedLength(window.KernelH * window.KernelW, width) > 0;
+        && SgemmPrepacked.PackedLength(window.KernelH * window.KernelW, width, 16) > 0;
 
     /// <summary>Floats of one packed column block (≤ KC rows, width ≤ <paramref name="width"/>, any panel width ≤ 64) plus alignment slack.</summary>
     private static int PackedUnfoldLength(in Window2d window, int channels, int width) =>
@@ -223,12 +223,12 @@ public static partial class Ops
         for (int c0 = 0; c0 < channels; c0 += block)
         {
             int c1 = Math.Min(channels, c0 + block), rows = (c1 - c0) * taps;
-            int offset = SgemmPrepacked.AlignedOffset(packedBuffer);
-            var packed = new PackedRowWriter(packedBuffer[offset..], rows, width);
+            int offset = SgemmPrepacked.AlignedOffset(packedBuffer), nr = SgemmPrepacked.PanelWidth(m, width);
+            var packed = new PackedRowWriter(packedBuffer[offset..], rows, width, nr);
             for (int i = 0; i < count; i++)
                 Im2Col.UnfoldPacked(packed, i * n, images.Slice(i * imageSize, imageSize), c0, c1, h, w, window, rowScratch);
             packed.ClearPadding();
-            SgemmPrepacked.Multiply(m, width, rows, a[(c0 * taps)..], k, packedBuffer, offset, output, ldo, accumulate || c0 > 0);
+            SgemmPrepacked.Multiply(m, width, rows, a[(c0 * taps)..], k, packedBuffer, offset, output, ldo, accumulate || c0 > 0, nr);
         }
     }
 

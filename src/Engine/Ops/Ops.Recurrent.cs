@@ -146,6 +146,15 @@ public static partial class Ops
         /// <summary>Stored states: T + 1, or 2 when not <see cref="KeepAll"/>.</summary>
         public int States => KeepAll ? T + 1 : 2;
 
+        /// <summary>Batch-row chunks per direction that run the time loop concurrently (see <see cref="RunRowChunks"/>).</summary>
+        public int ChunksPerDirection => Math.Max(1, Math.Min(SgemmThreading.MaxThreads / Dirs, B / MinRowsPerChunk));
+
+        /// <summary>
+        /// Panel width of a per-step product's packed operand with <paramref name="n"/> columns: chosen for the rows of
+        /// one chunk, so 8-row tiles cover chunks whose size is a multiple of 8 exactly (same sums for any choice).
+        /// </summary>
+        public int PanelWidth(int n) => SgemmPrepacked.PanelWidth(B / ChunksPerDirection, n);
+
         /// <summary>Time index processed at step <paramref name="s"/> for sequence <paramref name="b"/>, or −1 past its length.</summary>
         public int TimeAt(int d, int s, int b) => s >= Lengths[b] ? -1 : d == 0 ? s : Lengths[b] - 1 - s;
     }
@@ -165,7 +174,8 @@ public static partial class Ops
                 TanhC = pool.Rent(false, m.Steps, m.B, m.H);
             }
             if (m.Cell == RecurrentCellKind.Gru) RecH = pool.Rent(false, m.Steps, m.B, m.H);
-            int packed = m.B > SgemmSmall.MaxRows ? SgemmPrepacked.PackedLength(m.H, m.GH) : 0;
+            RPanelWidth = m.PanelWidth(m.GH);
+            int packed = m.B > SgemmSmall.MaxRows ? SgemmPrepacked.PackedLength(m.H, m.GH, RPanelWidth) : 0;
             if (packed > 0) RPacked = pool.Rent(false, packed);
             else Rt = pool.Rent(false, m.H, m.GH);
             RowBias = pool.Rent(false, m.GH);
@@ -184,10 +194,13 @@ public static partial class Ops
         /// <summary>Offset of the packed data in <see cref="RPacked"/>.</summary>
         public int RPackedOffset { get; set; }
 
+        /// <summary>Panel width of <see cref="RPacked"/>.</summary>
+        public int RPanelWidth { get; }
+
         /// <summary>C (rows, G·H) (+)= h (rows, H) · Rᵀ: the per-step recurrent product.</summary>
         public void Product(int rows, int gh, int h, ReadOnlySpan<float> hRows, Span<float> c, bool accumulate)
         {
-            if (RPacked is not null) SgemmPrepacked.Multiply(rows, gh, h, hRows, h, RPacked.Span, RPackedOffset, c, gh, accumulate);
+            if (RPacked is not null) SgemmPrepacked.Multiply(rows, gh, h, hRows, h, RPacked.Span, RPackedOffset, c, gh, accumulate, RPanelWidth);
             else Sgemm.Multiply(false, false, rows, gh, h, hRows, h, Rt!.Span, gh, c, gh, accumulate);
         }
 
@@ -237,7 +250,7 @@ public static partial class Ops
     private static void RunRowChunks(RecurrentDims m, Action<int, int, int> body)
     {
         int threads = SgemmThreading.MaxThreads;
-        int perDir = Math.Max(1, Math.Min(threads / m.Dirs, m.B / MinRowsPerChunk));
+        int perDir = m.ChunksPerDirection;
         int tasks = m.Dirs * perDir;
         if (tasks == 1)
         {
@@ -289,7 +302,7 @@ public static partial class Ops
         }
         // Rᵀ once, packed for the SGEMM kernels (no packing per step) or, for a few rows, transposed for the unpacked
         // few-row path. Same sums in the same order as a plain product with R, whatever the batch size.
-        if (cache.RPacked is not null) cache.RPackedOffset = SgemmPrepacked.Pack(true, h, gh, rd, h, cache.RPacked.Span);
+        if (cache.RPacked is not null) cache.RPackedOffset = SgemmPrepacked.Pack(true, h, gh, rd, h, cache.RPacked.Span, cache.RPanelWidth);
         else Transpose(rd, gh, h, cache.Rt!.Span);
     }
 
@@ -411,11 +424,12 @@ public static partial class Ops
             ClearPaddedRows(DGx.Span, m.Lengths, t, gh); // every other row is written by the time loop
             if (gru) DGr = pool.Rent(true, t * b, gh);
             else if (!m.Uniform) DGstep = pool.Rent(false, b, gh);
-            int packed = b > SgemmSmall.MaxRows ? SgemmPrepacked.PackedLength(gh, h) : 0;
+            RPanelWidth = m.PanelWidth(h);
+            int packed = b > SgemmSmall.MaxRows ? SgemmPrepacked.PackedLength(gh, h, RPanelWidth) : 0;
             if (packed > 0)
             {
                 RPacked = pool.Rent(false, packed);
-                RPackedOffset = SgemmPrepacked.Pack(false, gh, h, rd, h, RPacked.Span);
+                RPackedOffset = SgemmPrepacked.Pack(false, gh, h, rd, h, RPacked.Span, RPanelWidth);
             }
             Dh = pool.Rent(true, b, h);
             DhPrev = pool.Rent(false, b, h);
@@ -446,10 +460,13 @@ public static partial class Ops
         /// <summary>Offset of the packed data in <see cref="RPacked"/>.</summary>
         public int RPackedOffset { get; }
 
+        /// <summary>Panel width of <see cref="RPacked"/>.</summary>
+        public int RPanelWidth { get; }
+
         /// <summary>dh_{t−1} (rows, H) = dG (rows, G·H, row stride <paramref name="lda"/>) · R (G·H, H).</summary>
         public void Product(int rows, int gh, int h, ReadOnlySpan<float> dG, int lda, ReadOnlySpan<float> rd, Span<float> dhPrev)
         {
-            if (RPacked is not null) SgemmPrepacked.Multiply(rows, h, gh, dG, lda, RPacked.Span, RPackedOffset, dhPrev, h, accumulate: false);
+            if (RPacked is not null) SgemmPrepacked.Multiply(rows, h, gh, dG, lda, RPacked.Span, RPackedOffset, dhPrev, h, false, RPanelWidth);
             else Sgemm.Multiply(false, false, rows, h, gh, dG, lda, rd, h, dhPrev, h, accumulate: false);
         }
 
