@@ -111,12 +111,7 @@ public static class Im2Col
         int count = (oh1 - oh0) * w - lo - (w - hi);
         packed.WriteRow(r, j0 + oh0 * w + lo, plane.Slice(first, count));
         if (lo == 0 && hi == w) return;
-        for (int oh = oh0; oh < oh1; oh++)
-        {
-            int rowStart = j0 + oh * w;
-            for (int j = 0; j < lo; j++) packed.Clear(r, rowStart + j);
-            for (int j = hi; j < w; j++) packed.Clear(r, rowStart + j);
-        }
+        packed.ClearColumns(r, j0 + oh0 * w, oh1 - oh0, w, lo, hi);
     }
 
     /// <summary>

@@ -68,12 +68,22 @@ internal readonly ref struct PackedRowWriter
         }
     }
 
-    /// <summary>Zeroes element (<paramref name="r"/>, <paramref name="j"/>); nr is a power of two, so no division.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Clear(int r, int j)
+    /// <summary>
+    /// Zeroes, in row <paramref name="r"/>, columns [0, lo) and [hi, w) of each of <paramref name="blocks"/> consecutive
+    /// w-wide blocks starting at column <paramref name="j0"/>: the padding edges of im2col's output rows (1–2 columns
+    /// per row for 3×3 windows, so single stores addressed with shifts, nr being a power of two).
+    /// </summary>
+    public void ClearColumns(int r, int j0, int blocks, int w, int lo, int hi)
     {
-        if ((uint)r >= (uint)_k || (uint)j >= (uint)_n) throw new ArgumentOutOfRangeException(nameof(j));
-        Unsafe.Add(ref MemoryMarshal.GetReference(_packed), (j >> _shift) * _k * _nr + r * _nr + (j & (_nr - 1))) = 0f;
+        if (blocks <= 0) return;
+        if ((uint)r >= (uint)_k || j0 < 0 || j0 + blocks * w > _n || lo < 0 || hi > w) throw new ArgumentOutOfRangeException(nameof(r));
+        ref float row = ref Unsafe.Add(ref MemoryMarshal.GetReference(_packed), r * _nr);
+        int panelStride = _k * _nr, mask = _nr - 1;
+        for (int b = 0, start = j0; b < blocks; b++, start += w)
+        {
+            for (int j = start; j < start + lo; j++) Unsafe.Add(ref row, (j >> _shift) * panelStride + (j & mask)) = 0f;
+            for (int j = start + hi; j < start + w; j++) Unsafe.Add(ref row, (j >> _shift) * panelStride + (j & mask)) = 0f;
+        }
     }
 
     /// <summary>Zeroes the padding columns [n, panels·nr) of the last panel, which the kernels read.</summary>

@@ -147,13 +147,10 @@ public static partial class Ops
                 }
                 if (dw is not null)
                 {
-                    var dws = dw.Span;
-                    for (int ci = 0; ci < chunks; ci++)
-                    {
-                        var part = dwT.Slice(ci * k * o, k * o);
-                        for (int oc = 0; oc < o; oc++)
-                            for (int kk = 0; kk < k; kk++) dws[oc * k + kk] += part[kk * o + oc];
-                    }
+                    // Chunk parts summed in chunk order (deterministic), then dW (O, K) += the sum's transpose.
+                    var first = dwT[..(k * o)];
+                    for (int ci = 1; ci < chunks; ci++) TensorPrimitives.Add(first, dwT.Slice(ci * k * o, k * o), first);
+                    BatchedTranspose.Run(first, dw.Span, 1, k, o, accumulate: true);
                 }
             }
             var dy = y.Grad!.Span;
