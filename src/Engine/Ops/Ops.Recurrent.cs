@@ -255,7 +255,6 @@ public static partial class Ops
     /// </summary>
     private static void RunRowChunks(RecurrentDims m, Action<int, int, int> body)
     {
-        int threads = SgemmThreading.MaxThreads;
         int perDir = m.ChunksPerDirection;
         int tasks = m.Dirs * perDir;
         if (tasks == 1)
@@ -263,7 +262,9 @@ public static partial class Ops
             body(0, 0, m.B);
             return;
         }
-        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+        // On the SGEMM worker threads, not the thread pool: a worker still spinning after the previous product would
+        // otherwise compete with the pool's threads for the same cores (measured step times from 12.6 to 18 ms).
+        SgemmThreading.ParallelFor(tasks, k =>
         {
             int d = k / perDir, c = k % perDir;
             int r0 = c * m.B / perDir, r1 = (c + 1) * m.B / perDir;
