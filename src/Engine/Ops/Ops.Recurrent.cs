@@ -69,15 +69,12 @@ public static partial class Ops
         var dims = new RecurrentDims(cell, activation, b, t, inF, h, dirs, truncateBackpropAfter, lens) { KeepAll = output.RequiresGrad };
 
         var caches = new RecurrentCache[dirs];
-        long tp0 = System.Diagnostics.Stopwatch.GetTimestamp(); // PROF
         for (int d = 0; d < dirs; d++)
         {
             caches[d] = new RecurrentCache(tape.Pool, dims);
             PrepareForward(dims, d, caches[d], x, w, r, bias, h0, c0);
         }
-        if (Prof.On) Prof.Add("  rnn-fwd-prepare", tp0); tp0 = System.Diagnostics.Stopwatch.GetTimestamp(); // PROF
         RunRowChunks(dims, (d, r0, rows) => RecurrentForwardRows(dims, d, caches[d], bias, output, r0, rows));
-        if (Prof.On) Prof.Add("  rnn-fwd-loop", tp0); // PROF
         int bh = b * h;
         for (int d = 0; d < dirs; d++)
         {
@@ -89,12 +86,9 @@ public static partial class Ops
         {
             var work = new RecurrentBackwardWork[dirs];
             for (int d = 0; d < dirs; d++) work[d] = new RecurrentBackwardWork(tape.Pool, dims, d, r, finalH, finalC);
-            long tb0 = System.Diagnostics.Stopwatch.GetTimestamp(); // PROF
             RunRowChunks(dims, (d, r0, rows) => RecurrentBackwardRows(dims, d, caches[d], work[d], r, output, r0, rows));
-            if (Prof.On) Prof.Add("  rnn-bwd-loop", tb0); tb0 = System.Diagnostics.Stopwatch.GetTimestamp(); // PROF
             for (int d = 0; d < dirs; d++)
                 FinishBackward(tape, dims, d, caches[d], work[d], x, w, r, bias, h0, c0);
-            if (Prof.On) Prof.Add("  rnn-bwd-finish", tb0); // PROF
         });
         return new RecurrentOutput(output, finalH, finalC);
     }
@@ -617,7 +611,6 @@ public static partial class Ops
         if (h0 is { RequiresGrad: true }) TensorPrimitives.Add(tape.GradOf(h0).Span.Slice(d * bh, bh), dh, tape.GradOf(h0).Span.Slice(d * bh, bh));
         if (c0 is { RequiresGrad: true }) TensorPrimitives.Add(tape.GradOf(c0).Span.Slice(d * bh, bh), dc, tape.GradOf(c0).Span.Slice(d * bh, bh));
 
-        long tf0 = System.Diagnostics.Stopwatch.GetTimestamp(); // PROF
         if (r.RequiresGrad)
         {
             var dR = tape.GradOf(r).Span.Slice(d * gh * h, gh * h);
@@ -637,16 +630,12 @@ public static partial class Ops
                         int time = m.TimeAt(d, s, i);
                         if (time >= 0) hs.Slice(s * bh + i * h, h).CopyTo(prevStates.Slice((i * t + time) * h, h));
                     }
-                if (Prof.On) Prof.Add("    finish-gather", tf0); tf0 = System.Diagnostics.Stopwatch.GetTimestamp(); // PROF
                 AddTransposedProduct(pool, b * t, h, gh, prevStates, dGx, dR);
-                if (Prof.On) Prof.Add("    finish-dR", tf0); tf0 = System.Diagnostics.Stopwatch.GetTimestamp(); // PROF
             }
         }
         // dW (G·H, I) += dG_xᵀ (G·H, B·T) · x (B·T, I);  dx (B·T, I) += dG_x (B·T, G·H) · W (G·H, I).
         if (w.RequiresGrad) AddTransposedProduct(pool, b * t, m.I, gh, x.Span, dGx, tape.GradOf(w).Span.Slice(d * gh * m.I, gh * m.I));
-        if (Prof.On) Prof.Add("    finish-dW", tf0); tf0 = System.Diagnostics.Stopwatch.GetTimestamp(); // PROF
         if (x.RequiresGrad) Sgemm.Multiply(false, false, b * t, m.I, gh, dGx, gh, wd, m.I, tape.GradOf(x).Span, m.I, accumulate: true);
-        if (Prof.On) Prof.Add("    finish-dx", tf0); tf0 = System.Diagnostics.Stopwatch.GetTimestamp(); // PROF
         if (bias.RequiresGrad)
         {
             var db = tape.GradOf(bias).Span;
@@ -663,6 +652,5 @@ public static partial class Ops
             }
             TensorPrimitives.Add(dRb, sum, dRb);
         }
-        if (Prof.On) Prof.Add("    finish-bias", tf0); // PROF
     }
 }
