@@ -108,6 +108,26 @@ public class GradientCheckTests
     }
 
     [Fact]
+    public void BatchNormReluMaps()
+    {
+        // beta near 0 puts about half of the outputs below zero, so the ReLU mask matters (finite differences stay
+        // away from the kink with this seed and step).
+        var x = GradCheck.Random(Seeded, -2f, 2f, 2, 3, 2, 2);
+        var gamma = GradCheck.Random(Seeded, 0.5f, 1.5f, 3);
+        var beta = GradCheck.Random(Seeded, -0.3f, 0.3f, 3);
+        GradCheck.Check(t => Ops.BatchNormRelu(t, x, gamma, beta, Tensor.Zeros(3), Tensor.Zeros(3), true, 0.1f, 1e-5f),
+            [x, gamma, beta], atol: 5e-3, rtol: 3e-2);
+    }
+
+    [Fact]
+    public void AddReluOfBothInputs()
+    {
+        var a = GradCheck.Random(Seeded, -1f, 1f, 2, 3, 4);
+        var b = GradCheck.Random(Seeded, -1f, 1f, 2, 3, 4);
+        GradCheck.Check(t => Ops.AddRelu(t, a, b), [a, b]);
+    }
+
+    [Fact]
     public void MultilayerPerceptronEveryParameter()
     {
         var rng = new Rng(11);

@@ -61,7 +61,8 @@ internal static class BatchNormKernels
     /// Per segment: y = γ·(x − mean)·rstd + β. x̂ is not stored: backward recomputes it from x, which saves writing and
     /// re-reading a tensor as large as x (BatchNorm is memory-bound).
     /// </summary>
-    public static void Normalise(ReadOnlySpan<float> x, Span<float> y, int b, int c, int s, int ch, float mean, float rstd, float gamma, float beta)
+    public static void Normalise(ReadOnlySpan<float> x, Span<float> y, int b, int c, int s, int ch, float mean, float rstd, float gamma, float beta,
+        bool relu = false)
     {
                 for (int bi = 0; bi < b; bi++)
         {
@@ -72,23 +73,39 @@ internal static class BatchNormKernels
             if (Vector512.IsHardwareAccelerated)
             {
                 Vector512<float> mv = Vector512.Create(mean), rv = Vector512.Create(rstd), gv = Vector512.Create(gamma), bv = Vector512.Create(beta);
-                for (; i <= s - Vector512<float>.Count; i += Vector512<float>.Count)
-                    Vector512.FusedMultiplyAdd((Vector512.LoadUnsafe(ref xr, (nuint)i) - mv) * rv, gv, bv).StoreUnsafe(ref yr, (nuint)i);
+                if (relu)
+                {
+                    for (; i <= s - Vector512<float>.Count; i += Vector512<float>.Count)
+                        Vector512.Max(Vector512.FusedMultiplyAdd((Vector512.LoadUnsafe(ref xr, (nuint)i) - mv) * rv, gv, bv), Vector512<float>.Zero)
+                            .StoreUnsafe(ref yr, (nuint)i);
+                }
+                else
+                {
+                    for (; i <= s - Vector512<float>.Count; i += Vector512<float>.Count)
+                        Vector512.FusedMultiplyAdd((Vector512.LoadUnsafe(ref xr, (nuint)i) - mv) * rv, gv, bv).StoreUnsafe(ref yr, (nuint)i);
+                }
             }
-            for (; i < s; i++) Unsafe.Add(ref yr, i) = MathF.FusedMultiplyAdd((Unsafe.Add(ref xr, i) - mean) * rstd, gamma, beta);
+            for (; i < s; i++)
+            {
+                float v = MathF.FusedMultiplyAdd((Unsafe.Add(ref xr, i) - mean) * rstd, gamma, beta);
+                Unsafe.Add(ref yr, i) = relu ? MathF.Max(v, 0f) : v;
+            }
         }
     }
 
     /// <summary>Σ dy and Σ dy·x̂ over channel <paramref name="ch"/> (d loss/dβ and d loss/dγ), with x̂ = (x − mean)·rstd.</summary>
+    /// <remarks>With <paramref name="reluOutput"/> (the output of a fused BatchNorm → ReLU), dy counts only where it is positive.</remarks>
     public static (double SumDy, double SumDyXhat) GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, int b, int c, int s, int ch,
-        float mean, float rstd)
+        float mean, float rstd, ReadOnlySpan<float> reluOutput = default)
     {
+        bool masked = !reluOutput.IsEmpty;
         double sumDy = 0, sumDyXhat = 0;
         for (int bi = 0; bi < b; bi++)
         {
             int off = (bi * c + ch) * s;
             ref float gr = ref MemoryMarshal.GetReference(dy.Slice(off, s));
             ref float xr = ref MemoryMarshal.GetReference(x.Slice(off, s));
+            ref float yr = ref masked ? ref MemoryMarshal.GetReference(reluOutput.Slice(off, s)) : ref gr;
             int i = 0;
             float partDy = 0f, partDyXhat = 0f;
             if (Vector512.IsHardwareAccelerated && s >= Vector512<float>.Count)
@@ -97,6 +114,7 @@ internal static class BatchNormKernels
                 for (; i <= s - Vector512<float>.Count; i += Vector512<float>.Count)
                 {
                     var g = Vector512.LoadUnsafe(ref gr, (nuint)i);
+                    if (masked) g = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.LoadUnsafe(ref yr, (nuint)i), Vector512<float>.Zero), g, Vector512<float>.Zero);
                     a1 += g;
                     a2 = Vector512.FusedMultiplyAdd(g, (Vector512.LoadUnsafe(ref xr, (nuint)i) - mv) * rv, a2);
                 }
@@ -105,7 +123,7 @@ internal static class BatchNormKernels
             }
             for (; i < s; i++)
             {
-                float g = Unsafe.Add(ref gr, i);
+                float g = masked && !(Unsafe.Add(ref yr, i) > 0f) ? 0f : Unsafe.Add(ref gr, i);
                 partDy += g;
                 partDyXhat += g * ((Unsafe.Add(ref xr, i) - mean) * rstd);
             }
@@ -120,14 +138,16 @@ internal static class BatchNormKernels
     /// 0). With <paramref name="accumulate"/> false dx is overwritten (a fresh gradient buffer needs no zero-fill).
     /// </summary>
     public static void InputGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dx, int b, int c, int s, int ch,
-        float mean, float rstd, float k, float shift, float slope, bool accumulate)
+        float mean, float rstd, float k, float shift, float slope, bool accumulate, ReadOnlySpan<float> reluOutput = default)
     {
+        bool masked = !reluOutput.IsEmpty;
         for (int bi = 0; bi < b; bi++)
         {
             int off = (bi * c + ch) * s;
             ref float gr = ref MemoryMarshal.GetReference(dy.Slice(off, s));
             ref float xr = ref MemoryMarshal.GetReference(x.Slice(off, s));
             ref float dr = ref MemoryMarshal.GetReference(dx.Slice(off, s));
+            ref float yr = ref masked ? ref MemoryMarshal.GetReference(reluOutput.Slice(off, s)) : ref gr;
             int i = 0;
             if (Vector512.IsHardwareAccelerated)
             {
@@ -135,7 +155,9 @@ internal static class BatchNormKernels
                 Vector512<float> mv = Vector512.Create(mean), rv = Vector512.Create(rstd);
                 for (; i <= s - Vector512<float>.Count; i += Vector512<float>.Count)
                 {
-                    var t = Vector512.FusedMultiplyAdd(kv, Vector512.LoadUnsafe(ref gr, (nuint)i), -sv);
+                    var g = Vector512.LoadUnsafe(ref gr, (nuint)i);
+                    if (masked) g = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.LoadUnsafe(ref yr, (nuint)i), Vector512<float>.Zero), g, Vector512<float>.Zero);
+                    var t = Vector512.FusedMultiplyAdd(kv, g, -sv);
                     t = Vector512.FusedMultiplyAdd(-lv, (Vector512.LoadUnsafe(ref xr, (nuint)i) - mv) * rv, t);
                     if (accumulate) t += Vector512.LoadUnsafe(ref dr, (nuint)i);
                     t.StoreUnsafe(ref dr, (nuint)i);
@@ -143,7 +165,8 @@ internal static class BatchNormKernels
             }
             for (; i < s; i++)
             {
-                float t = MathF.FusedMultiplyAdd(-slope, (Unsafe.Add(ref xr, i) - mean) * rstd, MathF.FusedMultiplyAdd(k, Unsafe.Add(ref gr, i), -shift));
+                float g = masked && !(Unsafe.Add(ref yr, i) > 0f) ? 0f : Unsafe.Add(ref gr, i);
+                float t = MathF.FusedMultiplyAdd(-slope, (Unsafe.Add(ref xr, i) - mean) * rstd, MathF.FusedMultiplyAdd(k, g, -shift));
                 Unsafe.Add(ref dr, i) = accumulate ? Unsafe.Add(ref dr, i) + t : t;
             }
         }

@@ -63,4 +63,10 @@ public sealed class BatchNorm : Module
     /// <inheritdoc/>
     public override Tensor Forward(Tape tape, Tensor x) =>
         Ops.BatchNorm(tape, x, Gamma, Beta, RunningMean, RunningVar, IsTraining, Momentum, Epsilon);
+
+    /// <summary>ReLU(this layer's output) in one fused pass (blocks whose BN is followed by a ReLU use it).</summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">(B, C, …)</param>
+    internal Tensor ForwardRelu(Tape tape, Tensor x) =>
+        Ops.BatchNormRelu(tape, x, Gamma, Beta, RunningMean, RunningVar, IsTraining, Momentum, Epsilon);
 }

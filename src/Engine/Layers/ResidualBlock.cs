@@ -70,9 +70,8 @@ public abstract class ResidualBlock : Module
     /// <param name="x">(B, C, H, W)</param>
     public override Tensor Forward(Tape tape, Tensor x)
     {
-        var h = x;
-        foreach (var m in BranchInOrder) h = m.Forward(tape, h);
+        var h = Sequential.ForwardChain(tape, BranchInOrder, x); // BN → ReLU pairs fused
         var shortcut = HasProjection ? ShortcutBn!.Forward(tape, ShortcutConv!.Forward(tape, x)) : x;
-        return Ops.Relu(tape, Ops.Add(tape, h, shortcut));
+        return Ops.AddRelu(tape, h, shortcut);
     }
 }

@@ -22,7 +22,28 @@ public static partial class Ops
     /// <param name="momentum">Weight of the new batch in the running averages.</param>
     /// <param name="epsilon">Added to the variance.</param>
     public static Tensor BatchNorm(Tape tape, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-        bool training, float momentum, float epsilon)
+        bool training, float momentum, float epsilon) =>
+        BatchNormCore(tape, x, gamma, beta, runningMean, runningVar, training, momentum, epsilon, relu: false);
+
+    /// <summary>
+    /// ReLU(<see cref="BatchNorm"/>(…)) in one pass: the same values and gradients as the two ops (ReLU's mask is read
+    /// from the output, y &gt; 0), without writing and re-reading the intermediate tensor (both are memory-bound).
+    /// </summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">(B, C, …)</param>
+    /// <param name="gamma">(C) scale</param>
+    /// <param name="beta">(C) shift</param>
+    /// <param name="runningMean">(C) updated in place while training</param>
+    /// <param name="runningVar">(C) updated in place while training</param>
+    /// <param name="training">Use batch statistics and update the running ones.</param>
+    /// <param name="momentum">Weight of the new batch in the running averages.</param>
+    /// <param name="epsilon">Added to the variance.</param>
+    public static Tensor BatchNormRelu(Tape tape, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+        bool training, float momentum, float epsilon) =>
+        BatchNormCore(tape, x, gamma, beta, runningMean, runningVar, training, momentum, epsilon, relu: true);
+
+    private static Tensor BatchNormCore(Tape tape, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+        bool training, float momentum, float epsilon, bool relu)
     {
         if (x.Rank < 2 || x.Shape[1] != gamma.Length)
             throw new ArgumentException($"BatchNorm expects x (B,C,…) with C = {gamma.Length}, got {x}.", nameof(x));
@@ -56,7 +77,7 @@ public static partial class Ops
                 float r = (float)(1.0 / Math.Sqrt(variance + epsilon));
                 rs[ch] = r;
                 ms[ch] = (float)mean;
-                BatchNormKernels.Normalise(xs, ys, b, c, s, ch, (float)mean, r, g[ch], bt[ch]);
+                BatchNormKernels.Normalise(xs, ys, b, c, s, ch, (float)mean, r, g[ch], bt[ch], relu);
             }
         });
 
@@ -70,12 +91,13 @@ public static partial class Ops
             BatchNormKernels.ForChannels(c, b * s, (c0, c1) =>
             {
                 var dy = y.Grad!.Span; var xs = x.Span; var ms = means.Span; var r = rstd.Span; var gs = gamma.Span;
+                ReadOnlySpan<float> mask = relu ? y.Span : default; // ReLU's derivative: 1 where the output is positive
                 Span<float> dx = dxTensor is null ? default : dxTensor.Span;
                 Span<float> dg = dgTensor is null ? default : dgTensor.Span;
                 Span<float> db = dbTensor is null ? default : dbTensor.Span;
                 for (int ch = c0; ch < c1; ch++)
                 {
-                    var (sumDy, sumDyXhat) = BatchNormKernels.GradientSums(dy, xs, b, c, s, ch, ms[ch], r[ch]);
+                    var (sumDy, sumDyXhat) = BatchNormKernels.GradientSums(dy, xs, b, c, s, ch, ms[ch], r[ch], mask);
                     if (!dg.IsEmpty) dg[ch] += (float)sumDyXhat;
                     if (!db.IsEmpty) db[ch] += (float)sumDy;
                     if (dx.IsEmpty) continue;
@@ -84,7 +106,7 @@ public static partial class Ops
                     float k = gs[ch] * r[ch];
                     float shift = training ? (float)(k * sumDy / n) : 0f;
                     float slope = training ? (float)(k * sumDyXhat / n) : 0f;
-                    BatchNormKernels.InputGradient(dy, xs, dx, b, c, s, ch, ms[ch], r[ch], k, shift, slope, accumulate);
+                    BatchNormKernels.InputGradient(dy, xs, dx, b, c, s, ch, ms[ch], r[ch], k, shift, slope, accumulate, mask);
                 }
             });
         });
