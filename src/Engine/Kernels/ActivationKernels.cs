@@ -70,4 +70,23 @@ internal static class ActivationKernels
             Unsafe.Add(ref dr, i) = accumulate ? Unsafe.Add(ref dr, i) + d : d;
         }
     }
+
+    /// <summary>y += a·x (BLAS saxpy) over equal-length spans, 512-bit lanes.</summary>
+    /// <param name="a">Scale.</param>
+    /// <param name="x">Added, scaled.</param>
+    /// <param name="y">Accumulated into.</param>
+    public static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (y.Length != x.Length) throw new ArgumentException("Lengths differ.", nameof(y));
+        ref float xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        int i = 0, n = x.Length;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var av = Vector512.Create(a);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                Vector512.FusedMultiplyAdd(av, Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref yr, i) = MathF.FusedMultiplyAdd(a, Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i));
+    }
 }

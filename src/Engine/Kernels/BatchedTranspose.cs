@@ -21,20 +21,33 @@ internal static unsafe class BatchedTranspose
         long length = (long)batches * rows * cols;
         if (src.Length < length || dst.Length < length) throw new ArgumentException("Buffers are shorter than the matrices.");
         if (length == 0) return;
+        float* block = stackalloc float[64]; // one transposed 8×8 block when adding
         fixed (float* s0 = src, d0 = dst)
         {
             for (int b = 0; b < batches; b++)
             {
                 float* s = s0 + (long)b * rows * cols, d = d0 + (long)b * rows * cols;
                 int i8 = 0, j8 = 0;
-                if (!accumulate && Avx.IsSupported)
+                if (Avx.IsSupported)
                 {
                     i8 = rows / 8 * 8;
                     j8 = cols / 8 * 8;
                     for (int i = 0; i < i8; i += 8)
-                        for (int j = 0; j < j8; j += 8) SgemmPacking.Transpose8x8(s + (long)i * cols + j, cols, d + (long)j * rows + i, rows);
+                        for (int j = 0; j < j8; j += 8)
+                        {
+                            float* to = d + (long)j * rows + i;
+                            if (!accumulate)
+                            {
+                                SgemmPacking.Transpose8x8(s + (long)i * cols + j, cols, to, rows);
+                                continue;
+                            }
+                            // Transpose into registers' worth of scratch, then add its 8 rows to the destination.
+                            SgemmPacking.Transpose8x8(s + (long)i * cols + j, cols, block, 8);
+                            for (int r = 0; r < 8; r++)
+                                Avx.Store(to + (long)r * rows, Avx.Add(Avx.LoadVector256(to + (long)r * rows), Avx.LoadVector256(block + 8 * r)));
+                        }
                 }
-                // The rest: columns [j8, cols) of rows [0, i8), then rows [i8, rows) whole (all of it without AVX or when adding).
+                // The rest: columns [j8, cols) of rows [0, i8), then rows [i8, rows) whole (all of it without AVX).
                 for (int i = 0; i < i8; i++)
                     for (int j = j8; j < cols; j++) Store(d + (long)j * rows + i, s[(long)i * cols + j], accumulate);
                 for (int i = i8; i < rows; i++)

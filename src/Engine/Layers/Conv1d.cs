@@ -72,4 +72,9 @@ public sealed class Conv1d : Module
     /// <param name="tape">Tape for allocation and gradients.</param>
     /// <param name="x">(B, C, L)</param>
     public override Tensor Forward(Tape tape, Tensor x) => Ops.Conv1d(tape, x, Weight, Bias, Stride, Padding, Dilation);
+
+    /// <summary>Max over time of this layer's output, (B, C, L) → (B, O), with the sparse backward of <see cref="Ops.Conv1dMaxOverTime"/>.</summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="x">(B, C, L)</param>
+    internal Tensor ForwardMaxOverTime(Tape tape, Tensor x) => Ops.Conv1dMaxOverTime(tape, x, Weight, Bias, Stride, Padding, Dilation);
 }

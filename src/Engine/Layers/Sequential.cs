@@ -20,8 +20,9 @@ public sealed class Sequential : Module
     public override Tensor Forward(Tape tape, Tensor x) => ForwardChain(tape, _modules, x);
 
     /// <summary>
-    /// Runs <paramref name="modules"/> one after another; a BatchNorm directly followed by a ReLU runs as one fused
-    /// pass (<see cref="Ops.BatchNormRelu"/>: the same values and gradients, one memory-bound pass fewer each way).
+    /// Runs <paramref name="modules"/> one after another, fusing two pairs that give the same values and gradients:
+    /// a BatchNorm directly followed by a ReLU (<see cref="Ops.BatchNormRelu"/>: one memory-bound pass fewer each way)
+    /// and a Conv1d directly followed by a GlobalMaxPool (<see cref="Ops.Conv1dMaxOverTime"/>: sparse backward).
     /// </summary>
     /// <param name="tape">Tape that records the ops.</param>
     /// <param name="modules">Modules in forward order.</param>
@@ -33,6 +34,12 @@ public sealed class Sequential : Module
             if (modules[i] is BatchNorm bn && i + 1 < modules.Count && modules[i + 1] is Activation { Kind: ActivationKind.Relu })
             {
                 x = bn.ForwardRelu(tape, x);
+                i++;
+                continue;
+            }
+            if (modules[i] is Conv1d conv && i + 1 < modules.Count && modules[i + 1] is GlobalMaxPool)
+            {
+                x = conv.ForwardMaxOverTime(tape, x);
                 i++;
                 continue;
             }
