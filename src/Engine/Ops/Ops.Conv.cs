@@ -9,9 +9,11 @@ public static partial class Ops
     /// 2-D cross-correlation (PyTorch Conv2d, ONNX Conv with group = 1):
     /// y[b, o, oh, ow] = bias[o] + Σ_{c,i,j} W[o, c, i, j] · x[b, c, oh·sh − ph + i·dh, ow·sw − pw + j·dw] (zero padding).
     /// Computed as im2col + SGEMM: y_b (O, Ho·Wo) = W (O, C·kh·kw) · col_b (C·kh·kw, Ho·Wo), several batch items per
-    /// SGEMM when their column matrices fit a budget. Backward (accumulates +=): dW += dY_b · col_bᵀ,
-    /// dcol = Wᵀ · dY_b folded into dx (col2im), db += Σ dY. The column matrix is recomputed in backward rather than
-    /// kept for every batch item, so scratch memory is bounded per layer, not proportional to the batch.
+    /// SGEMM when their column matrices fit a budget, col written straight into packed SGEMM panels. Backward:
+    /// dW += dY_b · col_bᵀ, db += Σ dY; dx with stride 1 as the convolution of dY with the flipped weights (again
+    /// unfolded into packed panels), otherwise dcol = Wᵀ · dY_b folded into dx (col2im); dx is written when its gradient
+    /// buffer is fresh, added to otherwise. The column matrix is recomputed in backward rather than kept for every batch
+    /// item, so scratch memory is bounded per layer, not proportional to the batch.
     /// </summary>
     /// <param name="tape">Tape that records the op.</param>
     /// <param name="x">(B, C, H, W)</param>
@@ -60,10 +62,11 @@ public static partial class Ops
 
     /// <summary>Shared convolution: x viewed as (B, C, H, W), weight as (O, K = C·kh·kw), output as (B, O, N = Ho·Wo).</summary>
     /// <remarks>
-    /// G items at a time: col (K, G·N) holds their column matrices side by side and Y_G (O, G·N) = W · col in one SGEMM,
-    /// then Y_G is copied to the items' (O, N) blocks. col, Y_G and dcol live in the tape's scratch buffers (per-thread
-    /// buffers when the batch is split into chunks on two threads). With G = 1 the SGEMM writes y directly, and a 1×1,
-    /// stride 1, unpadded convolution reads x itself as col.
+    /// G items at a time: col (K, G·N) holds their column matrices side by side (packed, see
+    /// <see cref="PackedUnfoldProduct"/>) and Y_G (O, G·N) = W · col in one SGEMM, then Y_G is copied to the items'
+    /// (O, N) blocks. col, Y_G and the backward buffers live in the tape's scratch (per-thread buffers when the batch is
+    /// split into chunks on two threads). With G = 1 the SGEMM writes y directly, and a 1×1, stride 1, unpadded
+    /// convolution reads x itself as col.
     /// </remarks>
     private static Tensor ConvCore(Tape tape, Tensor x, Tensor weight, Tensor? bias, int b, int c, int h, int w, int o,
         Window2d window, int[] outShape)
