@@ -22,7 +22,8 @@ public sealed record TextCnnArchitecture(int VocabularySize, int PadId, int Leng
 /// time (B, F) → concat (B, F·n) → Dropout → Linear → (B, K) logits. The anchor benchmark's "textcnn" is
 /// (5000, 100 tokens, E 64, widths 3/4/5, 64 filters, dropout 0.5, 2 classes). Each branch is built as Conv1d → max over
 /// time → ReLU: ReLU is monotonic, so it commutes with the max and gives exactly the same values and gradients while
-/// touching F values per text instead of F·T.
+/// touching F values per text instead of F·T; and Conv1d → max over time runs as one op whose backward only visits each
+/// filter's arg-max position (<see cref="Ops.Conv1dMaxOverTime"/>).
 /// </summary>
 public static class TextCnn
 {
