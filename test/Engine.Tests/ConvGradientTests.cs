@@ -64,6 +64,19 @@ public class ConvGradientTests
     }
 
     [Fact]
+    public void Conv2dIndirectPathForwardAndInputGradient()
+    {
+        // 8 output and 8 input channels, stride 1, width 16 with padding 1 (2 dropped columns of 18): the forward and
+        // the input gradient run as indirect GEMMs over a padded plane (IndirectConv); dilation 2 with padding 2 too.
+        var x = GradCheck.Random(Seeded, -1f, 1f, 1, 8, 3, 16);
+        var w = GradCheck.Random(Seeded, -0.5f, 0.5f, 8, 8, 3, 3);
+        var b = GradCheck.Random(Seeded, -0.5f, 0.5f, 8);
+        GradCheck.Check(t => Ops.Conv2d(t, x, w, b, Window2d.Square(3, 1, 1)), [x, w, b]);
+        var wide = GradCheck.Random(Seeded, -1f, 1f, 1, 8, 5, 30);
+        GradCheck.Check(t => Ops.Conv2d(t, wide, w, b, new Window2d(3, 3, 1, 1, 2, 2, 2, 2)), [wide, w, b]);
+    }
+
+    [Fact]
     public void Conv2dSameWidthUsesTheContiguousColumnPath()
     {
         var x = GradCheck.Random(Seeded, 0.1f, 1f, 2, 2, 5, 6);

@@ -57,19 +57,22 @@ public class ConvLayerTests
     [InlineData(1, 1, 1, 1, 0, 0, 1, 1, 3, 8, 7)]    // 1×1 direct
     [InlineData(3, 3, 1, 1, 1, 1, 1, 1, 3, 10, 15)]  // 150 columns: several packed panels, the last one partial
     [InlineData(3, 3, 1, 1, 1, 1, 1, 1, 60, 4, 5)]   // K = 540 > 512: the column matrix is packed by the SGEMM itself
-    public void Conv2dMatchesADirectLoop(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int channels, int height, int width)
+    [InlineData(3, 3, 1, 1, 1, 1, 1, 1, 5, 6, 16, 8)] // 8 output channels, width 16: indirect GEMM over the padded plane
+    [InlineData(3, 2, 1, 1, 2, 1, 2, 1, 3, 7, 20, 16)] // the same with dilation and uneven padding
+    public void Conv2dMatchesADirectLoop(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int channels, int height, int width,
+        int outputs = 4)
     {
         var rng = new Rng(5);
         var window = new Window2d(kh, kw, sh, sw, ph, pw, dh, dw);
         int C = channels, H = height, W = width;
         var x = Randn(rng, 2, C, H, W);
-        var w = Randn(rng, 4, C, kh, kw);
-        var b = Randn(rng, 4);
+        var w = Randn(rng, outputs, C, kh, kw);
+        var b = Randn(rng, outputs);
         var y = Ops.Conv2d(new Tape { IsRecording = false }, x, w, b, window);
         int ho = window.OutH(H), wo = window.OutW(W);
-        Assert.Equal([2, 4, ho, wo], y.Shape);
+        Assert.Equal([2, outputs, ho, wo], y.Shape);
         for (int n = 0; n < 2; n++)
-        for (int o = 0; o < 4; o++)
+        for (int o = 0; o < outputs; o++)
         for (int oh = 0; oh < ho; oh++)
         for (int ow = 0; ow < wo; ow++)
         {
@@ -82,7 +85,7 @@ public class ConvLayerTests
                 if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
                 sum += w.Span[((o * C + c) * kh + i) * kw + j] * x.Span[((n * C + c) * H + ih) * W + iw];
             }
-            Assert.Equal(sum, y.Span[((n * 4 + o) * ho + oh) * wo + ow], 1e-4 * (1 + Math.Abs(sum)));
+            Assert.Equal(sum, y.Span[((n * outputs + o) * ho + oh) * wo + ow], 1e-4 * (1 + Math.Abs(sum)));
         }
     }
 

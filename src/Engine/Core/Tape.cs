@@ -53,7 +53,7 @@ public sealed class Tape
     /// Buffers grow to the largest request and are kept, so scratch memory is the maximum over ops, not their sum
     /// (convolution's column matrices), and warm steps allocate nothing.
     /// </summary>
-    /// <param name="slot">Independent buffer index, 0 … 5, so that one op can hold several at once.</param>
+    /// <param name="slot">Independent buffer index, 0 … 6, so that one op can hold several at once.</param>
     /// <param name="length">Floats needed.</param>
     internal Span<float> Scratch(int slot, int length)
     {
@@ -62,10 +62,10 @@ public sealed class Tape
         return buffer.AsSpan(0, length);
     }
 
-    private readonly float[]?[] _scratch = new float[6][];
+    private readonly float[]?[] _scratch = new float[7][];
 
     /// <summary>The array behind scratch <paramref name="slot"/> (after a <see cref="Scratch"/> request), for work split across threads.</summary>
-    /// <param name="slot">Buffer index, 0 … 5.</param>
+    /// <param name="slot">Buffer index, 0 … 6.</param>
     internal float[] ScratchArray(int slot) => _scratch[slot] ?? throw new InvalidOperationException($"Scratch slot {slot} was never requested.");
 
     /// <summary>The gradient buffer of <paramref name="t"/>, created zero-filled from the pool on first use.</summary>

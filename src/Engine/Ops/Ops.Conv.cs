@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using MlNetDeep.Engine.Kernels;
 
 namespace MlNetDeep.Engine;
@@ -90,21 +91,31 @@ public static partial class Ops
         int chunks = ConvChunks(geo);
         // im2col straight into packed SGEMM panels when the packed single-threaded product applies: inside chunks, or
         // when the product is too small for SGEMM's own threads anyway.
-        geo = geo with { PackedForward = !direct && PackedUnfoldApplies(window, gn) && (chunks > 1 || 2L * o * gn * k < SgemmThreading.MinParallelFlops) };
-        int colLength = direct ? 0 : geo.PackedForward ? PackedUnfoldLength(window, c, gn) : k * gn;
+        // Both run each SGEMM single-threaded: inside chunks, or when the product is too small for SGEMM's threads anyway.
+        bool serialProducts = chunks > 1 || 2L * o * gn * k < SgemmThreading.MinParallelFlops;
+        bool indirect = !direct && serialProducts && IndirectConv.Applies(window, o, w);
+        geo = geo with { IndirectForward = indirect, PackedForward = !direct && !indirect && serialProducts && PackedUnfoldApplies(window, gn) };
+        // Scratch: the padded plane (indirect), packed or plain col; the wide output (indirect) or Y_G (groups).
+        int colLength = direct ? 0 : indirect ? IndirectConv.PaddedLength(c, h, w, window) : geo.PackedForward ? PackedUnfoldLength(window, c, gn) : k * gn;
+        int wideLength = indirect ? IndirectConv.WideLength(o, h, w, window) : group > 1 ? o * gn : 0;
         int rowsLength = geo.PackedForward ? n : 0;
+        Tensor? offsets = null;
+        if (indirect)
+        {
+            offsets = tape.Pool.Rent(false, k); // int tap offsets stored bit-for-bit in a pooled float buffer
+            IndirectConv.Offsets(MemoryMarshal.Cast<float, int>(offsets.Span), c, h, w, window);
+        }
         if (chunks == 1)
         {
-            ConvForwardRange(tape.Scratch(0, colLength), group > 1 ? tape.Scratch(1, o * gn) : default, tape.Scratch(2, rowsLength), x, weight, y, geo, 0, b);
+            ConvForwardRange(tape.Scratch(0, colLength), tape.Scratch(1, wideLength), tape.Scratch(2, rowsLength), offsets, x, weight, y, geo, 0, b);
         }
         else
         {
             SgemmThreading.ParallelFor(chunks, ci =>
             {
                 var (s0, s1) = ChunkItems(geo, ci, chunks);
-                var scratch = ConvThreadScratch.Get(0, colLength);
-                var wideScratch = group > 1 ? ConvThreadScratch.Get(1, o * gn) : default;
-                ConvForwardRange(scratch, wideScratch, ConvThreadScratch.Get(2, rowsLength), x, weight, y, geo, s0, s1);
+                ConvForwardRange(ConvThreadScratch.Get(0, colLength), ConvThreadScratch.Get(1, wideLength), ConvThreadScratch.Get(2, rowsLength),
+                    offsets, x, weight, y, geo, s0, s1);
             });
         }
         var ys = y.Span;
@@ -169,9 +180,10 @@ public static partial class Ops
 
     /// <summary>
     /// Shape of one convolution call: B, C, H, W, O, K = C·kh·kw, N = Ho·Wo, items per SGEMM, 1×1 direct, forward
-    /// column matrix written straight into packed SGEMM panels.
+    /// column matrix written straight into packed SGEMM panels, or forward as an indirect GEMM (<see cref="IndirectConv"/>).
     /// </summary>
-    private readonly record struct ConvGeometry(int B, int C, int H, int W, int O, int K, int N, int Group, bool Direct, bool PackedForward, Window2d Window)
+    private readonly record struct ConvGeometry(int B, int C, int H, int W, int O, int K, int N, int Group, bool Direct, bool PackedForward,
+        Window2d Window, bool IndirectForward = false)
     {
         public int ImageSize => C * H * W;
     }
@@ -253,14 +265,22 @@ public static partial class Ops
     }
 
     /// <summary>
-    /// Forward of items [s0, s1): im2col of G items (into <paramref name="col"/>, plain or packed), Y_G = W · col,
-    /// copied to the items' (O, N) blocks.
+    /// Forward of items [s0, s1): per item as an indirect GEMM, or im2col of G items (into <paramref name="col"/>, plain
+    /// or packed), Y_G = W · col, copied to the items' (O, N) blocks.
     /// </summary>
-    private static void ConvForwardRange(Span<float> col, Span<float> wide, Span<float> rowScratch, Tensor x, Tensor weight, Tensor y,
-        in ConvGeometry g, int s0, int s1)
+    private static void ConvForwardRange(Span<float> col, Span<float> wide, Span<float> rowScratch, Tensor? offsets, Tensor x, Tensor weight,
+        Tensor y, in ConvGeometry g, int s0, int s1)
     {
         int o = g.O, k = g.K, n = g.N, gn = g.Group * n, imageSize = g.ImageSize;
         var ys = y.Span;
+        if (g.IndirectForward)
+        {
+            var offs = MemoryMarshal.Cast<float, int>(offsets!.Span);
+            for (int bi = s0; bi < s1; bi++)
+                IndirectConv.Forward(x.Span.Slice(bi * imageSize, imageSize), weight.Span, ys.Slice(bi * o * n, o * n), g.C, g.H, g.W, o,
+                    g.Window, offs, col, wide);
+            return;
+        }
         for (int b0 = s0; b0 < s1; b0 += g.Group)
         {
             int gi0 = Math.Min(g.Group, s1 - b0);
@@ -327,6 +347,12 @@ public static partial class Ops
         /// <summary>dx is a fresh buffer: written, not added to.</summary>
         public bool DxOverwrite { get; private init; }
 
+        /// <summary>True when the transposed path runs as an indirect GEMM per item (<see cref="IndirectConv"/>).</summary>
+        public bool IndirectDx { get; private init; }
+
+        /// <summary>Tap offsets of dY's padded plane for <see cref="IndirectDx"/> (ints stored in tape scratch).</summary>
+        public float[]? DxOffsets { get; private init; }
+
         /// <summary>The window that unfolds dY for the transposed path.</summary>
         public Window2d DxWindow { get; private init; }
 
@@ -344,8 +370,11 @@ public static partial class Ops
             int gn = g.Group * g.N, hw = g.H * g.W, taps = win.KernelH * win.KernelW;
             var dxWindow = new Window2d(win.KernelH, win.KernelW, 1, 1, win.DilationH * (win.KernelH - 1) - win.PadH,
                 win.DilationW * (win.KernelW - 1) - win.PadW, win.DilationH, win.DilationW);
-            bool transposed = needDx && !g.Direct && win.StrideH == 1 && win.StrideW == 1 && dxWindow.PadH >= 0 && dxWindow.PadW >= 0
-                && PackedUnfoldApplies(dxWindow, g.Group * hw);
+            bool stride1 = needDx && !g.Direct && win.StrideH == 1 && win.StrideW == 1 && dxWindow.PadH >= 0 && dxWindow.PadW >= 0;
+            int ho = win.OutH(g.H), wo = win.OutW(g.W);
+            // dx as a convolution of dY (O channels, Ho × Wo) into C channels: an indirect GEMM where it pays, else packed.
+            bool indirect = stride1 && IndirectConv.Applies(dxWindow, g.C, wo);
+            bool transposed = stride1 && (indirect || PackedUnfoldApplies(dxWindow, g.Group * hw));
             float[]? flipped = null;
             if (transposed)
             {
@@ -353,16 +382,27 @@ public static partial class Ops
                 tape.Scratch(4, g.C * g.O * taps);
                 flipped = tape.ScratchArray(4);
             }
+            float[]? offsets = null;
+            if (indirect)
+            {
+                tape.Scratch(6, g.O * taps);
+                offsets = tape.ScratchArray(6);
+                IndirectConv.Offsets(MemoryMarshal.Cast<float, int>(offsets.AsSpan(0, g.O * taps)), g.O, ho, wo, dxWindow);
+            }
             return new ConvBackwardPlan
             {
                 TransposedDx = transposed,
+                IndirectDx = indirect,
+                DxOffsets = offsets,
                 DxOverwrite = dxOverwrite,
                 DxWindow = dxWindow,
                 FlippedWeight = flipped,
                 ColLength = g.Direct ? 0 : g.K * gn,
-                WideLength = g.Group == 1 ? 0 : Math.Max(g.O * gn, transposed ? g.C * g.Group * hw : 0),
-                DcolLength = !needDx || g.Direct ? 0 : transposed ? PackedUnfoldLength(dxWindow, g.O, g.Group * hw) : g.K * gn,
-                RowsLength = transposed ? hw : 0,
+                WideLength = Math.Max(g.Group == 1 ? 0 : Math.Max(g.O * gn, transposed ? g.C * g.Group * hw : 0),
+                    indirect ? IndirectConv.WideLength(g.C, ho, wo, dxWindow) : 0),
+                DcolLength = !needDx || g.Direct ? 0 : indirect ? IndirectConv.PaddedLength(g.O, ho, wo, dxWindow)
+                    : transposed ? PackedUnfoldLength(dxWindow, g.O, g.Group * hw) : g.K * gn,
+                RowsLength = transposed && !indirect ? hw : 0,
             };
         }
 
@@ -425,6 +465,14 @@ public static partial class Ops
                 var flipped = plan.FlippedWeight.AsSpan(0, g.C * o * g.Window.KernelH * g.Window.KernelW);
                 var dyItems = dy.Slice(b0 * o * n, gi0 * o * n);
                 int ho = g.Window.OutH(g.H), wo = g.Window.OutW(g.W);
+                if (plan.IndirectDx)
+                {
+                    var offs = MemoryMarshal.Cast<float, int>(plan.DxOffsets.AsSpan(0, o * g.Window.KernelH * g.Window.KernelW));
+                    for (int gi = 0; gi < gi0; gi++)
+                        IndirectConv.Forward(dyItems.Slice(gi * o * n, o * n), flipped, dxItems.Slice(gi * imageSize, imageSize), o, ho, wo, g.C,
+                            plan.DxWindow, offs, buffers.Dcol, buffers.Wide, addDx);
+                    continue;
+                }
                 if (g.Group == 1)
                 {
                     PackedUnfoldProduct(g.C, flipped, dyItems, o * n, 1, o, ho, wo, plan.DxWindow, buffers.Dcol, buffers.RowScratch, dxItems, hw, addDx);
