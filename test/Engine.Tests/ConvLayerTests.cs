@@ -59,6 +59,8 @@ public class ConvLayerTests
     [InlineData(3, 3, 1, 1, 1, 1, 1, 1, 60, 4, 5)]   // K = 540 > 512: the column matrix is packed by the SGEMM itself
     [InlineData(3, 3, 1, 1, 1, 1, 1, 1, 5, 6, 16, 8)] // 8 output channels, width 16: indirect GEMM over the padded plane
     [InlineData(3, 2, 1, 1, 2, 1, 2, 1, 3, 7, 20, 16)] // the same with dilation and uneven padding
+    [InlineData(3, 3, 2, 2, 1, 1, 1, 1, 3, 9, 40)]      // stride 2 over wide rows
+    [InlineData(1, 1, 2, 2, 0, 0, 1, 1, 4, 6, 36, 8)]   // 1×1 stride-2 shortcut
     public void Conv2dMatchesADirectLoop(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int channels, int height, int width,
         int outputs = 4)
     {
