@@ -99,7 +99,7 @@ public static class Im2Col
     private static void UnfoldContiguousPacked(PackedRowWriter packed, int r, int j0, ReadOnlySpan<float> plane, int h, int w, int ho,
         int rowOffset, int colOffset, int lo, int hi)
     {
-        int oh0 = Math.Clamp(-rowOffset, 0, ho), oh1 = Math.Clamp(h - rowOffset, oh0, ho);
+        var (oh0, oh1, first, count) = ContiguousBlock.Of(h, w, ho, rowOffset, colOffset, lo, hi);
         packed.ClearRow(r, j0, oh0 * w);
         packed.ClearRow(r, j0 + oh1 * w, (ho - oh1) * w);
         if (oh0 == oh1 || lo == hi)
@@ -107,8 +107,6 @@ public static class Im2Col
             packed.ClearRow(r, j0 + oh0 * w, (oh1 - oh0) * w);
             return;
         }
-        int first = (oh0 + rowOffset) * w + colOffset + lo;
-        int count = (oh1 - oh0) * w - lo - (w - hi);
         packed.WriteRow(r, j0 + oh0 * w + lo, plane.Slice(first, count));
         if (lo == 0 && hi == w) return;
         packed.ClearColumns(r, j0 + oh0 * w, oh1 - oh0, w, lo, hi);
@@ -173,7 +171,7 @@ public static class Im2Col
     /// </summary>
     private static void UnfoldContiguous(Span<float> dst, ReadOnlySpan<float> plane, int h, int w, int ho, int rowOffset, int colOffset, int lo, int hi)
     {
-        int oh0 = Math.Clamp(-rowOffset, 0, ho), oh1 = Math.Clamp(h - rowOffset, oh0, ho);
+        var (oh0, oh1, first, count) = ContiguousBlock.Of(h, w, ho, rowOffset, colOffset, lo, hi);
         dst[..(oh0 * w)].Clear();
         dst[(oh1 * w)..(ho * w)].Clear();
         if (oh0 == oh1 || lo == hi)
@@ -181,8 +179,6 @@ public static class Im2Col
             dst[(oh0 * w)..(oh1 * w)].Clear();
             return;
         }
-        int first = (oh0 + rowOffset) * w + colOffset + lo;   // plane index of output (oh0, lo)
-        int count = (oh1 - oh0) * w - lo - (w - hi);          // up to output (oh1 − 1, hi − 1)
         plane.Slice(first, count).CopyTo(dst.Slice(oh0 * w + lo, count));
         if (lo == 0 && hi == w) return;
         ClearEdges(dst, w, oh0, oh1, lo, hi);
@@ -212,13 +208,24 @@ public static class Im2Col
     /// </summary>
     private static void FoldAddContiguous(Span<float> plane, Span<float> src, int h, int w, int ho, int rowOffset, int colOffset, int lo, int hi)
     {
-        int oh0 = Math.Clamp(-rowOffset, 0, ho), oh1 = Math.Clamp(h - rowOffset, oh0, ho);
+        var (oh0, oh1, first, count) = ContiguousBlock.Of(h, w, ho, rowOffset, colOffset, lo, hi);
         if (oh0 == oh1) return;
         if (lo != 0 || hi != w) ClearEdges(src, w, oh0, oh1, lo, hi);
-        int first = (oh0 + rowOffset) * w + colOffset + lo;
-        int count = (oh1 - oh0) * w - lo - (w - hi);
         var d = plane.Slice(first, count);
         TensorPrimitives.Add(d, src.Slice(oh0 * w + lo, count), d);
+    }
+
+    /// <summary>
+    /// The one block that a stride-1, "same"-width tap copies (see <see cref="UnfoldContiguous"/>): output rows
+    /// [Oh0, Oh1) read input rows, and output (Oh0, lo) … (Oh1 − 1, hi − 1) is plane[First … First + Count).
+    /// </summary>
+    private readonly record struct ContiguousBlock(int Oh0, int Oh1, int First, int Count)
+    {
+        public static ContiguousBlock Of(int h, int w, int ho, int rowOffset, int colOffset, int lo, int hi)
+        {
+            int oh0 = Math.Clamp(-rowOffset, 0, ho), oh1 = Math.Clamp(h - rowOffset, oh0, ho);
+            return new(oh0, oh1, (oh0 + rowOffset) * w + colOffset + lo, (oh1 - oh0) * w - lo - (w - hi));
+        }
     }
 
     /// <summary>Output columns [lo, hi) whose input column ow·stride + offset lies in [0, w).</summary>

@@ -15,7 +15,7 @@ internal readonly ref struct PackedRowWriter
     private readonly int _k, _n, _nr, _shift;
 
     /// <summary>Writer for a (k, n) operand into <paramref name="packed"/> (from the aligned offset on).</summary>
-    /// <param name="packed">At least <see cref="SgemmPrepacked.PackedLength(int, int, int)"/>(k, n, nr) floats minus the alignment slack.</param>
+    /// <param name="packed">At least <see cref="SgemmPrepacked.PackedLength"/>(k, n, nr) floats minus the alignment slack.</param>
     /// <param name="k">Rows (the product's depth, ≤ KC).</param>
     /// <param name="n">Columns.</param>
     /// <param name="nr">Panel width (16, 32 or 64), as passed to <see cref="SgemmPrepacked"/>'s product.</param>

@@ -9,10 +9,10 @@ internal static unsafe class SgemmPrepacked
 {
     private const int Alignment = 16; // floats (64 bytes)
 
-    /// <summary>Floats to rent for a packed op(B) of (k, n), or 0 when this path does not apply (use <see cref="Sgemm.Multiply"/>).</summary>
-    public static int PackedLength(int k, int n) => PackedLength(k, n, Sgemm.PickAvx512Width(n));
-
-    /// <summary><see cref="PackedLength(int, int)"/> for panels <paramref name="nr"/> wide (16, 32 or 64).</summary>
+    /// <summary>
+    /// Floats to rent for a packed op(B) of (k, n) in panels <paramref name="nr"/> wide (16, 32 or 64), or 0 when this
+    /// path does not apply (use <see cref="Sgemm.Multiply"/>).
+    /// </summary>
     public static int PackedLength(int k, int n, int nr)
     {
         if (Sgemm.BestPath != SgemmPath.Avx512 || k <= 0 || n <= 0 || k > SgemmDriver<Avx512Kernel6x64>.KC) return 0;
@@ -33,44 +33,33 @@ internal static unsafe class SgemmPrepacked
     }
 
     /// <summary>
-    /// Packs op(B) (k, n) into <paramref name="packed"/> (at least <see cref="PackedLength(int, int)"/> floats) and returns the
-    /// offset of the 64-byte-aligned packed data, to pass to <see cref="Multiply(int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool)"/> with the same buffer.
+    /// Packs op(B) (k, n) into <paramref name="packed"/> (at least <see cref="PackedLength"/> floats) in panels
+    /// <paramref name="nr"/> wide and returns the offset of the 64-byte-aligned packed data, to pass to
+    /// <see cref="Multiply"/> with the same buffer and panel width.
     /// </summary>
-    public static int Pack(bool transB, int k, int n, ReadOnlySpan<float> b, int ldb, Span<float> packed) =>
-        Pack(transB, k, n, b, ldb, packed, Sgemm.PickAvx512Width(n));
-
-    /// <summary><see cref="Pack(bool, int, int, ReadOnlySpan{float}, int, Span{float})"/> into panels <paramref name="nr"/> wide.</summary>
     public static int Pack(bool transB, int k, int n, ReadOnlySpan<float> b, int ldb, Span<float> packed, int nr)
     {
         int length = PackedLength(k, n, nr);
         if (length == 0 || packed.Length < length) throw new ArgumentException("The packed buffer is too short or the path does not apply.", nameof(packed));
         if ((long)((transB ? n : k) - 1) * ldb + (transB ? k : n) > b.Length) throw new ArgumentException("B is too short.", nameof(b));
-        fixed (float* pb = b, pp = packed)
-        {
-            int offset = (int)((64 - ((nint)pp & 63)) & 63) / sizeof(float);
-            SgemmPacking.PackB(transB, pb, ldb, 0, 0, k, n, nr, pp + offset);
-            return offset;
-        }
+        int offset = AlignedOffset(packed);
+        fixed (float* pb = b, pp = packed) SgemmPacking.PackB(transB, pb, ldb, 0, 0, k, n, nr, pp + offset);
+        return offset;
     }
 
     /// <summary>
-    /// Offset (in floats) of the first 64-byte-aligned element of <paramref name="packed"/>, for writers that fill the
-    /// packed panels themselves (<see cref="PackedRowWriter"/>); pass it to <see cref="Multiply(int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool)"/> with the same buffer.
+    /// Offset (in floats) of the first 64-byte-aligned element of <paramref name="packed"/>, where <see cref="Pack"/>
+    /// and writers that fill the packed panels themselves (<see cref="PackedRowWriter"/>) start.
     /// </summary>
     public static int AlignedOffset(Span<float> packed)
     {
         fixed (float* pp = packed) return (int)((64 - ((nint)pp & 63)) & 63) / sizeof(float);
     }
 
-    /// <summary>C (m, n) = A (m, k) · op(B) (+ C) with op(B) packed by <see cref="Pack(bool, int, int, ReadOnlySpan{float}, int, Span{float})"/>.</summary>
-    public static void Multiply(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packed, int offset,
-        Span<float> c, int ldc, bool accumulate) =>
-        Multiply(m, n, k, a, lda, packed, offset, c, ldc, accumulate, Sgemm.PickAvx512Width(n));
-
     /// <summary>
-    /// <see cref="Multiply(int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool)"/>
-    /// with op(B) packed in panels <paramref name="nr"/> wide; 8-row tiles when m is a multiple of 8 and nr ≤ 32. Every
-    /// element is summed in the same order by every tile shape, so results do not depend on the choice.
+    /// C (m, n) = A (m, k) · op(B) (+ C) with op(B) packed by <see cref="Pack"/> in panels <paramref name="nr"/> wide;
+    /// 8-row tiles when m is a multiple of 8 and nr ≤ 32. Every element is summed in the same order by every tile
+    /// shape, so results do not depend on the choice.
     /// </summary>
     public static void Multiply(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packed, int offset,
         Span<float> c, int ldc, bool accumulate, int nr)

@@ -91,22 +91,14 @@ internal static unsafe class SgemmThreading
         try
         {
             s_job = new Job { Item = body, Slices = count, Next = 0 };
-            Worker[] workers = s_workers ?? CreateWorkers();
-            int helpers = threads - 1;
-            for (int w = 0; w < helpers; w++) workers[w].Post();
-            Exception? error = null;
             try
             {
-                RunSlices();
+                RunJob(threads - 1, "Parallel work item failed.");
             }
-            catch (Exception e)
+            finally
             {
-                error = e;
+                s_job.Item = null;
             }
-
-            for (int w = 0; w < helpers; w++) error ??= workers[w].Finish();
-            s_job.Item = null;
-            if (error is not null) throw new AggregateException("Parallel work item failed.", error);
         }
         finally
         {
@@ -137,10 +129,17 @@ internal static unsafe class SgemmThreading
         {
             Body = body, Args = g, ByRows = byRows, Unit = unit, Units = units, Extent = extent, Slices = slices, Next = 0,
         };
-        Worker[] workers = s_workers ?? CreateWorkers();
-        int helpers = Math.Min(threads, slices) - 1;
-        for (int w = 0; w < helpers; w++) workers[w].Post();
+        RunJob(Math.Min(threads, slices) - 1, "SGEMM slice failed.");
+    }
 
+    /// <summary>
+    /// Runs the current <see cref="s_job"/> on the calling thread and <paramref name="helpers"/> workers, waits for all
+    /// of them, and rethrows the first failure wrapped with <paramref name="failure"/>.
+    /// </summary>
+    private static void RunJob(int helpers, string failure)
+    {
+        Worker[] workers = s_workers ?? CreateWorkers();
+        for (int w = 0; w < helpers; w++) workers[w].Post();
         Exception? error = null;
         try
         {
@@ -151,15 +150,8 @@ internal static unsafe class SgemmThreading
             error = e;
         }
 
-        for (int w = 0; w < helpers; w++)
-        {
-            error ??= workers[w].Finish();
-        }
-
-        if (error is not null)
-        {
-            throw new AggregateException("SGEMM slice failed.", error);
-        }
+        for (int w = 0; w < helpers; w++) error ??= workers[w].Finish();
+        if (error is not null) throw new AggregateException(failure, error);
     }
 
     /// <summary>Claims and computes slices of the current job until none are left.</summary>

@@ -15,9 +15,8 @@ public static partial class Ops
     /// <returns>(B, C, Ho, Wo)</returns>
     public static Tensor MaxPool2d(Tape tape, Tensor x, Window2d window)
     {
-        CheckPool(nameof(MaxPool2d), x, 4, window);
-        int h = x.Shape[2], w = x.Shape[3];
-        return MaxPoolCore(tape, x, x.Shape[0] * x.Shape[1], h, w, window, [x.Shape[0], x.Shape[1], window.OutH(h), window.OutW(w)]);
+        var (planes, h, w, outShape) = PoolShape(nameof(MaxPool2d), x, 4, window);
+        return MaxPoolCore(tape, x, planes, h, w, window, outShape);
     }
 
     /// <summary>Max pooling over windows of the last axis (PyTorch MaxPool1d); see <see cref="MaxPool2d"/>.</summary>
@@ -30,9 +29,8 @@ public static partial class Ops
     public static Tensor MaxPool1d(Tape tape, Tensor x, int kernel, int stride, int padding = 0)
     {
         var window = Window2d.Line(kernel, stride, padding);
-        CheckPool(nameof(MaxPool1d), x, 3, window);
-        int l = x.Shape[2];
-        return MaxPoolCore(tape, x, x.Shape[0] * x.Shape[1], 1, l, window, [x.Shape[0], x.Shape[1], window.OutW(l)]);
+        var (planes, h, w, outShape) = PoolShape(nameof(MaxPool1d), x, 3, window);
+        return MaxPoolCore(tape, x, planes, h, w, window, outShape);
     }
 
     /// <summary>
@@ -46,9 +44,8 @@ public static partial class Ops
     /// <returns>(B, C, Ho, Wo)</returns>
     public static Tensor AvgPool2d(Tape tape, Tensor x, Window2d window)
     {
-        CheckPool(nameof(AvgPool2d), x, 4, window);
-        int h = x.Shape[2], w = x.Shape[3];
-        return AvgPoolCore(tape, x, x.Shape[0] * x.Shape[1], h, w, window, [x.Shape[0], x.Shape[1], window.OutH(h), window.OutW(w)]);
+        var (planes, h, w, outShape) = PoolShape(nameof(AvgPool2d), x, 4, window);
+        return AvgPoolCore(tape, x, planes, h, w, window, outShape);
     }
 
     /// <summary>Average pooling over windows of the last axis (PyTorch AvgPool1d, count_include_pad = true); see <see cref="AvgPool2d"/>.</summary>
@@ -61,9 +58,20 @@ public static partial class Ops
     public static Tensor AvgPool1d(Tape tape, Tensor x, int kernel, int stride, int padding = 0)
     {
         var window = Window2d.Line(kernel, stride, padding);
-        CheckPool(nameof(AvgPool1d), x, 3, window);
-        int l = x.Shape[2];
-        return AvgPoolCore(tape, x, x.Shape[0] * x.Shape[1], 1, l, window, [x.Shape[0], x.Shape[1], window.OutW(l)]);
+        var (planes, h, w, outShape) = PoolShape(nameof(AvgPool1d), x, 3, window);
+        return AvgPoolCore(tape, x, planes, h, w, window, outShape);
+    }
+
+    /// <summary>
+    /// Checks a pooling call and returns its planes P = B·C, plane (H, W) (H = 1 for rank 3) and output shape
+    /// (B, C, Ho, Wo) or (B, C, Lo).
+    /// </summary>
+    private static (int Planes, int H, int W, int[] OutShape) PoolShape(string what, Tensor x, int rank, Window2d window)
+    {
+        CheckPool(what, x, rank, window);
+        int b = x.Shape[0], c = x.Shape[1], h = rank == 4 ? x.Shape[2] : 1, w = x.Shape[rank - 1];
+        int[] outShape = rank == 4 ? [b, c, window.OutH(h), window.OutW(w)] : [b, c, window.OutW(w)];
+        return (b * c, h, w, outShape);
     }
 
     private static void CheckPool(string what, Tensor x, int rank, Window2d window)
