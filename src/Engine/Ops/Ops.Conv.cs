@@ -336,10 +336,11 @@ public static partial class Ops
     /// <summary>
     /// How backward computes dx, and the buffer sizes it needs. With stride 1, dx is itself a convolution:
     /// dx[c, y, x] = Σ_{o,i,j} W[o, c, kh−1−i, kw−1−j] · dY[o, y − p′ + i·d, x − p′ + j·d] with p′ = d·(k − 1) − p, so it
-    /// is computed as W′ (C, O·kh·kw) · unfold(dY), unfolded straight into packed panels, writing dx directly; otherwise
-    /// dcol = Wᵀ · dY is folded into dx (col2im).
+    /// is computed as W′ (C, O·kh·kw) · unfold(dY) — an indirect GEMM over dY's padded plane where that applies, else
+    /// unfolded straight into packed panels — writing dx directly; otherwise dcol = Wᵀ · dY is folded into dx (col2im).
+    /// A value type: one is made per backward call.
     /// </summary>
-    private sealed class ConvBackwardPlan
+    private readonly struct ConvBackwardPlan
     {
         /// <summary>True for the transposed-convolution path.</summary>
         public bool TransposedDx { get; private init; }
@@ -424,7 +425,7 @@ public static partial class Ops
     /// dx by the path <paramref name="plan"/> chose (written when fresh, else added).
     /// </summary>
     private static void ConvBackwardRange(ConvBackwardBuffers buffers, Span<float> dwT, Tensor x, Tensor weight,
-        Tensor y, bool needDw, Tensor? dxTensor, in ConvGeometry g, ConvBackwardPlan plan, int s0, int s1)
+        Tensor y, bool needDw, Tensor? dxTensor, in ConvGeometry g, in ConvBackwardPlan plan, int s0, int s1)
     {
         int o = g.O, k = g.K, n = g.N, gn = g.Group * n, imageSize = g.ImageSize, hw = g.H * g.W;
         var dy = y.Grad!.Span;
