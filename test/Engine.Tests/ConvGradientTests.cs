@@ -1,3 +1,4 @@
+using MlNetDeep.Engine.Kernels;
 using MlNetDeep.Engine;
 using MlNetDeep.Engine.Layers;
 using MlNetDeep.Engine.Tests.Support;
@@ -84,6 +85,23 @@ public class ConvGradientTests
         var w = GradCheck.Random(Seeded, -0.5f, 0.5f, 3, 2, 3, 3);
         var b = GradCheck.Random(Seeded, -0.5f, 0.5f, 3);
         GradCheck.Check(t => Ops.Conv2d(t, x, w, b, Window2d.Square(3, 2, 1)), [x, w, b]);
+    }
+
+    [Theory]
+    [InlineData(3, 2, 1, 1, 34)] // ResNet's downsampling 3×3: four phases, rows past 32 take the scalar tail
+    [InlineData(1, 2, 0, 1, 33)] // 1×1 stride-2 shortcut: only the even phase is read, odd positions get zero gradient
+    [InlineData(3, 2, 2, 2, 36)] // dilation 2: every tap reads the even phase
+    [InlineData(3, 2, 0, 1, 32)] // no padding: the phases swap roles
+    [InlineData(3, 3, 1, 1, 40)] // stride 3: the general strided row mapping
+    public void Conv2dStridedIndirectPathThroughThePolyphasePlane(int kernel, int stride, int padding, int dilation, int width)
+    {
+        // 8 output channels: forward, dW and dx run through IndirectConv's polyphase plane.
+        var x = GradCheck.Random(Seeded, -1f, 1f, 2, 3, 5, width);
+        var w = GradCheck.Random(Seeded, -0.5f, 0.5f, 8, 3, kernel, kernel);
+        var b = GradCheck.Random(Seeded, -0.5f, 0.5f, 8);
+        var window = Window2d.Square(kernel, stride, padding, dilation);
+        Assert.True(IndirectConv.Applies(window, 8, width), "the case must take the indirect path");
+        GradCheck.Check(t => Ops.Conv2d(t, x, w, b, window), [x, w, b]);
     }
 
     [Fact]

@@ -61,6 +61,9 @@ public class ConvLayerTests
     [InlineData(3, 2, 1, 1, 2, 1, 2, 1, 3, 7, 20, 16)] // the same with dilation and uneven padding
     [InlineData(3, 3, 2, 2, 1, 1, 1, 1, 3, 9, 40)]      // stride 2 over wide rows
     [InlineData(1, 1, 2, 2, 0, 0, 1, 1, 4, 6, 36, 8)]   // 1×1 stride-2 shortcut
+    [InlineData(3, 3, 2, 2, 1, 1, 1, 1, 3, 9, 34, 8)]   // stride 2, 8 outputs: indirect GEMM over the polyphase plane
+    [InlineData(3, 3, 2, 3, 1, 1, 1, 1, 3, 9, 40, 8)]   // strides 2 × 3 over the polyphase plane
+    [InlineData(3, 3, 2, 2, 2, 2, 2, 2, 3, 9, 33, 16)]  // dilated stride 2: only the even phases are read
     public void Conv2dMatchesADirectLoop(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int channels, int height, int width,
         int outputs = 4)
     {

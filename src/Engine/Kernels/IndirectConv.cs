@@ -5,12 +5,16 @@ using System.Runtime.Intrinsics.X86;
 namespace MlNetDeep.Engine.Kernels;
 
 /// <summary>
-/// Stride-1 convolution as an indirect GEMM, with no column matrix: the input is copied once into a zero-padded plane
-/// (C, Hp, Wp), and output position n′ = oh·Wp + ow′ of a "wide" output row (ow′ &lt; Wp) reads tap (c, i, j) at
-/// xpad[c·Hp·Wp + i·dh·Wp + j·dw + n′]. So row (c, i, j) of the would-be column matrix is the padded plane shifted by a
-/// fixed offset, and the micro-kernel reads it in place through an offset table. The Wp − Wo extra columns per output
-/// row are computed and dropped (6 % extra work at 32×32 with padding 1, 25 % at 8×8), in exchange for no im2col and
-/// no packing pass over the column matrix.
+/// Convolution as an indirect GEMM, with no column matrix. The input is copied once into a zero-padded polyphase plane:
+/// padded position (r, q) of channel c, with r = ih + ph and q = iw + pw, goes to phase (a, b) = (r mod sh, q mod sw) at
+/// (r / sh, q / sw), each phase a (Hq, Wq) block with Hq = ⌈Hp / sh⌉, Wq = ⌈Wp / sw⌉, blocks ordered (c, a, b). Output
+/// position n′ = oh·Wq + ow of a "wide" output row (ow &lt; Wq) then reads tap (c, i, j) at plane[offset(c, i, j) + n′]
+/// with offset = ((c·sh + i·dh mod sh)·sw + j·dw mod sw)·Hq·Wq + ⌊i·dh / sh⌋·Wq + ⌊j·dw / sw⌋: row (c, i, j) of the
+/// would-be column matrix is the plane shifted by a fixed offset, and the micro-kernel reads it in place through an
+/// offset table. With stride 1 there is one phase, the plain padded plane. The Wq − Wo extra columns per output row
+/// are computed and dropped (6 % extra work at 32×32 with padding 1, 1/16 for stride 2 at 32×32 → 16×16), in exchange
+/// for no im2col and no packing pass. Backward of a strided convolution uses the same plane (see
+/// <see cref="UnfoldWide"/>, <see cref="FoldWide"/>, <see cref="ExtractPlane"/>).
 /// </summary>
 internal static unsafe class IndirectConv
 {
@@ -21,36 +25,230 @@ internal static unsafe class IndirectConv
     public const int TileColumns = 32;
 
     /// <summary>
-    /// True for stride 1, O a multiple of 8, AVX-512, and at most 1/7 extra columns (Wp − Wo ≤ Wo / 7): measured per
-    /// image against im2col into packed panels, 49 vs 61 µs at 16×32×32 → 16, 50 vs 55 at 32×16×16 → 32, 77 vs 81 at
+    /// True for O a multiple of 8, AVX-512, and at most 1/7 extra columns (Wq − Wo ≤ Wo / 7): measured per image
+    /// against im2col into packed panels, 49 vs 61 µs at 16×32×32 → 16, 50 vs 55 at 32×16×16 → 32, 77 vs 81 at
     /// 32×14×14 → 64, but 65 vs 59 at 64×8×8 → 64, where 2 of every 10 columns are dropped.
     /// </summary>
     public static bool Applies(in Window2d window, int outChannels, int w) =>
-        window.StrideH == 1 && window.StrideW == 1 && outChannels % TileRows == 0
-        && 7 * (w + 2 * window.PadW - window.OutW(w)) <= window.OutW(w)
+        outChannels % TileRows == 0 && 7 * (PlaneWidth(w, window) - window.OutW(w)) <= window.OutW(w)
         && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
-    /// <summary>Floats of the padded plane of one image, with slack for the last tile's reads past the end.</summary>
-    public static int PaddedLength(int c, int h, int w, in Window2d window) =>
-        c * (h + 2 * window.PadH) * (w + 2 * window.PadW) + WideColumns(h, w, window) + (w + 2 * window.PadW);
+    /// <summary>Wq = ⌈(W + 2·pw) / sw⌉, the row length of each phase block (and of the wide output).</summary>
+    public static int PlaneWidth(int w, in Window2d window) => (w + 2 * window.PadW + window.StrideW - 1) / window.StrideW;
 
-    /// <summary>Floats of the wide output (O, ⌈Ho·Wp / 32⌉·32) of one image.</summary>
+    /// <summary>Hq = ⌈(H + 2·ph) / sh⌉, the rows of each phase block.</summary>
+    private static int PlaneHeight(int h, in Window2d window) => (h + 2 * window.PadH + window.StrideH - 1) / window.StrideH;
+
+    /// <summary>Floats of the planes (C·sh·sw blocks of Hq × Wq) of one image.</summary>
+    private static int PlaneLength(int c, int h, int w, in Window2d window) =>
+        c * window.StrideH * window.StrideW * PlaneHeight(h, window) * PlaneWidth(w, window);
+
+    /// <summary>Floats of the plane of one image, with slack for the last tile's reads past the end.</summary>
+    public static int PaddedLength(int c, int h, int w, in Window2d window) =>
+        PlaneLength(c, h, w, window) + WideColumns(h, w, window) + PlaneWidth(w, window);
+
+    /// <summary>Floats of the wide output (O, ⌈Ho·Wq / 32⌉·32) of one image.</summary>
     public static int WideLength(int o, int h, int w, in Window2d window) => o * WideColumns(h, w, window);
 
-    private static int WideColumns(int h, int w, in Window2d window)
-    {
-        int wide = window.OutH(h) * (w + 2 * window.PadW);
-        return (wide + TileColumns - 1) / TileColumns * TileColumns;
-    }
+    /// <summary>N′ = Ho·Wq, the columns of one image's wide output (or wide column matrix) without tile rounding.</summary>
+    public static int WideWidth(int h, int w, in Window2d window) => window.OutH(h) * PlaneWidth(w, window);
 
-    /// <summary>offsets[(c·kh + i)·kw + j] = c·Hp·Wp + i·dh·Wp + j·dw, the shift of each tap's row in the padded plane.</summary>
+    private static int WideColumns(int h, int w, in Window2d window) =>
+        (WideWidth(h, w, window) + TileColumns - 1) / TileColumns * TileColumns;
+
+    /// <summary>offsets[(c·kh + i)·kw + j], the shift of tap (c, i, j)'s row in the plane (see the class summary).</summary>
     public static void Offsets(Span<int> offsets, int c, int h, int w, in Window2d window)
     {
-        int hp = h + 2 * window.PadH, wp = w + 2 * window.PadW, kh = window.KernelH, kw = window.KernelW;
+        int sh = window.StrideH, sw = window.StrideW, hq = PlaneHeight(h, window), wq = PlaneWidth(w, window);
+        int kh = window.KernelH, kw = window.KernelW;
         for (int ch = 0; ch < c; ch++)
             for (int i = 0; i < kh; i++)
                 for (int j = 0; j < kw; j++)
-                    offsets[(ch * kh + i) * kw + j] = ch * hp * wp + i * window.DilationH * wp + j * window.DilationW;
+                {
+                    int di = i * window.DilationH, dj = j * window.DilationW;
+                    offsets[(ch * kh + i) * kw + j] = ((ch * sh + di % sh) * sw + dj % sw) * hq * wq + di / sh * wq + dj / sw;
+                }
+    }
+
+    /// <summary>Writes the plane of one image: zeros, then x's values at their phase positions.</summary>
+    /// <param name="x">(C, H, W)</param>
+    /// <param name="plane">At least <see cref="PaddedLength"/> floats.</param>
+    /// <param name="c">C</param>
+    /// <param name="h">H</param>
+    /// <param name="w">W</param>
+    /// <param name="window">The convolution window.</param>
+    public static void FillPlane(ReadOnlySpan<float> x, Span<float> plane, int c, int h, int w, in Window2d window)
+    {
+        plane[..PaddedLength(c, h, w, window)].Clear();
+        MapPlane(x, plane, c, h, w, window, toPlane: true, accumulate: false);
+    }
+
+    /// <summary>dx (C, H, W) = or += the interior of a plane-shaped gradient (the adjoint of <see cref="FillPlane"/>).</summary>
+    public static void ExtractPlane(ReadOnlySpan<float> plane, Span<float> dx, int c, int h, int w, in Window2d window, bool accumulate) =>
+        MapPlane(plane, dx, c, h, w, window, toPlane: false, accumulate);
+
+    /// <summary>
+    /// Moves each image row to or from its phase rows: with sw = 1 one block copy (add); otherwise one strided run per
+    /// column phase (columns q and q + 1 land in different phase blocks). Rows of a phase no tap reads (odd rows of a
+    /// 1×1 stride-2 window) are skipped, and get a zero gradient.
+    /// </summary>
+    private static void MapPlane(ReadOnlySpan<float> from, Span<float> to, int c, int h, int w, in Window2d window, bool toPlane, bool accumulate)
+    {
+        int sh = window.StrideH, sw = window.StrideW, hq = PlaneHeight(h, window), wq = PlaneWidth(w, window), block = hq * wq;
+        for (int ch = 0; ch < c; ch++)
+            for (int r = 0; r < h; r++)
+            {
+                int pr = r + window.PadH, image = (ch * h + r) * w;
+                if (!PhaseRead(pr % sh, sh, window.KernelH, window.DilationH))
+                {
+                    if (!toPlane && !accumulate) to.Slice(image, w).Clear();
+                    continue;
+                }
+                int rowBase = (ch * sh + pr % sh) * sw * block + pr / sh * wq;
+                if (sw == 1)
+                {
+                    var planeRow = rowBase + window.PadW;
+                    if (toPlane) from.Slice(image, w).CopyTo(to.Slice(planeRow, w));
+                    else if (accumulate) System.Numerics.Tensors.TensorPrimitives.Add(to.Slice(image, w), from.Slice(planeRow, w), to.Slice(image, w));
+                    else from.Slice(planeRow, w).CopyTo(to.Slice(image, w));
+                    continue;
+                }
+                if (sw == 2)
+                {
+                    bool evenRead = PhaseRead(window.PadW % 2, 2, window.KernelW, window.DilationW);
+                    bool oddRead = PhaseRead((1 + window.PadW) % 2, 2, window.KernelW, window.DilationW);
+                    // Even image columns 2t go to phase pw mod 2 at column t + ⌊pw / 2⌋, odd ones 2t + 1 to the other
+                    // phase at t + ⌊(pw + 1) / 2⌋.
+                    int evens = rowBase + window.PadW % 2 * block + window.PadW / 2, odds = rowBase + (1 + window.PadW) % 2 * block + (1 + window.PadW) / 2;
+                    if (toPlane) SplitRow(from.Slice(image, w), to, evens, odds, evenRead, oddRead);
+                    else JoinRow(from, evens, odds, to.Slice(image, w), evenRead, oddRead, accumulate);
+                    continue;
+                }
+                for (int b = 0; b < sw; b++)
+                {
+                    // Image columns iw ≡ b − pw (mod sw), from iw0, go to phase b's row from column (iw0 + pw) / sw.
+                    int iw0 = ((b - window.PadW) % sw + sw) % sw, count = iw0 < w ? (w - iw0 + sw - 1) / sw : 0;
+                    if (count == 0) continue;
+                    int at = rowBase + b * block + (iw0 + window.PadW) / sw;
+                    if (!PhaseRead(b, sw, window.KernelW, window.DilationW))
+                    {
+                        if (!toPlane && !accumulate) for (int t = 0; t < count; t++) to[image + iw0 + t * sw] = 0f;
+                        continue;
+                    }
+                    if (toPlane) for (int t = 0; t < count; t++) to[at + t] = from[image + iw0 + t * sw];
+                    else if (accumulate) for (int t = 0; t < count; t++) to[image + iw0 + t * sw] += from[at + t];
+                    else for (int t = 0; t < count; t++) to[image + iw0 + t * sw] = from[at + t];
+                }
+            }
+    }
+
+    private static readonly Vector512<int> EvenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    private static readonly Vector512<int> LowPairs = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+
+    /// <summary>plane[evens + t] = row[2t], plane[odds + t] = row[2t + 1], for the phases that are read (AVX-512 deinterleave).</summary>
+    private static void SplitRow(ReadOnlySpan<float> row, Span<float> plane, int evens, int odds, bool evenRead, bool oddRead)
+    {
+        int w = row.Length, t = 0;
+        if (Avx512F.IsSupported && w >= 32)
+        {
+            _ = plane[Math.Max(evens, odds) + w / 2 - 1]; // one bounds check for the vector stores
+            fixed (float* r = row, p = plane)
+            {
+                var oddLanes = EvenLanes + Vector512<int>.One;
+                for (; 2 * t + 32 <= w; t += 16)
+                {
+                    var lo = Vector512.Load(r + 2 * t);
+                    var hi = Vector512.Load(r + 2 * t + 16);
+                    if (evenRead) Avx512F.PermuteVar16x32x2(lo, EvenLanes, hi).Store(p + evens + t);
+                    if (oddRead) Avx512F.PermuteVar16x32x2(lo, oddLanes, hi).Store(p + odds + t);
+                }
+            }
+        }
+        for (; 2 * t < w; t++)
+        {
+            if (evenRead) plane[evens + t] = row[2 * t];
+            if (oddRead && 2 * t + 1 < w) plane[odds + t] = row[2 * t + 1];
+        }
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="SplitRow"/>: row[2t] (+)= plane[evens + t], row[2t + 1] (+)= plane[odds + t], a phase that
+    /// is not read contributing zeros (AVX-512 interleave).
+    /// </summary>
+    private static void JoinRow(ReadOnlySpan<float> plane, int evens, int odds, Span<float> row, bool evenRead, bool oddRead, bool accumulate)
+    {
+        int w = row.Length, t = 0;
+        if (Avx512F.IsSupported && w >= 32)
+        {
+            _ = plane[Math.Max(evens, odds) + w / 2 - 1];
+            fixed (float* r = row, p = plane)
+            {
+                var highPairs = LowPairs + Vector512.Create(8);
+                for (; 2 * t + 32 <= w; t += 16)
+                {
+                    var e = evenRead ? Vector512.Load(p + evens + t) : Vector512<float>.Zero;
+                    var o = oddRead ? Vector512.Load(p + odds + t) : Vector512<float>.Zero;
+                    var lo = Avx512F.PermuteVar16x32x2(e, LowPairs, o);
+                    var hi = Avx512F.PermuteVar16x32x2(e, highPairs, o);
+                    if (accumulate)
+                    {
+                        lo += Vector512.Load(r + 2 * t);
+                        hi += Vector512.Load(r + 2 * t + 16);
+                    }
+                    lo.Store(r + 2 * t);
+                    hi.Store(r + 2 * t + 16);
+                }
+            }
+        }
+        for (; 2 * t < w; t++)
+        {
+            float e = evenRead ? plane[evens + t] : 0f;
+            row[2 * t] = accumulate ? row[2 * t] + e : e;
+            if (2 * t + 1 >= w) break;
+            float o = oddRead ? plane[odds + t] : 0f;
+            row[2 * t + 1] = accumulate ? row[2 * t + 1] + o : o;
+        }
+    }
+
+    /// <summary>True when some tap i of a kernel reads phase <paramref name="phase"/>: i·dilation ≡ phase (mod stride).</summary>
+    private static bool PhaseRead(int phase, int stride, int kernel, int dilation)
+    {
+        for (int i = 0; i < kernel; i++) if (i * dilation % stride == phase) return true;
+        return false;
+    }
+
+    /// <summary>wide (O, rows ld apart) columns [0, Ho·Wq) = dY (O, Ho·Wo) laid out with row stride Wq, zero in the dropped columns.</summary>
+    public static void ToWide(ReadOnlySpan<float> dy, Span<float> wide, int ld, int o, int h, int w, in Window2d window)
+    {
+        int ho = window.OutH(h), wo = window.OutW(w), wq = PlaneWidth(w, window);
+        for (int oc = 0; oc < o; oc++)
+            for (int oh = 0; oh < ho; oh++)
+            {
+                var row = wide.Slice(oc * ld + oh * wq, wq);
+                dy.Slice((oc * ho + oh) * wo, wo).CopyTo(row);
+                row[wo..].Clear();
+            }
+    }
+
+    /// <summary>col (K, rows ld apart) columns [0, N′) = the plane read through each tap: row k = plane[offsets[k] …].</summary>
+    public static void UnfoldWide(ReadOnlySpan<float> plane, ReadOnlySpan<int> offsets, Span<float> col, int ld, int wideWidth)
+    {
+        for (int r = 0; r < offsets.Length; r++) plane.Slice(offsets[r], wideWidth).CopyTo(col.Slice(r * ld, wideWidth));
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="UnfoldWide"/>: plane = 0, then plane[offsets[k] …] += dcol row k. Dropped columns of
+    /// dcol must be zero (they are when dcol = Wᵀ · <see cref="ToWide"/>(dY)); padding positions collect gradients that
+    /// <see cref="ExtractPlane"/> ignores.
+    /// </summary>
+    public static void FoldWide(ReadOnlySpan<float> dcol, int ld, ReadOnlySpan<int> offsets, Span<float> plane, int wideWidth, int planeLength)
+    {
+        plane[..planeLength].Clear();
+        for (int r = 0; r < offsets.Length; r++)
+        {
+            var to = plane.Slice(offsets[r], wideWidth);
+            System.Numerics.Tensors.TensorPrimitives.Add(to, dcol.Slice(r * ld, wideWidth), to);
+        }
     }
 
     /// <summary>
@@ -63,7 +261,7 @@ internal static unsafe class IndirectConv
     /// <param name="h">H</param>
     /// <param name="w">W</param>
     /// <param name="o">O (a multiple of 8)</param>
-    /// <param name="window">Stride-1 window.</param>
+    /// <param name="window">Any window.</param>
     /// <param name="offsets">From <see cref="Offsets"/>, K entries.</param>
     /// <param name="padded">At least <see cref="PaddedLength"/> floats of scratch.</param>
     /// <param name="wide">At least <see cref="WideLength"/> floats of scratch.</param>
@@ -71,18 +269,13 @@ internal static unsafe class IndirectConv
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, Span<float> y, int c, int h, int w, int o,
         in Window2d window, ReadOnlySpan<int> offsets, Span<float> padded, Span<float> wide, bool accumulate = false)
     {
-        int k = c * window.KernelH * window.KernelW, hp = h + 2 * window.PadH, wp = w + 2 * window.PadW;
+        int k = c * window.KernelH * window.KernelW, wq = PlaneWidth(w, window);
         int ho = window.OutH(h), wo = window.OutW(w), columns = WideColumns(h, w, window);
         if (x.Length < c * h * w || weight.Length < o * k || y.Length < o * ho * wo || offsets.Length < k
             || padded.Length < PaddedLength(c, h, w, window) || wide.Length < o * columns || o % TileRows != 0)
             throw new ArgumentException("Indirect convolution buffers are too short.");
 
-        // The padded plane: zeros around each channel's H×W interior (and in the slack after the last channel).
-        padded[..PaddedLength(c, h, w, window)].Clear();
-        for (int ch = 0; ch < c; ch++)
-            for (int r = 0; r < h; r++)
-                x.Slice((ch * h + r) * w, w).CopyTo(padded.Slice(ch * hp * wp + (r + window.PadH) * wp + window.PadW, w));
-
+        FillPlane(x, padded, c, h, w, window);
         fixed (float* xp = padded, wp0 = weight, yw = wide)
         fixed (int* offs = offsets)
         {
@@ -95,7 +288,7 @@ internal static unsafe class IndirectConv
         for (int oc = 0; oc < o; oc++)
             for (int oh = 0; oh < ho; oh++)
             {
-                var from = wide.Slice(oc * columns + oh * wp, wo);
+                var from = wide.Slice(oc * columns + oh * wq, wo);
                 var to = y.Slice((oc * ho + oh) * wo, wo);
                 if (accumulate) System.Numerics.Tensors.TensorPrimitives.Add(to, from, to);
                 else from.CopyTo(to);

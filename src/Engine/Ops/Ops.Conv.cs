@@ -80,7 +80,9 @@ public static partial class Ops
         // A 1×1, stride 1, unpadded convolution reads x as its column matrix; grouping would only add copies.
         bool direct = window.KernelH == 1 && window.KernelW == 1 && window.StrideH == 1 && window.StrideW == 1
             && window.PadH == 0 && window.PadW == 0;
-        int group = direct ? 1 : (int)Math.Clamp(ConvColumnBudget / Math.Max(1L, (long)k * n), 1, Math.Max(b, 1));
+        // The indirect GEMM works per item, so it never groups items.
+        bool indirectShape = !direct && IndirectConv.Applies(window, o, w);
+        int group = direct || indirectShape ? 1 : (int)Math.Clamp(ConvColumnBudget / Math.Max(1L, (long)k * n), 1, Math.Max(b, 1));
         int gn = group * n;
 
         var y = tape.NewOutput(outShape, x, weight, bias);
@@ -89,11 +91,10 @@ public static partial class Ops
         // scratch): one synchronisation per convolution instead of one per SGEMM, and im2col/col2im run in parallel
         // too. Chunks are fixed by the shape, never by timing, so results are deterministic.
         int chunks = ConvChunks(geo);
-        // im2col straight into packed SGEMM panels when the packed single-threaded product applies: inside chunks, or
-        // when the product is too small for SGEMM's own threads anyway.
-        // Both run each SGEMM single-threaded: inside chunks, or when the product is too small for SGEMM's threads anyway.
+        // The indirect GEMM and im2col straight into packed panels both run each product single-threaded: inside
+        // chunks, or when the product is too small for SGEMM's own threads anyway.
         bool serialProducts = chunks > 1 || 2L * o * gn * k < SgemmThreading.MinParallelFlops;
-        bool indirect = !direct && serialProducts && IndirectConv.Applies(window, o, w);
+        bool indirect = indirectShape && serialProducts;
         geo = geo with { IndirectForward = indirect, PackedForward = !direct && !indirect && serialProducts && PackedUnfoldApplies(window, gn) };
         // Scratch: the padded plane (indirect), packed or plain col; the wide output (indirect) or Y_G (groups).
         int colLength = direct ? 0 : indirect ? IndirectConv.PaddedLength(c, h, w, window) : geo.PackedForward ? PackedUnfoldLength(window, c, gn) : k * gn;
@@ -145,7 +146,7 @@ public static partial class Ops
                 {
                     var buffers = new ConvBackwardBuffers(tape.Scratch(0, plan.ColLength), tape.Scratch(1, plan.WideLength),
                         tape.Scratch(2, plan.DcolLength), tape.Scratch(5, plan.RowsLength));
-                    ConvBackwardRange(buffers, dwT, x, weight, y, dw is not null, dx, geo, plan, 0, b);
+                    ConvBackwardRange(buffers, dwT, x, weight, y, dw is not null, dx, geo, plan, offsets, 0, b);
                 }
                 else
                 {
@@ -156,7 +157,7 @@ public static partial class Ops
                         var buffers = new ConvBackwardBuffers(ConvThreadScratch.Get(0, plan.ColLength), ConvThreadScratch.Get(1, plan.WideLength),
                             ConvThreadScratch.Get(2, plan.DcolLength), ConvThreadScratch.Get(3, plan.RowsLength));
                         var part = dwTArray is null ? default : dwTArray.AsSpan(ci * k * o, k * o);
-                        ConvBackwardRange(buffers, part, x, weight, y, dw is not null, dx, geo, plan, s0, s1);
+                        ConvBackwardRange(buffers, part, x, weight, y, dw is not null, dx, geo, plan, offsets, s0, s1);
                     });
                 }
                 if (dw is not null)
@@ -348,6 +349,15 @@ public static partial class Ops
         /// <summary>dx is a fresh buffer: written, not added to.</summary>
         public bool DxOverwrite { get; private init; }
 
+        /// <summary>
+        /// True for a strided convolution whose forward ran as an indirect GEMM: dW and dx go through its polyphase
+        /// plane (<see cref="PlaneBackwardRange"/>), so no strided gather or scatter is needed.
+        /// </summary>
+        public bool PlaneBackward { get; private init; }
+
+        /// <summary>Items per product of <see cref="PlaneBackward"/>, their wide column matrices side by side.</summary>
+        public int PlaneGroup { get; private init; }
+
         /// <summary>True when the transposed path runs as an indirect GEMM per item (<see cref="IndirectConv"/>).</summary>
         public bool IndirectDx { get; private init; }
 
@@ -373,6 +383,20 @@ public static partial class Ops
                 win.DilationW * (win.KernelW - 1) - win.PadW, win.DilationH, win.DilationW);
             bool stride1 = needDx && !g.Direct && win.StrideH == 1 && win.StrideW == 1 && dxWindow.PadH >= 0 && dxWindow.PadW >= 0;
             int ho = win.OutH(g.H), wo = win.OutW(g.W);
+            if (g.IndirectForward && (win.StrideH > 1 || win.StrideW > 1))
+            {
+                int wideWidth = IndirectConv.WideWidth(g.H, g.W, win);
+                int group = (int)Math.Clamp(ConvColumnBudget / Math.Max(1L, (long)g.K * wideWidth), 1, Math.Max(g.B, 1));
+                return new ConvBackwardPlan
+                {
+                    PlaneBackward = true,
+                    PlaneGroup = group,
+                    DxOverwrite = dxOverwrite,
+                    ColLength = g.K * group * wideWidth,
+                    WideLength = g.O * group * wideWidth,
+                    DcolLength = IndirectConv.PaddedLength(g.C, g.H, g.W, win),
+                };
+            }
             // dx as a convolution of dY (O channels, Ho × Wo) into C channels: an indirect GEMM where it pays, else packed.
             bool indirect = stride1 && IndirectConv.Applies(dxWindow, g.C, wo);
             bool transposed = stride1 && (indirect || PackedUnfoldApplies(dxWindow, g.Group * hw));
@@ -425,8 +449,13 @@ public static partial class Ops
     /// dx by the path <paramref name="plan"/> chose (written when fresh, else added).
     /// </summary>
     private static void ConvBackwardRange(ConvBackwardBuffers buffers, Span<float> dwT, Tensor x, Tensor weight,
-        Tensor y, bool needDw, Tensor? dxTensor, in ConvGeometry g, in ConvBackwardPlan plan, int s0, int s1)
+        Tensor y, bool needDw, Tensor? dxTensor, in ConvGeometry g, in ConvBackwardPlan plan, Tensor? offsets, int s0, int s1)
     {
+        if (plan.PlaneBackward)
+        {
+            PlaneBackwardRange(buffers, dwT, x, weight, y, needDw, dxTensor, g, plan, MemoryMarshal.Cast<float, int>(offsets!.Span), s0, s1);
+            return;
+        }
         int o = g.O, k = g.K, n = g.N, gn = g.Group * n, imageSize = g.ImageSize, hw = g.H * g.W;
         var dy = y.Grad!.Span;
         var dx = dxTensor is null ? default : dxTensor.Span;
@@ -496,6 +525,46 @@ public static partial class Ops
             Sgemm.Multiply(true, false, k, gi0 * n, o, weight.Span, k, dyg, gn, buffers.Dcol, gn, accumulate: false);
             for (int gi = 0; gi < gi0; gi++)
                 Im2Col.FoldAdd(dx.Slice((b0 + gi) * imageSize, imageSize), buffers.Dcol[(gi * n)..], gn, g.C, g.H, g.W, g.Window);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ConvBackwardPlan.PlaneBackward"/> for items [s0, s1), G at a time, N′ = Ho·Wq wide columns each:
+    /// dY_G (O, G·N′) laid out wide with zeros in the dropped columns; dWᵀ (K, O) (+)= col (K, G·N′) · dY_Gᵀ, col's rows
+    /// being contiguous runs of each item's polyphase plane (plain copies, no strided gather); dcol (K, G·N′) = Wᵀ · dY_G,
+    /// folded back with contiguous adds into a plane-shaped gradient whose interior is dx.
+    /// </summary>
+    private static void PlaneBackwardRange(ConvBackwardBuffers buffers, Span<float> dwT, Tensor x, Tensor weight, Tensor y, bool needDw,
+        Tensor? dxTensor, in ConvGeometry g, in ConvBackwardPlan plan, ReadOnlySpan<int> offsets, int s0, int s1)
+    {
+        int o = g.O, k = g.K, n = g.N, imageSize = g.ImageSize, wideWidth = IndirectConv.WideWidth(g.H, g.W, g.Window);
+        int planeLength = IndirectConv.PaddedLength(g.C, g.H, g.W, g.Window);
+        var dy = y.Grad!.Span;
+        var taps = offsets[..k];
+        var plane = buffers.Dcol[..planeLength];
+        for (int b0 = s0; b0 < s1; b0 += plan.PlaneGroup)
+        {
+            int count = Math.Min(plan.PlaneGroup, s1 - b0), width = count * wideWidth;
+            var col = buffers.Col[..(k * width)];
+            var wide = buffers.Wide[..(o * width)];
+            for (int i = 0; i < count; i++)
+                IndirectConv.ToWide(dy.Slice((b0 + i) * o * n, o * n), wide[(i * wideWidth)..], width, o, g.H, g.W, g.Window);
+            if (needDw)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    IndirectConv.FillPlane(x.Span.Slice((b0 + i) * imageSize, imageSize), plane, g.C, g.H, g.W, g.Window);
+                    IndirectConv.UnfoldWide(plane, taps, col[(i * wideWidth)..], width, wideWidth);
+                }
+                Sgemm.Multiply(false, true, k, o, width, col, width, wide, width, dwT, o, accumulate: b0 > s0);
+            }
+            if (dxTensor is null) continue;
+            Sgemm.Multiply(true, false, k, width, o, weight.Span, k, wide, width, col, width, accumulate: false);
+            for (int i = 0; i < count; i++)
+            {
+                IndirectConv.FoldWide(col[(i * wideWidth)..], width, taps, plane, wideWidth, planeLength);
+                IndirectConv.ExtractPlane(plane, dxTensor.Span.Slice((b0 + i) * imageSize, imageSize), g.C, g.H, g.W, g.Window, !plan.DxOverwrite);
+            }
         }
     }
 
