@@ -104,6 +104,31 @@ public class ConvGradientTests
         GradCheck.Check(t => Ops.Conv2d(t, x, w, b, window), [x, w, b]);
     }
 
+    [Theory]
+    [InlineData(3, 3, 1, 1, 1, 1, 11)] // "same" 3×3 over a width with a scalar tail (8 + 3 columns per transposed block)
+    [InlineData(3, 2, 2, 0, 2, 1, 16)] // dilated, non-square, uneven padding
+    public void Conv2dWeightGradientFromTheChannelsLastPlane(int kh, int kw, int ph, int pw, int dh, int dw, int width)
+    {
+        // 16 input and 8 output channels, stride 1: dW comes from ChannelsLastWeightGradient (9 or 6 taps of one
+        // 16-channel vector: full tiles of 3 vectors).
+        var window = new Window2d(kh, kw, 1, 1, ph, pw, dh, dw);
+        var x = GradCheck.Random(Seeded, -1f, 1f, 2, 16, 4, width);
+        var w = GradCheck.Random(Seeded, -0.5f, 0.5f, 8, 16, kh, kw);
+        Assert.True(ChannelsLastWeightGradient.Applies(window, 16, 8), "the case must take the channels-last path");
+        GradCheck.Check(t => Ops.Conv2d(t, x, w, null, window), [x, w]);
+    }
+
+    [Fact]
+    public void Conv2dChannelsLastWeightGradientWithPartialTiles()
+    {
+        // 32 channels × 5 taps = 10 vectors: three full tiles of 3 and one of 1; 16 output channels: two row tiles.
+        var window = new Window2d(1, 5, 1, 1, 0, 2);
+        var x = GradCheck.Random(Seeded, -1f, 1f, 1, 32, 2, 13);
+        var w = GradCheck.Random(Seeded, -0.5f, 0.5f, 16, 32, 1, 5);
+        var b = GradCheck.Random(Seeded, -0.5f, 0.5f, 16);
+        GradCheck.Check(t => Ops.Conv2d(t, x, w, b, window), [x, w, b]);
+    }
+
     [Fact]
     public void Conv2dSameWidthUsesTheContiguousColumnPath()
     {

@@ -138,7 +138,7 @@ public static partial class Ops
             Tensor? dx = x.RequiresGrad ? tape.GradForWrite(x, out dxOverwrite) : null;
             if (b > 0 && (dw is not null || dx is not null))
             {
-                var plan = ConvBackwardPlan.Create(geo, dx is not null, dxOverwrite, tape);
+                var plan = ConvBackwardPlan.Create(geo, dw is not null, dx is not null, dxOverwrite, tape);
                 plan.FlipWeight(weight.Span, geo);
                 // dWᵀ (K, O) per chunk, summed in chunk order afterwards (deterministic).
                 var dwT = dw is null ? default : tape.Scratch(3, chunks * k * o);
@@ -162,10 +162,13 @@ public static partial class Ops
                 }
                 if (dw is not null)
                 {
-                    // Chunk parts summed in chunk order (deterministic), then dW (O, K) += the sum's transpose.
+                    // Chunk parts summed in chunk order (deterministic), then dW (O, C, taps) += the sum's transpose:
+                    // of dWᵀ (K, O), or per output channel of (O, taps, C) for the channels-last path.
                     var first = dwT[..(k * o)];
                     for (int ci = 1; ci < chunks; ci++) TensorPrimitives.Add(first, dwT.Slice(ci * k * o, k * o), first);
-                    BatchedTranspose.Run(first, dw.Span, 1, k, o, accumulate: true);
+                    int taps = window.KernelH * window.KernelW;
+                    if (plan.ChannelsLastDw) BatchedTranspose.Run(first, dw.Span, o, taps, c, accumulate: true);
+                    else BatchedTranspose.Run(first, dw.Span, 1, k, o, accumulate: true);
                 }
             }
             var dy = y.Grad!.Span;
@@ -359,6 +362,12 @@ public static partial class Ops
         /// <summary>Items per product of <see cref="PlaneBackward"/>, their wide column matrices side by side.</summary>
         public int PlaneGroup { get; private init; }
 
+        /// <summary>
+        /// True when dW comes from a channels-last copy of each item (<see cref="ChannelsLastWeightGradient"/>, dW laid
+        /// out (O, taps, C)) instead of im2col and one SGEMM (dWᵀ (K, O)).
+        /// </summary>
+        public bool ChannelsLastDw { get; private init; }
+
         /// <summary>True when the transposed path runs as an indirect GEMM per item (<see cref="IndirectConv"/>).</summary>
         public bool IndirectDx { get; private init; }
 
@@ -376,7 +385,7 @@ public static partial class Ops
         public int DcolLength { get; private init; }
         public int RowsLength { get; private init; }
 
-        public static ConvBackwardPlan Create(in ConvGeometry g, bool needDx, bool dxOverwrite, Tape tape)
+        public static ConvBackwardPlan Create(in ConvGeometry g, bool needDw, bool needDx, bool dxOverwrite, Tape tape)
         {
             var win = g.Window;
             int gn = g.Group * g.N, hw = g.H * g.W, taps = win.KernelH * win.KernelW;
@@ -415,15 +424,17 @@ public static partial class Ops
                 offsets = tape.ScratchArray(6);
                 IndirectConv.Offsets(MemoryMarshal.Cast<float, int>(offsets.AsSpan(0, g.O * taps)), g.O, ho, wo, dxWindow);
             }
+            bool channelsLastDw = needDw && !g.Direct && ChannelsLastWeightGradient.Applies(win, g.C, g.O);
             return new ConvBackwardPlan
             {
+                ChannelsLastDw = channelsLastDw,
                 TransposedDx = transposed,
                 IndirectDx = indirect,
                 DxOffsets = offsets,
                 DxOverwrite = dxOverwrite,
                 DxWindow = dxWindow,
                 FlippedWeight = flipped,
-                ColLength = g.Direct ? 0 : g.K * gn,
+                ColLength = g.Direct ? 0 : channelsLastDw ? ChannelsLastWeightGradient.PlaneLength(g.C, g.H, g.W, win) : g.K * gn,
                 WideLength = Math.Max(g.Group == 1 ? 0 : Math.Max(g.O * gn, transposed ? g.C * g.Group * hw : 0),
                     indirect ? IndirectConv.WideLength(g.C, ho, wo, dxWindow) : 0),
                 DcolLength = !needDx || g.Direct ? 0 : indirect ? IndirectConv.PaddedLength(g.O, ho, wo, dxWindow)
@@ -476,7 +487,16 @@ public static partial class Ops
                         dy.Slice(((b0 + gi) * o + oc) * n, n).CopyTo(buffers.Wide.Slice(oc * gn + gi * n, n));
                 dyg = buffers.Wide;
             }
-            if (needDw)
+            if (needDw && plan.ChannelsLastDw)
+            {
+                for (int gi = 0; gi < gi0; gi++)
+                {
+                    ChannelsLastWeightGradient.Fill(x.Span.Slice((b0 + gi) * imageSize, imageSize), buffers.Col, g.C, g.H, g.W, g.Window);
+                    ChannelsLastWeightGradient.Accumulate(buffers.Col, dy.Slice((b0 + gi) * o * n, o * n), g.C, o, g.H, g.W, g.Window, dwT,
+                        accumulate: b0 > s0 || gi > 0);
+                }
+            }
+            else if (needDw)
             {
                 ReadOnlySpan<float> src = g.Direct ? x.Span.Slice(b0 * imageSize, imageSize) : Unfold(buffers.Col, x, b0, gi0, n, gn, g.C, g.H, g.W, g.Window);
                 // dWᵀ (K, O) (+)= col (K, G·N) · dY_Gᵀ (G·N, O)
