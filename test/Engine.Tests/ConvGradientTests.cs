@@ -114,7 +114,20 @@ public class ConvGradientTests
         var window = new Window2d(kh, kw, 1, 1, ph, pw, dh, dw);
         var x = GradCheck.Random(Seeded, -1f, 1f, 2, 16, 4, width);
         var w = GradCheck.Random(Seeded, -0.5f, 0.5f, 8, 16, kh, kw);
-        Assert.True(ChannelsLastWeightGradient.Applies(window, 16, 8), "the case must take the channels-last path");
+        Assert.True(ChannelsLastWeightGradient.Applies(16, 8), "the case must take the channels-last path");
+        GradCheck.Check(t => Ops.Conv2d(t, x, w, null, window), [x, w]);
+    }
+
+    [Theory]
+    [InlineData(3, 2, 1, 16, 34)] // ResNet's downsampling 3×3 over 16 channels: four phases, 8-column blocks and a tail
+    [InlineData(1, 2, 0, 32, 17)] // 1×1 stride-2 shortcut over 32 channels: two vectors, one partial tile
+    [InlineData(3, 3, 1, 16, 20)] // stride 3
+    public void Conv2dStridedWeightGradientFromTheChannelsLastPolyphasePlane(int kernel, int stride, int padding, int channels, int width)
+    {
+        var window = Window2d.Square(kernel, stride, padding);
+        var x = GradCheck.Random(Seeded, -1f, 1f, 2, channels, 5, width);
+        var w = GradCheck.Random(Seeded, -0.5f, 0.5f, 8, channels, kernel, kernel);
+        Assert.True(ChannelsLastWeightGradient.Applies(channels, 8), "the case must take the channels-last path");
         GradCheck.Check(t => Ops.Conv2d(t, x, w, null, window), [x, w]);
     }
 

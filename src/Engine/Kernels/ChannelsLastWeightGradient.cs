@@ -5,12 +5,13 @@ using System.Runtime.Intrinsics.X86;
 namespace MlNetDeep.Engine.Kernels;
 
 /// <summary>
-/// Weight gradient of a stride-1 convolution with no column matrix, read from a channels-last zero-padded copy of the
-/// image: xcl[(r·Wp + q)·C + c] = x[c, r − ph, q − pw] (0 in the padding). Output position (oh, ow) is p = oh·Wp + ow
-/// in that plane, and tap t = (i, j) reads position p + i·dh·Wp + j·dw, so 16 consecutive channels of one tap are one
-/// vector load: dW[o, t, c…c+15] += Σ_(oh, ow) dY[o, oh, ow] · xcl[(p + offset_t)·C + c…]. A register tile of 8 output
-/// channels × 3 such vectors (24 accumulators) costs 8 broadcasts of dY and 3 loads per 24 fused multiply-adds, where
-/// the column-matrix product dWᵀ = col · dYᵀ with 16 output channels has an 8×16 tile: 9 loads per 8.
+/// Weight gradient of a convolution with no column matrix, read from a channels-last copy of the image's zero-padded
+/// polyphase plane (the positions of <see cref="IndirectConv"/>'s plane, each holding all C channels):
+/// xcl[pos·C + c] with pos = (a·sw + b)·Hq·Wq + r′·Wq + q′ for padded row r = r′·sh + a and column q = q′·sw + b. Output
+/// position (oh, ow) is p = oh·Wq + ow, and tap t = (i, j) reads position p + offset_t, so 16 consecutive channels of one
+/// tap are one vector load: dW[o, t, c…c+15] += Σ_(oh, ow) dY[o, oh, ow] · xcl[(p + offset_t)·C + c…]. A register tile of
+/// 8 output channels × 3 such vectors (24 accumulators) costs 8 broadcasts of dY and 3 loads per 24 fused multiply-adds,
+/// where the column-matrix product dWᵀ = col · dYᵀ with 16 output channels has an 8×16 tile: 9 loads per 8.
 /// </summary>
 internal static unsafe class ChannelsLastWeightGradient
 {
@@ -20,15 +21,19 @@ internal static unsafe class ChannelsLastWeightGradient
     /// <summary>Channel vectors (16 channels of one tap) per register tile.</summary>
     public const int TileVectors = 3;
 
-    /// <summary>True for stride 1, C a multiple of 16, O a multiple of 8, and AVX-512.</summary>
-    public static bool Applies(in Window2d window, int c, int o) =>
-        window.StrideH == 1 && window.StrideW == 1 && c % 16 == 0 && o % TileRows == 0
-        && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+    /// <summary>True for C a multiple of 16, O a multiple of 8, and AVX-512.</summary>
+    public static bool Applies(int c, int o) => c % 16 == 0 && o % TileRows == 0 && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
-    /// <summary>Floats of the channels-last plane of one image, Hp·Wp·C.</summary>
-    public static int PlaneLength(int c, int h, int w, in Window2d window) => (h + 2 * window.PadH) * (w + 2 * window.PadW) * c;
+    /// <summary>Floats of the channels-last plane of one image, sh·sw·Hq·Wq·C.</summary>
+    public static int PlaneLength(int c, int h, int w, in Window2d window) => Positions(h, w, window) * c;
 
-    /// <summary>Writes the channels-last plane of one image (zeros in the padding), 8×8 blocks transposed at a time.</summary>
+    private static int Positions(int h, int w, in Window2d window) =>
+        window.StrideH * window.StrideW * IndirectConv.PlaneHeight(h, window) * IndirectConv.PlaneWidth(w, window);
+
+    /// <summary>
+    /// Writes the channels-last plane of one image (zeros in the padding), 8 channels × 8 columns transposed at a time:
+    /// straight into the plane with stride 1, through a small block otherwise (consecutive columns go to different phases).
+    /// </summary>
     /// <param name="x">(C, H, W)</param>
     /// <param name="plane">At least <see cref="PlaneLength"/> floats.</param>
     /// <param name="c">C (a multiple of 16)</param>
@@ -37,21 +42,41 @@ internal static unsafe class ChannelsLastWeightGradient
     /// <param name="window">The convolution window (for its padding).</param>
     public static void Fill(ReadOnlySpan<float> x, Span<float> plane, int c, int h, int w, in Window2d window)
     {
-        int wp = w + 2 * window.PadW, length = PlaneLength(c, h, w, window);
+        int sh = window.StrideH, sw = window.StrideW, wq = IndirectConv.PlaneWidth(w, window);
+        int block = IndirectConv.PlaneHeight(h, window) * wq, length = PlaneLength(c, h, w, window);
         if (x.Length < c * h * w || plane.Length < length || c % 16 != 0) throw new ArgumentException("Channels-last plane buffers are too short.");
         plane[..length].Clear();
+        float* tmp = stackalloc float[64];
         fixed (float* xs = x, ps = plane)
         {
             for (int r = 0; r < h; r++)
             {
-                float* row = ps + ((long)(r + window.PadH) * wp + window.PadW) * c;
+                int pr = r + window.PadH;
+                long rowPos = (long)pr % sh * sw * block + pr / sh * wq; // position of padded column 0 in phase (a, 0)
                 for (int c0 = 0; c0 < c; c0 += 8)
                 {
                     float* src = xs + ((long)c0 * h + r) * w;
                     int iw = 0;
-                    for (; iw + 8 <= w; iw += 8) SgemmPacking.Transpose8x8(src + iw, (nint)h * w, row + (long)iw * c + c0, c);
+                    for (; iw + 8 <= w; iw += 8)
+                    {
+                        if (sw == 1)
+                        {
+                            SgemmPacking.Transpose8x8(src + iw, (nint)h * w, ps + (rowPos + iw + window.PadW) * c + c0, c);
+                            continue;
+                        }
+                        SgemmPacking.Transpose8x8(src + iw, (nint)h * w, tmp, 8);
+                        for (int l = 0; l < 8; l++)
+                        {
+                            int q = iw + l + window.PadW;
+                            Vector256.Load(tmp + 8 * l).Store(ps + (rowPos + (long)(q % sw) * block + q / sw) * c + c0);
+                        }
+                    }
                     for (; iw < w; iw++)
-                        for (int cc = 0; cc < 8; cc++) row[(long)iw * c + c0 + cc] = src[(long)cc * h * w + iw];
+                    {
+                        int q = iw + window.PadW;
+                        float* to = ps + (rowPos + (long)(q % sw) * block + q / sw) * c + c0;
+                        for (int cc = 0; cc < 8; cc++) to[cc] = src[(long)cc * h * w + iw];
+                    }
                 }
             }
         }
@@ -66,13 +91,14 @@ internal static unsafe class ChannelsLastWeightGradient
     /// <param name="o">O (a multiple of 8)</param>
     /// <param name="h">H</param>
     /// <param name="w">W</param>
-    /// <param name="window">Stride-1 window.</param>
+    /// <param name="window">The convolution window.</param>
     /// <param name="dw">(O, taps·C)</param>
     /// <param name="accumulate">Add to dw instead of overwriting it.</param>
     public static void Accumulate(ReadOnlySpan<float> plane, ReadOnlySpan<float> dy, int c, int o, int h, int w, in Window2d window,
         Span<float> dw, bool accumulate)
     {
-        int kh = window.KernelH, kw = window.KernelW, taps = kh * kw, wp = w + 2 * window.PadW;
+        int kh = window.KernelH, kw = window.KernelW, taps = kh * kw, sh = window.StrideH, sw = window.StrideW;
+        int wq = IndirectConv.PlaneWidth(w, window), block = IndirectConv.PlaneHeight(h, window) * wq;
         int ho = window.OutH(h), wo = window.OutW(w), n = ho * wo, vectors = taps * c / 16, ldw = taps * c;
         if (plane.Length < PlaneLength(c, h, w, window) || dy.Length < o * n || dw.Length < o * ldw || c % 16 != 0 || o % TileRows != 0)
             throw new ArgumentException("Channels-last weight-gradient buffers are too short.");
@@ -85,11 +111,12 @@ internal static unsafe class ChannelsLastWeightGradient
                 for (int v = 0; v < TileVectors; v++)
                 {
                     // Vector v0 + v is channels 16·(v mod C/16) … of tap v / (C/16); a missing third vector repeats the first.
-                    int vi = v0 + (v < count ? v : 0), t = vi / (c / 16), i = t / kw, j = t % kw;
-                    offsets[v] = (i * window.DilationH * wp + j * window.DilationW) * c + vi % (c / 16) * 16;
+                    int vi = v0 + (v < count ? v : 0), t = vi / (c / 16), di = t / kw * window.DilationH, dj = t % kw * window.DilationW;
+                    int position = (di % sh * sw + dj % sw) * block + di / sh * wq + dj / sw;
+                    offsets[v] = position * c + vi % (c / 16) * 16;
                 }
                 for (int o0 = 0; o0 < o; o0 += TileRows)
-                    Tile(ps, offsets[0], offsets[1], offsets[2], c, dys + (long)o0 * n, n, ho, wo, wp, dws + (long)o0 * ldw + v0 * 16, ldw, count, accumulate);
+                    Tile(ps, offsets[0], offsets[1], offsets[2], c, dys + (long)o0 * n, n, ho, wo, wq, dws + (long)o0 * ldw + v0 * 16, ldw, count, accumulate);
             }
         }
     }

@@ -37,7 +37,7 @@ internal static unsafe class IndirectConv
     public static int PlaneWidth(int w, in Window2d window) => (w + 2 * window.PadW + window.StrideW - 1) / window.StrideW;
 
     /// <summary>Hq = ⌈(H + 2·ph) / sh⌉, the rows of each phase block.</summary>
-    private static int PlaneHeight(int h, in Window2d window) => (h + 2 * window.PadH + window.StrideH - 1) / window.StrideH;
+    public static int PlaneHeight(int h, in Window2d window) => (h + 2 * window.PadH + window.StrideH - 1) / window.StrideH;
 
     /// <summary>Floats of the planes (C·sh·sw blocks of Hq × Wq) of one image.</summary>
     private static int PlaneLength(int c, int h, int w, in Window2d window) =>

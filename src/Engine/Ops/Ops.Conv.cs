@@ -388,6 +388,7 @@ public static partial class Ops
         public static ConvBackwardPlan Create(in ConvGeometry g, bool needDw, bool needDx, bool dxOverwrite, Tape tape)
         {
             var win = g.Window;
+            bool channelsLastDw = needDw && !g.Direct && ChannelsLastWeightGradient.Applies(g.C, g.O);
             int gn = g.Group * g.N, hw = g.H * g.W, taps = win.KernelH * win.KernelW;
             var dxWindow = new Window2d(win.KernelH, win.KernelW, 1, 1, win.DilationH * (win.KernelH - 1) - win.PadH,
                 win.DilationW * (win.KernelW - 1) - win.PadW, win.DilationH, win.DilationW);
@@ -401,8 +402,9 @@ public static partial class Ops
                 {
                     PlaneBackward = true,
                     PlaneGroup = group,
+                    ChannelsLastDw = channelsLastDw,
                     DxOverwrite = dxOverwrite,
-                    ColLength = g.K * group * wideWidth,
+                    ColLength = Math.Max(g.K * group * wideWidth, channelsLastDw ? ChannelsLastWeightGradient.PlaneLength(g.C, g.H, g.W, win) : 0),
                     WideLength = g.O * group * wideWidth,
                     DcolLength = IndirectConv.PaddedLength(g.C, g.H, g.W, win),
                 };
@@ -424,7 +426,6 @@ public static partial class Ops
                 offsets = tape.ScratchArray(6);
                 IndirectConv.Offsets(MemoryMarshal.Cast<float, int>(offsets.AsSpan(0, g.O * taps)), g.O, ho, wo, dxWindow);
             }
-            bool channelsLastDw = needDw && !g.Direct && ChannelsLastWeightGradient.Applies(win, g.C, g.O);
             return new ConvBackwardPlan
             {
                 ChannelsLastDw = channelsLastDw,
@@ -570,7 +571,16 @@ public static partial class Ops
             var wide = buffers.Wide[..(o * width)];
             for (int i = 0; i < count; i++)
                 IndirectConv.ToWide(dy.Slice((b0 + i) * o * n, o * n), wide[(i * wideWidth)..], width, o, g.H, g.W, g.Window);
-            if (needDw)
+            if (needDw && plan.ChannelsLastDw)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    ChannelsLastWeightGradient.Fill(x.Span.Slice((b0 + i) * imageSize, imageSize), buffers.Col, g.C, g.H, g.W, g.Window);
+                    ChannelsLastWeightGradient.Accumulate(buffers.Col, dy.Slice((b0 + i) * o * n, o * n), g.C, o, g.H, g.W, g.Window, dwT,
+                        accumulate: b0 > s0 || i > 0);
+                }
+            }
+            else if (needDw)
             {
                 for (int i = 0; i < count; i++)
                 {
