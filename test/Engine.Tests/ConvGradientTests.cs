@@ -89,6 +89,7 @@ public class ConvGradientTests
 
     [Theory]
     [InlineData(3, 2, 1, 1, 34)] // ResNet's downsampling 3×3: four phases, rows past 32 take the scalar tail
+    [InlineData(3, 2, 1, 1, 32)] // 16 outputs per row: tiles write two row segments straight into y
     [InlineData(1, 2, 0, 1, 33)] // 1×1 stride-2 shortcut: only the even phase is read, odd positions get zero gradient
     [InlineData(3, 2, 2, 2, 36)] // dilation 2: every tap reads the even phase
     [InlineData(3, 2, 0, 1, 32)] // no padding: the phases swap roles
