@@ -90,6 +90,8 @@ public class ConvGradientTests
     [Theory]
     [InlineData(3, 2, 1, 1, 34)] // ResNet's downsampling 3×3: four phases, rows past 32 take the scalar tail
     [InlineData(3, 2, 1, 1, 32)] // 16 outputs per row: tiles write two row segments straight into y
+    [InlineData(3, 2, 1, 1, 50)] // rows split and joined 32 + 16 + 2 columns at a time
+    [InlineData(3, 2, 1, 1, 20)] // 16 + 4 columns
     [InlineData(1, 2, 0, 1, 33)] // 1×1 stride-2 shortcut: only the even phase is read, odd positions get zero gradient
     [InlineData(3, 2, 2, 2, 36)] // dilation 2: every tap reads the even phase
     [InlineData(3, 2, 0, 1, 32)] // no padding: the phases swap roles

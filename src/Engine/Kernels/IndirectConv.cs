@@ -138,19 +138,27 @@ internal static unsafe class IndirectConv
     private static void MapPlane(ReadOnlySpan<float> from, Span<float> to, int c, int h, int w, in Window2d window, bool toPlane, bool accumulate)
     {
         int sh = window.StrideH, sw = window.StrideW, hq = PlaneHeight(h, window), wq = PlaneWidth(w, window), block = hq * wq;
-        for (int ch = 0; ch < c; ch++)
-            for (int r = 0; r < h; r++)
+        // Which phases taps read, decided once per call: the per-row modulo and division loops cost more than moving a
+        // row of 32 floats.
+        Span<bool> rowRead = stackalloc bool[sh], columnRead = stackalloc bool[sw];
+        for (int a = 0; a < sh; a++) rowRead[a] = PhaseRead(a, sh, window.KernelH, window.DilationH);
+        for (int b = 0; b < sw; b++) columnRead[b] = PhaseRead(b, sw, window.KernelW, window.DilationW);
+        int pw = window.PadW, evenPhase = pw % sw, oddPhase = (1 + pw) % sw;
+        for (int r = 0; r < h; r++)
+        {
+            int pr = r + window.PadH, a = pr % sh, rowInBlock = pr / sh * wq;
+            for (int ch = 0; ch < c; ch++)
             {
-                int pr = r + window.PadH, image = (ch * h + r) * w;
-                if (!PhaseRead(pr % sh, sh, window.KernelH, window.DilationH))
+                int image = (ch * h + r) * w;
+                if (!rowRead[a])
                 {
                     if (!toPlane && !accumulate) to.Slice(image, w).Clear();
                     continue;
                 }
-                int rowBase = (ch * sh + pr % sh) * sw * block + pr / sh * wq;
+                int rowBase = (ch * sh + a) * sw * block + rowInBlock;
                 if (sw == 1)
                 {
-                    var planeRow = rowBase + window.PadW;
+                    var planeRow = rowBase + pw;
                     if (toPlane) from.Slice(image, w).CopyTo(to.Slice(planeRow, w));
                     else if (accumulate) System.Numerics.Tensors.TensorPrimitives.Add(to.Slice(image, w), from.Slice(planeRow, w), to.Slice(image, w));
                     else from.Slice(planeRow, w).CopyTo(to.Slice(image, w));
@@ -158,22 +166,20 @@ internal static unsafe class IndirectConv
                 }
                 if (sw == 2)
                 {
-                    bool evenRead = PhaseRead(window.PadW % 2, 2, window.KernelW, window.DilationW);
-                    bool oddRead = PhaseRead((1 + window.PadW) % 2, 2, window.KernelW, window.DilationW);
                     // Even image columns 2t go to phase pw mod 2 at column t + ⌊pw / 2⌋, odd ones 2t + 1 to the other
                     // phase at t + ⌊(pw + 1) / 2⌋.
-                    int evens = rowBase + window.PadW % 2 * block + window.PadW / 2, odds = rowBase + (1 + window.PadW) % 2 * block + (1 + window.PadW) / 2;
-                    if (toPlane) SplitRow(from.Slice(image, w), to, evens, odds, evenRead, oddRead);
-                    else JoinRow(from, evens, odds, to.Slice(image, w), evenRead, oddRead, accumulate);
+                    int evens = rowBase + evenPhase * block + pw / 2, odds = rowBase + oddPhase * block + (1 + pw) / 2;
+                    if (toPlane) SplitRow(from.Slice(image, w), to, evens, odds, columnRead[evenPhase], columnRead[oddPhase]);
+                    else JoinRow(from, evens, odds, to.Slice(image, w), columnRead[evenPhase], columnRead[oddPhase], accumulate);
                     continue;
                 }
                 for (int b = 0; b < sw; b++)
                 {
                     // Image columns iw ≡ b − pw (mod sw), from iw0, go to phase b's row from column (iw0 + pw) / sw.
-                    int iw0 = ((b - window.PadW) % sw + sw) % sw, count = iw0 < w ? (w - iw0 + sw - 1) / sw : 0;
+                    int iw0 = ((b - pw) % sw + sw) % sw, count = iw0 < w ? (w - iw0 + sw - 1) / sw : 0;
                     if (count == 0) continue;
-                    int at = rowBase + b * block + (iw0 + window.PadW) / sw;
-                    if (!PhaseRead(b, sw, window.KernelW, window.DilationW))
+                    int at = rowBase + b * block + (iw0 + pw) / sw;
+                    if (!columnRead[b])
                     {
                         if (!toPlane && !accumulate) for (int t = 0; t < count; t++) to[image + iw0 + t * sw] = 0f;
                         continue;
@@ -183,6 +189,7 @@ internal static unsafe class IndirectConv
                     else for (int t = 0; t < count; t++) to[image + iw0 + t * sw] = from[at + t];
                 }
             }
+        }
     }
 
     private static readonly Vector512<int> EvenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
@@ -192,7 +199,7 @@ internal static unsafe class IndirectConv
     private static void SplitRow(ReadOnlySpan<float> row, Span<float> plane, int evens, int odds, bool evenRead, bool oddRead)
     {
         int w = row.Length, t = 0;
-        if (Avx512F.IsSupported && w >= 32)
+        if (Avx512F.IsSupported && w >= 16)
         {
             _ = plane[Math.Max(evens, odds) + w / 2 - 1]; // one bounds check for the vector stores
             fixed (float* r = row, p = plane)
@@ -204,6 +211,14 @@ internal static unsafe class IndirectConv
                     var hi = Vector512.Load(r + 2 * t + 16);
                     if (evenRead) Avx512F.PermuteVar16x32x2(lo, EvenLanes, hi).Store(p + evens + t);
                     if (oddRead) Avx512F.PermuteVar16x32x2(lo, oddLanes, hi).Store(p + odds + t);
+                }
+                if (2 * t + 16 <= w)
+                {
+                    // 16 columns (rows of 16 and the rest of rows of 48): 8 of each phase, the low half of a permute.
+                    var v = Vector512.Load(r + 2 * t);
+                    if (evenRead) Avx512F.PermuteVar16x32(v, EvenLanes).GetLower().Store(p + evens + t);
+                    if (oddRead) Avx512F.PermuteVar16x32(v, oddLanes).GetLower().Store(p + odds + t);
+                    t += 8;
                 }
             }
         }
@@ -221,7 +236,7 @@ internal static unsafe class IndirectConv
     private static void JoinRow(ReadOnlySpan<float> plane, int evens, int odds, Span<float> row, bool evenRead, bool oddRead, bool accumulate)
     {
         int w = row.Length, t = 0;
-        if (Avx512F.IsSupported && w >= 32)
+        if (Avx512F.IsSupported && w >= 16)
         {
             _ = plane[Math.Max(evens, odds) + w / 2 - 1];
             fixed (float* r = row, p = plane)
@@ -240,6 +255,16 @@ internal static unsafe class IndirectConv
                     }
                     lo.Store(r + 2 * t);
                     hi.Store(r + 2 * t + 16);
+                }
+                if (2 * t + 16 <= w)
+                {
+                    // 16 columns from 8 of each phase (the low pairs only read lanes 0–7 of each).
+                    var e = evenRead ? Vector512.Create(Vector256.Load(p + evens + t), Vector256<float>.Zero) : Vector512<float>.Zero;
+                    var o = oddRead ? Vector512.Create(Vector256.Load(p + odds + t), Vector256<float>.Zero) : Vector512<float>.Zero;
+                    var lo = Avx512F.PermuteVar16x32x2(e, LowPairs, o);
+                    if (accumulate) lo += Vector512.Load(r + 2 * t);
+                    lo.Store(r + 2 * t);
+                    t += 8;
                 }
             }
         }
