@@ -125,12 +125,17 @@ public class ConvGradientTests
     [InlineData(3, 2, 1, 16, 34)] // ResNet's downsampling 3×3 over 16 channels: four phases, 8-column blocks and a tail
     [InlineData(1, 2, 0, 32, 17)] // 1×1 stride-2 shortcut over 32 channels: two vectors, one partial tile
     [InlineData(3, 3, 1, 16, 20)] // stride 3
-    public void Conv2dStridedWeightGradientFromTheChannelsLastPolyphasePlane(int kernel, int stride, int padding, int channels, int width)
+    [InlineData(3, 2, 2, 16, 36, 2)] // dilation 2: one phase of 9 taps, three with none
+    [InlineData(3, 2, 3, 16, 48, 3)] // dilation 3: phases of taps 3 apart
+    public void Conv2dStridedWeightGradientFromTheChannelsLastPolyphasePlane(int kernel, int stride, int padding, int channels, int width,
+        int dilation = 1)
     {
-        var window = Window2d.Square(kernel, stride, padding);
+        // 16 or 32 input channels and 8 outputs: dW from the channels-last plane, dx phase by phase (PhaseInputGradient).
+        var window = Window2d.Square(kernel, stride, padding, dilation);
         var x = GradCheck.Random(Seeded, -1f, 1f, 2, channels, 5, width);
         var w = GradCheck.Random(Seeded, -0.5f, 0.5f, 8, channels, kernel, kernel);
         Assert.True(ChannelsLastWeightGradient.Applies(channels, 8), "the case must take the channels-last path");
+        Assert.True(PhaseInputGradient.Applies(window, channels, 5, width), "the case must take the phase input gradient");
         GradCheck.Check(t => Ops.Conv2d(t, x, w, null, window), [x, w]);
     }
 

@@ -59,8 +59,10 @@ public class ConvParallelTests
         Assert.Equal(first.Dw, second.Dw);
         Assert.Equal(first.Db, second.Db);
         Assert.Equal(serial.Y, first.Y);   // each item is computed alone either way
-        Assert.Equal(serial.Dx, first.Dx);
         Assert.Equal(serial.Db, first.Db);
+        // One thread may also pick another algorithm (a strided dx through the column gradient instead of phase by
+        // phase), which sums in another order: dx and dW agree to rounding.
+        for (int i = 0; i < serial.Dx.Length; i++) Assert.Equal(serial.Dx[i], first.Dx[i], 1e-4f * (1f + Math.Abs(serial.Dx[i])));
         for (int i = 0; i < serial.Dw.Length; i++) Assert.Equal(serial.Dw[i], first.Dw[i], 1e-3f * (1f + Math.Abs(serial.Dw[i])));
     }
 }

@@ -398,7 +398,7 @@ internal static unsafe class IndirectConv
     /// c is stored only when <paramref name="storeSecond"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile8x32(int kc, float* a, nint lda, float* b, nint second, int* offsets, float* c, nint ldc, bool storeSecond, bool accumulate)
+    internal static void Tile8x32(int kc, float* a, nint lda, float* b, nint second, int* offsets, float* c, nint ldc, bool storeSecond, bool accumulate)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;

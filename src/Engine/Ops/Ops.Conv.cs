@@ -359,6 +359,13 @@ public static partial class Ops
         /// </summary>
         public bool PlaneBackward { get; private init; }
 
+        /// <summary>
+        /// True when <see cref="PlaneBackward"/> computes dx phase by phase into the plane (<see cref="PhaseInputGradient"/>;
+        /// its weights in <see cref="FlippedWeight"/>, its offsets in <see cref="DxOffsets"/>), else as dcol = Wᵀ · dY
+        /// folded into the plane.
+        /// </summary>
+        public bool PhaseDx { get; private init; }
+
         /// <summary>Items per product of <see cref="PlaneBackward"/>, their wide column matrices side by side.</summary>
         public int PlaneGroup { get; private init; }
 
@@ -398,13 +405,23 @@ public static partial class Ops
             {
                 int wideWidth = IndirectConv.WideWidth(g.H, g.W, win);
                 int group = (int)Math.Clamp(ConvColumnBudget / Math.Max(1L, (long)g.K * wideWidth), 1, Math.Max(g.B, 1));
+                bool phaseDx = needDx && PhaseInputGradient.Applies(win, g.C, g.H, g.W);
+                if (phaseDx)
+                {
+                    tape.Scratch(4, g.C * g.O * taps);
+                    tape.Scratch(6, g.O * taps);
+                }
                 return new ConvBackwardPlan
                 {
                     PlaneBackward = true,
                     PlaneGroup = group,
+                    PhaseDx = phaseDx,
+                    FlippedWeight = phaseDx ? tape.ScratchArray(4) : null,
+                    DxOffsets = phaseDx ? tape.ScratchArray(6) : null,
                     ChannelsLastDw = channelsLastDw,
                     DxOverwrite = dxOverwrite,
-                    ColLength = Math.Max(g.K * group * wideWidth, channelsLastDw ? ChannelsLastWeightGradient.PlaneLength(g.C, g.H, g.W, win) : 0),
+                    ColLength = Math.Max(Math.Max(g.K * group * wideWidth, phaseDx ? PhaseInputGradient.DyPlaneLength(g.O, g.H, g.W, win) : 0),
+                        channelsLastDw ? ChannelsLastWeightGradient.PlaneLength(g.C, g.H, g.W, win) : 0),
                     WideLength = g.O * group * wideWidth,
                     DcolLength = IndirectConv.PaddedLength(g.C, g.H, g.W, win),
                 };
@@ -444,11 +461,17 @@ public static partial class Ops
             };
         }
 
-        /// <summary>Fills <see cref="FlippedWeight"/> from W (O, C, kh, kw).</summary>
+        /// <summary>Fills <see cref="FlippedWeight"/> from W (O, C, kh, kw) (and the phase offsets of <see cref="PhaseDx"/>).</summary>
         public void FlipWeight(ReadOnlySpan<float> w, in ConvGeometry g)
         {
             if (FlippedWeight is null) return;
             int taps = g.Window.KernelH * g.Window.KernelW;
+            if (PhaseDx)
+            {
+                PhaseInputGradient.Prepare(w, g.O, g.C, g.H, g.W, g.Window, FlippedWeight.AsSpan(0, g.C * g.O * taps),
+                    MemoryMarshal.Cast<float, int>(DxOffsets.AsSpan(0, g.O * taps)));
+                return;
+            }
             var f = FlippedWeight.AsSpan(0, g.C * g.O * taps);
             for (int oc = 0; oc < g.O; oc++)
                 for (int c = 0; c < g.C; c++)
@@ -569,8 +592,10 @@ public static partial class Ops
             int count = Math.Min(plan.PlaneGroup, s1 - b0), width = count * wideWidth;
             var col = buffers.Col[..(k * width)];
             var wide = buffers.Wide[..(o * width)];
-            for (int i = 0; i < count; i++)
-                IndirectConv.ToWide(dy.Slice((b0 + i) * o * n, o * n), wide[(i * wideWidth)..], width, o, g.H, g.W, g.Window);
+            // dY laid out wide, for the column-matrix paths only.
+            if ((needDw && !plan.ChannelsLastDw) || (dxTensor is not null && !plan.PhaseDx))
+                for (int i = 0; i < count; i++)
+                    IndirectConv.ToWide(dy.Slice((b0 + i) * o * n, o * n), wide[(i * wideWidth)..], width, o, g.H, g.W, g.Window);
             if (needDw && plan.ChannelsLastDw)
             {
                 for (int i = 0; i < count; i++)
@@ -590,6 +615,16 @@ public static partial class Ops
                 Sgemm.Multiply(false, true, k, o, width, col, width, wide, width, dwT, o, accumulate: b0 > s0);
             }
             if (dxTensor is null) continue;
+            if (plan.PhaseDx)
+            {
+                int allTaps = g.Window.KernelH * g.Window.KernelW;
+                var phaseWeights = plan.FlippedWeight.AsSpan(0, g.C * o * allTaps);
+                var phaseOffsets = MemoryMarshal.Cast<float, int>(plan.DxOffsets.AsSpan(0, o * allTaps));
+                for (int i = 0; i < count; i++)
+                    PhaseInputGradient.Compute(dy.Slice((b0 + i) * o * n, o * n), dxTensor.Span.Slice((b0 + i) * imageSize, imageSize), o, g.C, g.H, g.W,
+                        g.Window, phaseWeights, phaseOffsets, buffers.Col, plane, !plan.DxOverwrite);
+                continue;
+            }
             Sgemm.Multiply(true, false, k, width, o, weight.Span, k, wide, width, col, width, accumulate: false);
             for (int i = 0; i < count; i++)
             {
