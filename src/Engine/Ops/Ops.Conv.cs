@@ -9,12 +9,16 @@ public static partial class Ops
     /// <summary>
     /// 2-D cross-correlation (PyTorch Conv2d, ONNX Conv with group = 1):
     /// y[b, o, oh, ow] = bias[o] + Σ_{c,i,j} W[o, c, i, j] · x[b, c, oh·sh − ph + i·dh, ow·sw − pw + j·dw] (zero padding).
-    /// Computed as im2col + SGEMM: y_b (O, Ho·Wo) = W (O, C·kh·kw) · col_b (C·kh·kw, Ho·Wo), several batch items per
-    /// SGEMM when their column matrices fit a budget, col written straight into packed SGEMM panels. Backward:
-    /// dW += dY_b · col_bᵀ, db += Σ dY; dx with stride 1 as the convolution of dY with the flipped weights (again
-    /// unfolded into packed panels), otherwise dcol = Wᵀ · dY_b folded into dx (col2im); dx is written when its gradient
-    /// buffer is fresh, added to otherwise. The column matrix is recomputed in backward rather than kept for every batch
-    /// item, so scratch memory is bounded per layer, not proportional to the batch.
+    /// Where it applies (AVX-512, O a multiple of 8, few dropped columns) y is an indirect GEMM over x's zero-padded
+    /// polyphase plane (<see cref="IndirectConv"/>, any stride); otherwise im2col + SGEMM: y_b (O, Ho·Wo) = W (O, C·kh·kw)
+    /// · col_b (C·kh·kw, Ho·Wo), several batch items per SGEMM when their column matrices fit a budget, col written
+    /// straight into packed SGEMM panels. Backward: db += Σ dY; dW from a channels-last copy of each item when C is a
+    /// multiple of 16 (<see cref="ChannelsLastWeightGradient"/>), else dW += dY_b · col_bᵀ; dx with stride 1 as the
+    /// convolution of dY with the flipped weights (indirect or unfolded into packed panels), with a larger stride phase by
+    /// phase into the polyphase plane (<see cref="PhaseInputGradient"/>) or dcol = Wᵀ · dY_b folded back (col2im); dx is
+    /// written when its gradient buffer is fresh, added to otherwise. Column matrices and planes are recomputed in
+    /// backward rather than kept for every batch item, so scratch memory is bounded per layer, not proportional to the
+    /// batch.
     /// </summary>
     /// <param name="tape">Tape that records the op.</param>
     /// <param name="x">(B, C, H, W)</param>
@@ -513,12 +517,7 @@ public static partial class Ops
             }
             if (needDw && plan.ChannelsLastDw)
             {
-                for (int gi = 0; gi < gi0; gi++)
-                {
-                    ChannelsLastWeightGradient.Fill(x.Span.Slice((b0 + gi) * imageSize, imageSize), buffers.Col, g.C, g.H, g.W, g.Window);
-                    ChannelsLastWeightGradient.Accumulate(buffers.Col, dy.Slice((b0 + gi) * o * n, o * n), g.C, o, g.H, g.W, g.Window, dwT,
-                        accumulate: b0 > s0 || gi > 0);
-                }
+                ChannelsLastWeightGradients(buffers.Col, dwT, x, dy, g, b0, gi0, accumulate: b0 > s0);
             }
             else if (needDw)
             {
@@ -574,10 +573,25 @@ public static partial class Ops
     }
 
     /// <summary>
-    /// <see cref="ConvBackwardPlan.PlaneBackward"/> for items [s0, s1), G at a time, N′ = Ho·Wq wide columns each:
-    /// dY_G (O, G·N′) laid out wide with zeros in the dropped columns; dWᵀ (K, O) (+)= col (K, G·N′) · dY_Gᵀ, col's rows
-    /// being contiguous runs of each item's polyphase plane (plain copies, no strided gather); dcol (K, G·N′) = Wᵀ · dY_G,
-    /// folded back with contiguous adds into a plane-shaped gradient whose interior is dx.
+    /// dW (O, taps, C) (+)= the weight gradient of items b0 … b0 + count − 1, each from its channels-last plane
+    /// (<see cref="ChannelsLastWeightGradient"/>; <paramref name="work"/> holds the plane).
+    /// </summary>
+    private static void ChannelsLastWeightGradients(Span<float> work, Span<float> dw, Tensor x, ReadOnlySpan<float> dy, in ConvGeometry g,
+        int b0, int count, bool accumulate)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            ChannelsLastWeightGradient.Fill(x.Span.Slice((b0 + i) * g.ImageSize, g.ImageSize), work, g.C, g.H, g.W, g.Window);
+            ChannelsLastWeightGradient.Accumulate(work, dy.Slice((b0 + i) * g.O * g.N, g.O * g.N), g.C, g.O, g.H, g.W, g.Window, dw, accumulate || i > 0);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ConvBackwardPlan.PlaneBackward"/> for items [s0, s1), G at a time, N′ = Ho·Wq wide columns each. dW from
+    /// channels-last planes where that applies, else dWᵀ (K, O) (+)= col (K, G·N′) · dY_Gᵀ with dY_G (O, G·N′) laid out
+    /// wide (zeros in the dropped columns) and col's rows contiguous runs of each item's polyphase plane. dx phase by
+    /// phase into the plane (<see cref="PhaseInputGradient"/>) where that applies, else dcol (K, G·N′) = Wᵀ · dY_G folded
+    /// back with contiguous adds into the plane; either way dx is the plane's interior.
     /// </summary>
     private static void PlaneBackwardRange(ConvBackwardBuffers buffers, Span<float> dwT, Tensor x, Tensor weight, Tensor y, bool needDw,
         Tensor? dxTensor, in ConvGeometry g, in ConvBackwardPlan plan, ReadOnlySpan<int> offsets, int s0, int s1)
@@ -598,12 +612,7 @@ public static partial class Ops
                     IndirectConv.ToWide(dy.Slice((b0 + i) * o * n, o * n), wide[(i * wideWidth)..], width, o, g.H, g.W, g.Window);
             if (needDw && plan.ChannelsLastDw)
             {
-                for (int i = 0; i < count; i++)
-                {
-                    ChannelsLastWeightGradient.Fill(x.Span.Slice((b0 + i) * imageSize, imageSize), buffers.Col, g.C, g.H, g.W, g.Window);
-                    ChannelsLastWeightGradient.Accumulate(buffers.Col, dy.Slice((b0 + i) * o * n, o * n), g.C, o, g.H, g.W, g.Window, dwT,
-                        accumulate: b0 > s0 || i > 0);
-                }
+                ChannelsLastWeightGradients(buffers.Col, dwT, x, dy, g, b0, count, accumulate: b0 > s0);
             }
             else if (needDw)
             {
