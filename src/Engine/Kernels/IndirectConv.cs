@@ -11,10 +11,12 @@ namespace MlNetDeep.Engine.Kernels;
 /// position n′ = oh·Wq + ow of a "wide" output row (ow &lt; Wq) then reads tap (c, i, j) at plane[offset(c, i, j) + n′]
 /// with offset = ((c·sh + i·dh mod sh)·sw + j·dw mod sw)·Hq·Wq + ⌊i·dh / sh⌋·Wq + ⌊j·dw / sw⌋: row (c, i, j) of the
 /// would-be column matrix is the plane shifted by a fixed offset, and the micro-kernel reads it in place through an
-/// offset table. With stride 1 there is one phase, the plain padded plane. The Wq − Wo extra columns per output row
-/// are computed and dropped (6 % extra work at 32×32 with padding 1, 1/16 for stride 2 at 32×32 → 16×16), in exchange
-/// for no im2col and no packing pass. Backward of a strided convolution uses the same plane (see
-/// <see cref="UnfoldWide"/>, <see cref="FoldWide"/>, <see cref="ExtractPlane"/>).
+/// offset table. With stride 1 there is one phase, the plain padded plane. When Wo is a multiple of 16, tiles are made
+/// of row-aligned 16-column segments stored straight into y; otherwise the Wq − Wo extra columns per output row are
+/// computed into a wide buffer and dropped (6 % extra work at 32×32 with padding 1). Either way there is no im2col and
+/// no packing pass. Backward of a strided convolution uses the same plane (<see cref="ExtractPlane"/>, and
+/// <see cref="PhaseInputGradient"/>, <see cref="ChannelsLastWeightGradient"/>, or the column-matrix fallbacks
+/// <see cref="UnfoldWide"/> and <see cref="FoldWide"/>).
 /// </summary>
 internal static unsafe class IndirectConv
 {
