@@ -77,6 +77,24 @@ public class ConvGradientTests
         GradCheck.Check(t => Ops.Conv2d(t, wide, w, b, new Window2d(3, 3, 1, 1, 2, 2, 2, 2)), [wide, w, b]);
     }
 
+    [Theory]
+    [InlineData(3, 3, 1, 1, 1, 1)] // ResNet's last stage shape: 8×8 forward and input gradient from channels-last copies
+    [InlineData(2, 3, 1, 1, 2, 1)] // non-square, dilated rows
+    [InlineData(3, 3, 1, 2, 1, 2)] // dilated columns
+    public void Conv2dChannelsLastPathOnSmallMaps(int kh, int kw, int ph, int pw, int dh, int dw)
+    {
+        // 32 channels in and out over 8×8: the indirect GEMM would drop 2 of every 10 columns, so the forward and the
+        // input gradient run from channels-last copies (ChannelsLastConv). W's own gradient has its tests above; checking
+        // x and b keeps this case fast.
+        var window = new Window2d(kh, kw, 1, 1, ph, pw, dh, dw);
+        var x = GradCheck.Random(Seeded, -1f, 1f, 1, 32, 8, 8);
+        var w = GradCheck.Random(Seeded, -0.3f, 0.3f, 32, 32, kh, kw);
+        var b = GradCheck.Random(Seeded, -0.5f, 0.5f, 32);
+        Assert.True(ChannelsLastConv.Applies(window, 32, 32, 8), "the case must take the channels-last forward");
+        Assert.False(IndirectConv.Applies(window, 32, 8), "the indirect GEMM must not take the case");
+        GradCheck.Check(t => Ops.Conv2d(t, x, w, b, window), [x, b]);
+    }
+
     [Fact]
     public void Conv2dStride2WideRows()
     {

@@ -99,9 +99,16 @@ public static partial class Ops
         // chunks, or when the product is too small for SGEMM's own threads anyway.
         bool serialProducts = chunks > 1 || 2L * o * gn * k < SgemmThreading.MinParallelFlops;
         bool indirect = indirectShape && serialProducts;
-        geo = geo with { IndirectForward = indirect, PackedForward = !direct && !indirect && serialProducts && PackedUnfoldApplies(window, gn) };
-        // Scratch: the padded plane (indirect), packed or plain col; the wide output (indirect) or Y_G (groups).
-        int colLength = direct ? 0 : indirect ? IndirectConv.PaddedLength(c, h, w, window) : geo.PackedForward ? PackedUnfoldLength(window, c, gn) : k * gn;
+        // Small maps the indirect GEMM would pad with dropped columns (8×8 with 64 channels): from a channels-last copy.
+        bool channelsLast = !direct && !indirect && serialProducts && ChannelsLastConv.Applies(window, c, o, w);
+        geo = geo with
+        {
+            IndirectForward = indirect, ChannelsLastForward = channelsLast,
+            PackedForward = !direct && !indirect && !channelsLast && serialProducts && PackedUnfoldApplies(window, gn),
+        };
+        // Scratch: the padded plane (indirect), channels-last work, packed or plain col; the wide output (indirect) or Y_G (groups).
+        int colLength = direct ? 0 : indirect ? IndirectConv.PaddedLength(c, h, w, window) : channelsLast ? ChannelsLastConv.WorkLength(c, o, h, w, window)
+            : geo.PackedForward ? PackedUnfoldLength(window, c, gn) : k * gn;
         int wideLength = indirect ? IndirectConv.WideLength(o, h, w, window) : group > 1 ? o * gn : 0;
         int rowsLength = geo.PackedForward ? n : 0;
         Tensor? offsets = null;
@@ -109,6 +116,11 @@ public static partial class Ops
         {
             offsets = tape.Pool.Rent(false, k); // int tap offsets stored bit-for-bit in a pooled float buffer
             IndirectConv.Offsets(MemoryMarshal.Cast<float, int>(offsets.Span), c, h, w, window);
+        }
+        if (channelsLast)
+        {
+            offsets = tape.Pool.Rent(false, k * o); // here: the weights reordered (taps, C, O)
+            ChannelsLastConv.Reorder(weight.Span, o, c, window.KernelH * window.KernelW, transposed: false, offsets.Span);
         }
         if (chunks == 1)
         {
@@ -191,7 +203,7 @@ public static partial class Ops
     /// column matrix written straight into packed SGEMM panels, or forward as an indirect GEMM (<see cref="IndirectConv"/>).
     /// </summary>
     private readonly record struct ConvGeometry(int B, int C, int H, int W, int O, int K, int N, int Group, bool Direct, bool PackedForward,
-        Window2d Window, bool IndirectForward = false)
+        Window2d Window, bool IndirectForward = false, bool ChannelsLastForward = false)
     {
         public int ImageSize => C * H * W;
     }
@@ -282,6 +294,13 @@ public static partial class Ops
     {
         int o = g.O, k = g.K, n = g.N, gn = g.Group * n, imageSize = g.ImageSize;
         var ys = y.Span;
+        if (g.ChannelsLastForward)
+        {
+            for (int bi = s0; bi < s1; bi++)
+                ChannelsLastConv.Forward(x.Span.Slice(bi * imageSize, imageSize), offsets!.Span, ys.Slice(bi * o * n, o * n), g.C, o, g.H, g.W, g.Window,
+                    col, accumulate: false);
+            return;
+        }
         if (g.IndirectForward)
         {
             var offs = MemoryMarshal.Cast<float, int>(offsets!.Span);
@@ -379,6 +398,12 @@ public static partial class Ops
         /// </summary>
         public bool ChannelsLastDw { get; private init; }
 
+        /// <summary>
+        /// True when the transposed path runs per item from a channels-last copy of dY (<see cref="ChannelsLastConv"/>;
+        /// <see cref="FlippedWeight"/> then holds the weights reordered (taps, O, C)).
+        /// </summary>
+        public bool ChannelsLastDx { get; private init; }
+
         /// <summary>True when the transposed path runs as an indirect GEMM per item (<see cref="IndirectConv"/>).</summary>
         public bool IndirectDx { get; private init; }
 
@@ -432,7 +457,8 @@ public static partial class Ops
             }
             // dx as a convolution of dY (O channels, Ho × Wo) into C channels: an indirect GEMM where it pays, else packed.
             bool indirect = stride1 && IndirectConv.Applies(dxWindow, g.C, wo);
-            bool transposed = stride1 && (indirect || PackedUnfoldApplies(dxWindow, g.Group * hw));
+            bool channelsLastDx = stride1 && !indirect && ChannelsLastConv.Applies(dxWindow, g.O, g.C, wo);
+            bool transposed = stride1 && (indirect || channelsLastDx || PackedUnfoldApplies(dxWindow, g.Group * hw));
             float[]? flipped = null;
             if (transposed)
             {
@@ -452,6 +478,7 @@ public static partial class Ops
                 ChannelsLastDw = channelsLastDw,
                 TransposedDx = transposed,
                 IndirectDx = indirect,
+                ChannelsLastDx = channelsLastDx,
                 DxOffsets = offsets,
                 DxOverwrite = dxOverwrite,
                 DxWindow = dxWindow,
@@ -460,6 +487,7 @@ public static partial class Ops
                 WideLength = Math.Max(g.Group == 1 ? 0 : Math.Max(g.O * gn, transposed ? g.C * g.Group * hw : 0),
                     indirect ? IndirectConv.WideLength(g.C, ho, wo, dxWindow) : 0),
                 DcolLength = !needDx || g.Direct ? 0 : indirect ? IndirectConv.PaddedLength(g.O, ho, wo, dxWindow)
+                    : channelsLastDx ? ChannelsLastConv.WorkLength(g.O, g.C, ho, wo, dxWindow)
                     : transposed ? PackedUnfoldLength(dxWindow, g.O, g.Group * hw) : g.K * gn,
                 RowsLength = transposed && !indirect ? hw : 0,
             };
@@ -470,6 +498,11 @@ public static partial class Ops
         {
             if (FlippedWeight is null) return;
             int taps = g.Window.KernelH * g.Window.KernelW;
+            if (ChannelsLastDx)
+            {
+                ChannelsLastConv.Reorder(w, g.O, g.C, taps, transposed: true, FlippedWeight.AsSpan(0, g.C * g.O * taps));
+                return;
+            }
             if (PhaseDx)
             {
                 PhaseInputGradient.Prepare(w, g.O, g.C, g.H, g.W, g.Window, FlippedWeight.AsSpan(0, g.C * g.O * taps),
@@ -539,6 +572,13 @@ public static partial class Ops
                 var flipped = plan.FlippedWeight.AsSpan(0, g.C * o * g.Window.KernelH * g.Window.KernelW);
                 var dyItems = dy.Slice(b0 * o * n, gi0 * o * n);
                 int ho = g.Window.OutH(g.H), wo = g.Window.OutW(g.W);
+                if (plan.ChannelsLastDx)
+                {
+                    for (int gi = 0; gi < gi0; gi++)
+                        ChannelsLastConv.Forward(dyItems.Slice(gi * o * n, o * n), flipped, dxItems.Slice(gi * imageSize, imageSize), o, g.C, ho, wo,
+                            plan.DxWindow, buffers.Dcol, addDx);
+                    continue;
+                }
                 if (plan.IndirectDx)
                 {
                     var offs = MemoryMarshal.Cast<float, int>(plan.DxOffsets.AsSpan(0, o * g.Window.KernelH * g.Window.KernelW));
