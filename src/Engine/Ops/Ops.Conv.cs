@@ -10,15 +10,16 @@ public static partial class Ops
     /// 2-D cross-correlation (PyTorch Conv2d, ONNX Conv with group = 1):
     /// y[b, o, oh, ow] = bias[o] + Σ_{c,i,j} W[o, c, i, j] · x[b, c, oh·sh − ph + i·dh, ow·sw − pw + j·dw] (zero padding).
     /// Where it applies (AVX-512, O a multiple of 8, few dropped columns) y is an indirect GEMM over x's zero-padded
-    /// polyphase plane (<see cref="IndirectConv"/>, any stride); otherwise im2col + SGEMM: y_b (O, Ho·Wo) = W (O, C·kh·kw)
+    /// polyphase plane (<see cref="IndirectConv"/>, any stride); small stride-1 maps it would pad with dropped columns from
+    /// a channels-last copy (<see cref="ChannelsLastConv"/>); otherwise im2col + SGEMM: y_b (O, Ho·Wo) = W (O, C·kh·kw)
     /// · col_b (C·kh·kw, Ho·Wo), several batch items per SGEMM when their column matrices fit a budget, col written
     /// straight into packed SGEMM panels. Backward: db += Σ dY; dW from a channels-last copy of each item when C is a
     /// multiple of 16 (<see cref="ChannelsLastWeightGradient"/>), else dW += dY_b · col_bᵀ; dx with stride 1 as the
-    /// convolution of dY with the flipped weights (indirect or unfolded into packed panels), with a larger stride phase by
-    /// phase into the polyphase plane (<see cref="PhaseInputGradient"/>) or dcol = Wᵀ · dY_b folded back (col2im); dx is
-    /// written when its gradient buffer is fresh, added to otherwise. Column matrices and planes are recomputed in
-    /// backward rather than kept for every batch item, so scratch memory is bounded per layer, not proportional to the
-    /// batch.
+    /// convolution of dY with the flipped weights (indirect, channels-last, or unfolded into packed panels), with a
+    /// larger stride phase by phase into the polyphase plane (<see cref="PhaseInputGradient"/>) or dcol = Wᵀ · dY_b
+    /// folded back (col2im); dx is written when its gradient buffer is fresh, added to otherwise. Column matrices and
+    /// planes are recomputed in backward rather than kept for every batch item, so scratch memory is bounded per layer,
+    /// not proportional to the batch.
     /// </summary>
     /// <param name="tape">Tape that records the op.</param>
     /// <param name="x">(B, C, H, W)</param>
