@@ -6,7 +6,7 @@ namespace MlNetDeep.Engine.Kernels;
 
 /// <summary>
 /// Stride-1 convolution over small feature maps, from a channels-last copy of the image
-/// (<see cref="ChannelsLastWeightGradient.Fill"/>: position p = r·Wp + q of the padded plane holds its C channels):
+/// (<see cref="ChannelsLastPlane.Fill"/>: position p = r·Wp + q of the padded plane holds its C channels):
 /// y[o, oh, ow] = Σ_(t, c) Wr[t, c, o] · xcl[(oh·Wp + ow + offset_t)·C + c] with offset_t = i·dh·Wp + j·dw. A register
 /// tile is 8 consecutive outputs of one row (broadcast from xcl) × 32 output channels (two vectors of the reordered
 /// weights Wr (taps, C, O)): 8 broadcasts and 2 loads per 16 fused multiply-adds, and no output column is wasted,
@@ -28,7 +28,7 @@ internal static unsafe class ChannelsLastConv
 
     /// <summary>Floats of work for one image: the channels-last plane, then the outputs (Ho·Wo, O).</summary>
     public static int WorkLength(int c, int o, int h, int w, in Window2d window) =>
-        ChannelsLastWeightGradient.PlaneLength(c, h, w, window) + window.OutH(h) * window.OutW(w) * o;
+        ChannelsLastPlane.Length(c, h, w, window) + window.OutH(h) * window.OutW(w) * o;
 
     /// <summary>
     /// Wr (taps, C, O) with Wr[t, c, o] = W[o, c, t]; or, <paramref name="transposed"/>, Wr (taps, O, C) with
@@ -67,10 +67,10 @@ internal static unsafe class ChannelsLastConv
         Span<float> work, bool accumulate)
     {
         int kh = window.KernelH, kw = window.KernelW, taps = kh * kw, wp = w + 2 * window.PadW;
-        int ho = window.OutH(h), wo = window.OutW(w), n = ho * wo, planeLength = ChannelsLastWeightGradient.PlaneLength(c, h, w, window);
+        int ho = window.OutH(h), wo = window.OutW(w), n = ho * wo, planeLength = ChannelsLastPlane.Length(c, h, w, window);
         if (reordered.Length < taps * c * o || y.Length < o * n || work.Length < WorkLength(c, o, h, w, window) || !Applies(window, c, o, w))
             throw new ArgumentException("Channels-last convolution buffers are too short, or the window does not apply.");
-        ChannelsLastWeightGradient.Fill(x, work, c, h, w, window);
+        ChannelsLastPlane.Fill(x, work, c, h, w, window);
         Span<int> offsets = stackalloc int[taps];
         for (int t = 0; t < taps; t++) offsets[t] = (t / kw * window.DilationH * wp + t % kw * window.DilationW) * c;
         fixed (float* plane = work, wr = reordered)

@@ -6,8 +6,7 @@ namespace MlNetDeep.Engine.Kernels;
 
 /// <summary>
 /// Weight gradient of a convolution with no column matrix, read from a channels-last copy of the image's zero-padded
-/// polyphase plane (the positions of <see cref="IndirectConv"/>'s plane, each holding all C channels):
-/// xcl[pos·C + c] with pos = (a·sw + b)·Hq·Wq + r′·Wq + q′ for padded row r = r′·sh + a and column q = q′·sw + b. Output
+/// polyphase plane (<see cref="ChannelsLastPlane"/>): xcl[pos·C + c] with pos = (a·sw + b)·Hq·Wq + r′·Wq + q′. Output
 /// position (oh, ow) is p = oh·Wq + ow, and tap t = (i, j) reads position p + offset_t, so 16 consecutive channels of one
 /// tap are one vector load: dW[o, t, c…c+15] += Σ_(oh, ow) dY[o, oh, ow] · xcl[(p + offset_t)·C + c…]. A register tile of
 /// 8 output channels × 3 such vectors (24 accumulators) costs 8 broadcasts of dY and 3 loads per 24 fused multiply-adds,
@@ -24,68 +23,10 @@ internal static unsafe class ChannelsLastWeightGradient
     /// <summary>True for C a multiple of 16, O a multiple of 8, and AVX-512.</summary>
     public static bool Applies(int c, int o) => c % 16 == 0 && o % TileRows == 0 && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
-    /// <summary>Floats of the channels-last plane of one image, sh·sw·Hq·Wq·C.</summary>
-    public static int PlaneLength(int c, int h, int w, in Window2d window) => Positions(h, w, window) * c;
-
-    private static int Positions(int h, int w, in Window2d window) =>
-        window.StrideH * window.StrideW * IndirectConv.PlaneHeight(h, window) * IndirectConv.PlaneWidth(w, window);
-
-    /// <summary>
-    /// Writes the channels-last plane of one image (zeros in the padding), 8 channels × 8 columns transposed at a time:
-    /// straight into the plane with stride 1, through a small block otherwise (consecutive columns go to different phases).
-    /// </summary>
-    /// <param name="x">(C, H, W)</param>
-    /// <param name="plane">At least <see cref="PlaneLength"/> floats.</param>
-    /// <param name="c">C (a multiple of 16)</param>
-    /// <param name="h">H</param>
-    /// <param name="w">W</param>
-    /// <param name="window">The convolution window (for its padding).</param>
-    public static void Fill(ReadOnlySpan<float> x, Span<float> plane, int c, int h, int w, in Window2d window)
-    {
-        int sh = window.StrideH, sw = window.StrideW, wq = IndirectConv.PlaneWidth(w, window);
-        int block = IndirectConv.PlaneHeight(h, window) * wq, length = PlaneLength(c, h, w, window);
-        if (x.Length < c * h * w || plane.Length < length || c % 16 != 0) throw new ArgumentException("Channels-last plane buffers are too short.");
-        plane[..length].Clear();
-        float* tmp = stackalloc float[64];
-        fixed (float* xs = x, ps = plane)
-        {
-            for (int r = 0; r < h; r++)
-            {
-                int pr = r + window.PadH;
-                long rowPos = (long)pr % sh * sw * block + pr / sh * wq; // position of padded column 0 in phase (a, 0)
-                for (int c0 = 0; c0 < c; c0 += 8)
-                {
-                    float* src = xs + ((long)c0 * h + r) * w;
-                    int iw = 0;
-                    for (; iw + 8 <= w; iw += 8)
-                    {
-                        if (sw == 1)
-                        {
-                            SgemmPacking.Transpose8x8(src + iw, (nint)h * w, ps + (rowPos + iw + window.PadW) * c + c0, c);
-                            continue;
-                        }
-                        SgemmPacking.Transpose8x8(src + iw, (nint)h * w, tmp, 8);
-                        for (int l = 0; l < 8; l++)
-                        {
-                            int q = iw + l + window.PadW;
-                            Vector256.Load(tmp + 8 * l).Store(ps + (rowPos + (long)(q % sw) * block + q / sw) * c + c0);
-                        }
-                    }
-                    for (; iw < w; iw++)
-                    {
-                        int q = iw + window.PadW;
-                        float* to = ps + (rowPos + (long)(q % sw) * block + q / sw) * c + c0;
-                        for (int cc = 0; cc < 8; cc++) to[cc] = src[(long)cc * h * w + iw];
-                    }
-                }
-            }
-        }
-    }
-
     /// <summary>
     /// dW (O, taps·C), column t·C + c = or += Σ over output positions of dY[o, ·] · plane[· + offset_t, c] for one image.
     /// </summary>
-    /// <param name="plane">From <see cref="Fill"/>.</param>
+    /// <param name="plane">From <see cref="ChannelsLastPlane.Fill"/>.</param>
     /// <param name="dy">(O, Ho·Wo)</param>
     /// <param name="c">C (a multiple of 16)</param>
     /// <param name="o">O (a multiple of 8)</param>
@@ -100,7 +41,7 @@ internal static unsafe class ChannelsLastWeightGradient
         int kh = window.KernelH, kw = window.KernelW, taps = kh * kw, sh = window.StrideH, sw = window.StrideW;
         int wq = IndirectConv.PlaneWidth(w, window), block = IndirectConv.PlaneHeight(h, window) * wq;
         int ho = window.OutH(h), wo = window.OutW(w), n = ho * wo, vectors = taps * c / 16, ldw = taps * c;
-        if (plane.Length < PlaneLength(c, h, w, window) || dy.Length < o * n || dw.Length < o * ldw || c % 16 != 0 || o % TileRows != 0)
+        if (plane.Length < ChannelsLastPlane.Length(c, h, w, window) || dy.Length < o * n || dw.Length < o * ldw || c % 16 != 0 || o % TileRows != 0)
             throw new ArgumentException("Channels-last weight-gradient buffers are too short.");
         Span<int> offsets = stackalloc int[TileVectors];
         fixed (float* ps = plane, dys = dy, dws = dw)

@@ -451,7 +451,7 @@ public static partial class Ops
                     ChannelsLastDw = channelsLastDw,
                     DxOverwrite = dxOverwrite,
                     ColLength = Math.Max(Math.Max(g.K * group * wideWidth, phaseDx ? PhaseInputGradient.DyPlaneLength(g.O, g.H, g.W, win) : 0),
-                        channelsLastDw ? ChannelsLastWeightGradient.PlaneLength(g.C, g.H, g.W, win) : 0),
+                        channelsLastDw ? ChannelsLastPlane.Length(g.C, g.H, g.W, win) : 0),
                     WideLength = g.O * group * wideWidth,
                     DcolLength = IndirectConv.PaddedLength(g.C, g.H, g.W, win),
                 };
@@ -484,7 +484,7 @@ public static partial class Ops
                 DxOverwrite = dxOverwrite,
                 DxWindow = dxWindow,
                 FlippedWeight = flipped,
-                ColLength = g.Direct ? 0 : channelsLastDw ? ChannelsLastWeightGradient.PlaneLength(g.C, g.H, g.W, win) : g.K * gn,
+                ColLength = g.Direct ? 0 : channelsLastDw ? ChannelsLastPlane.Length(g.C, g.H, g.W, win) : g.K * gn,
                 WideLength = Math.Max(g.Group == 1 ? 0 : Math.Max(g.O * gn, transposed ? g.C * g.Group * hw : 0),
                     indirect ? IndirectConv.WideLength(g.C, ho, wo, dxWindow) : 0),
                 DcolLength = !needDx || g.Direct ? 0 : indirect ? IndirectConv.PaddedLength(g.O, ho, wo, dxWindow)
@@ -622,7 +622,7 @@ public static partial class Ops
     {
         for (int i = 0; i < count; i++)
         {
-            ChannelsLastWeightGradient.Fill(x.Span.Slice((b0 + i) * g.ImageSize, g.ImageSize), work, g.C, g.H, g.W, g.Window);
+            ChannelsLastPlane.Fill(x.Span.Slice((b0 + i) * g.ImageSize, g.ImageSize), work, g.C, g.H, g.W, g.Window);
             ChannelsLastWeightGradient.Accumulate(work, dy.Slice((b0 + i) * g.O * g.N, g.O * g.N), g.C, g.O, g.H, g.W, g.Window, dw, accumulate || i > 0);
         }
     }
