@@ -49,14 +49,7 @@ internal static unsafe class PhaseInputGradient
         for (int a = 0; a < sh; a++)
             for (int b = 0; b < sw; b++)
             {
-                int taps = 0;
-                for (int i = 0; i < kh; i++)
-                    for (int j = 0; j < kw; j++)
-                    {
-                        if (i * window.DilationH % sh != a || j * window.DilationW % sw != b) continue;
-                        ti[taps] = i;
-                        tj[taps++] = j;
-                    }
+                int taps = PhaseTaps(window, a, b, ti, tj);
                 for (int oc = 0; oc < o; oc++)
                     for (int t = 0; t < taps; t++)
                     {
@@ -67,6 +60,27 @@ internal static unsafe class PhaseInputGradient
                     }
                 at += taps;
             }
+    }
+
+    /// <summary>
+    /// The taps (i, j) of phase (a, b), those with i·dh ≡ a (mod sh) and j·dw ≡ b (mod sw), in row-major order: their
+    /// count, and their rows and columns in <paramref name="rows"/> and <paramref name="cols"/> when these are not empty.
+    /// </summary>
+    private static int PhaseTaps(in Window2d window, int a, int b, Span<int> rows, Span<int> cols)
+    {
+        int taps = 0;
+        for (int i = 0; i < window.KernelH; i++)
+            for (int j = 0; j < window.KernelW; j++)
+            {
+                if (i * window.DilationH % window.StrideH != a || j * window.DilationW % window.StrideW != b) continue;
+                if (!rows.IsEmpty)
+                {
+                    rows[taps] = i;
+                    cols[taps] = j;
+                }
+                taps++;
+            }
+        return taps;
     }
 
     /// <summary>
@@ -99,10 +113,7 @@ internal static unsafe class PhaseInputGradient
             for (int a = 0; a < sh; a++)
                 for (int b = 0; b < sw; b++)
                 {
-                    int taps = 0;
-                    for (int i = 0; i < kh; i++)
-                        for (int j = 0; j < kw; j++)
-                            if (i * window.DilationH % sh == a && j * window.DilationW % sw == b) taps++;
+                    int taps = PhaseTaps(window, a, b, default, default);
                     if (taps == 0) continue;
                     int k = o * taps;
                     float* wPhase = wp + (long)at * o * c;

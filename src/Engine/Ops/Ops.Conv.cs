@@ -118,14 +118,15 @@ public static partial class Ops
             offsets = tape.Pool.Rent(false, k); // int tap offsets stored bit-for-bit in a pooled float buffer
             IndirectConv.Offsets(MemoryMarshal.Cast<float, int>(offsets.Span), c, h, w, window);
         }
+        Tensor? reordered = null;
         if (channelsLast)
         {
-            offsets = tape.Pool.Rent(false, k * o); // here: the weights reordered (taps, C, O)
-            ChannelsLastConv.Reorder(weight.Span, o, c, window.KernelH * window.KernelW, transposed: false, offsets.Span);
+            reordered = tape.Pool.Rent(false, k * o); // W laid out (taps, C, O), read by every chunk
+            ChannelsLastConv.Reorder(weight.Span, o, c, window.KernelH * window.KernelW, transposed: false, reordered.Span);
         }
         if (chunks == 1)
         {
-            ConvForwardRange(tape.Scratch(0, colLength), tape.Scratch(1, wideLength), tape.Scratch(2, rowsLength), offsets, x, weight, y, geo, 0, b);
+            ConvForwardRange(tape.Scratch(0, colLength), tape.Scratch(1, wideLength), tape.Scratch(2, rowsLength), offsets, reordered, x, weight, y, geo, 0, b);
         }
         else
         {
@@ -133,7 +134,7 @@ public static partial class Ops
             {
                 var (s0, s1) = ChunkItems(geo, ci, chunks);
                 ConvForwardRange(ConvThreadScratch.Get(0, colLength), ConvThreadScratch.Get(1, wideLength), ConvThreadScratch.Get(2, rowsLength),
-                    offsets, x, weight, y, geo, s0, s1);
+                    offsets, reordered, x, weight, y, geo, s0, s1);
             });
         }
         var ys = y.Span;
@@ -287,18 +288,19 @@ public static partial class Ops
         ((int)((long)ci * g.B / chunks), (int)((long)(ci + 1) * g.B / chunks));
 
     /// <summary>
-    /// Forward of items [s0, s1): per item as an indirect GEMM, or im2col of G items (into <paramref name="col"/>, plain
-    /// or packed), Y_G = W · col, copied to the items' (O, N) blocks.
+    /// Forward of items [s0, s1): per item as an indirect GEMM (tap <paramref name="offsets"/>) or from a channels-last
+    /// copy (<paramref name="reordered"/> weights), or im2col of G items (into <paramref name="col"/>, plain or packed),
+    /// Y_G = W · col, copied to the items' (O, N) blocks.
     /// </summary>
-    private static void ConvForwardRange(Span<float> col, Span<float> wide, Span<float> rowScratch, Tensor? offsets, Tensor x, Tensor weight,
-        Tensor y, in ConvGeometry g, int s0, int s1)
+    private static void ConvForwardRange(Span<float> col, Span<float> wide, Span<float> rowScratch, Tensor? offsets, Tensor? reordered,
+        Tensor x, Tensor weight, Tensor y, in ConvGeometry g, int s0, int s1)
     {
         int o = g.O, k = g.K, n = g.N, gn = g.Group * n, imageSize = g.ImageSize;
         var ys = y.Span;
         if (g.ChannelsLastForward)
         {
             for (int bi = s0; bi < s1; bi++)
-                ChannelsLastConv.Forward(x.Span.Slice(bi * imageSize, imageSize), offsets!.Span, ys.Slice(bi * o * n, o * n), g.C, o, g.H, g.W, g.Window,
+                ChannelsLastConv.Forward(x.Span.Slice(bi * imageSize, imageSize), reordered!.Span, ys.Slice(bi * o * n, o * n), g.C, o, g.H, g.W, g.Window,
                     col, accumulate: false);
             return;
         }
