@@ -114,22 +114,15 @@ public sealed class ImageClassifier : NetworkEstimator
     }
 
     private readonly MLContext _ml;
-    private readonly ImageTask _task;
     private AnySizeImageNetwork? _anySize;
 
     internal ImageClassifier(MLContext ml, Options options)
-        : this(ml, options, new ImageTask(options))
-    {
-    }
-
-    private ImageClassifier(MLContext ml, Options options, ImageTask task)
-        : base(ml, options, () => task, "MlNetDeep.ImageClassifier", options?.PredictedLabelColumnName)
+        : base(ml, options, () => new ImageTask(options), "MlNetDeep.ImageClassifier", options?.PredictedLabelColumnName)
     {
         _ml = ml;
-        _task = task;
     }
 
-    private protected override void OnFitted(FittedNetwork network) => _anySize = _task.AnySize(network);
+    private protected override void OnFitted(FittedNetwork network) => _anySize = AnySizeImageNetwork.Of(network, Engine.Models.SmallCnn.MinimumInputSize);
 
     /// <summary>
     /// Scores images of any size with the network the last <see cref="NetworkEstimator.Fit"/> trained, without resizing: append

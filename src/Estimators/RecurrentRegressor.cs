@@ -34,7 +34,7 @@ public sealed class RecurrentRegressor : NetworkEstimator
     }
 
     internal RecurrentRegressor(MLContext ml, Options options)
-        : base(ml, options, () => new NumericSequenceTask(options), "MlNetDeep.RecurrentRegressor", null)
+        : base(ml, options, () => new NumericSequenceTask(options, options.ForecastChanges), "MlNetDeep.RecurrentRegressor", null)
     {
     }
 }

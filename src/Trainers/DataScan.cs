@@ -1,11 +1,12 @@
 using Microsoft.ML;
+using MlNetDeep.Engine.Preprocessing;
 
 namespace MlNetDeep.Trainers;
 
 /// <summary>
 /// One streaming pass over a data view before training: validates every value (so bad data fails before
 /// any training starts) and learns per-feature mean and standard deviation (and the label's, for
-/// regression), which are applied inside the exported graph.
+/// regression), from which the estimator's task makes the model's <see cref="FeaturePreprocessing"/>.
 /// </summary>
 public sealed class DataScan
 {
@@ -39,7 +40,8 @@ public sealed class DataScan
 
     /// <summary>
     /// Scans <paramref name="data"/>; throws <see cref="InvalidOperationException"/> naming the column and row on NaN/∞,
-    /// or on a row with too many tokens when <see cref="SupervisedColumns.RejectLongerRows"/> is set.
+    /// or on a row with too many tokens when <see cref="FeatureInput.RejectLongerRows"/> is set. Statistics are those of
+    /// rows made relative (<see cref="FeatureInput.RelativeStepSize"/>), as the network sees them.
     /// </summary>
     /// <param name="data">Training or validation data.</param>
     /// <param name="columns">Columns to read.</param>
@@ -47,7 +49,8 @@ public sealed class DataScan
     /// <param name="cancellationToken">Checked every 1,024 rows.</param>
     public static DataScan Run(IDataView data, SupervisedColumns columns, string dataName, CancellationToken cancellationToken = default)
     {
-        int f = columns.FeatureCount;
+        var input = columns.Input;
+        int f = input.Count;
         var sum = new double[f];
         var sumSq = new double[f];
         var row = new float[f];
@@ -64,7 +67,7 @@ public sealed class DataScan
             if (!float.IsFinite(target))
                 throw new InvalidOperationException(FormattableString.Invariant($"Column '{columns.LabelColumn}' holds {target} in row {index} of the {dataName}; labels must be finite."));
             reader.ReadFeatures(row);
-            if (columns.RejectLongerRows is { } reject && reader.TokenCount > f)
+            if (input.RejectLongerRows is { } reject && reader.TokenCount > f)
                 throw new InvalidOperationException(FormattableString.Invariant(
                     $"Column '{reject.SourceColumn}' has {reader.TokenCount} tokens in row {index} of the {dataName}, more than the {f} the network reads. {reject.Remedy}"));
             for (int j = 0; j < f; j++)
@@ -72,9 +75,9 @@ public sealed class DataScan
                 float v = row[j];
                 if (!float.IsFinite(v))
                     throw new InvalidOperationException(
-                        FormattableString.Invariant($"Column '{columns.FeatureColumn}' holds {v} at slot {j} of row {index} of the {dataName}; features must be finite numbers."));
+                        FormattableString.Invariant($"Column '{input.Column}' holds {v} at slot {j} of row {index} of the {dataName}; features must be finite numbers."));
             }
-            target -= columns.MakeRelative(row);
+            target -= FeaturePreprocessing.MakeRelative(row, input.RelativeStepSize);
             for (int j = 0; j < f; j++)
             {
                 float v = row[j];
@@ -98,7 +101,7 @@ public sealed class DataScan
             double m = sum[j] / rows;
             double variance = Math.Max(sumSq[j] / rows - m * m, 0);
             variances[j] = variance;
-            bool standardise = columns.Features == FeatureKind.Dense; // token ids are never standardised
+            bool standardise = input.Kind == FeatureKind.Dense; // token ids are never standardised
             mean[j] = standardise ? (float)m : 0f;
             std[j] = standardise ? StdOrOne(variance) : 1f;
         }
@@ -112,20 +115,25 @@ public sealed class DataScan
         return new DataScan(rows, skipped, mean, std, variances, labelMean, labelStd);
     }
 
+    /// <summary>Standardisation of each slot with the scanned statistics: (F) means and standard deviations.</summary>
+    /// <param name="relativeStepSize">See <see cref="FeatureInput.RelativeStepSize"/>: the scan's statistics are of rows made relative.</param>
+    public FeaturePreprocessing PerSlot(int relativeStepSize = 0) => new(FeatureMean, FeatureStd, relativeStepSize);
+
     /// <summary>
-    /// The same scan with per-channel feature statistics: features are C planes of F/C slots (images in CHW order), and
-    /// every slot of a plane gets that plane's mean and standard deviation (pooled over its slots), or the given values.
+    /// Standardisation of each channel: features are C planes of F/C slots (images in CHW order), and each plane gets its
+    /// own mean and standard deviation (pooled over its slots), or the given values.
     /// </summary>
     /// <param name="channels">C, which must divide F.</param>
-    /// <param name="means">Per-channel means to use instead of the measured ones, or null.</param>
-    /// <param name="stds">Per-channel standard deviations to use instead of the measured ones, or null.</param>
-    public DataScan PerChannel(int channels, float[]? means = null, float[]? stds = null)
+    /// <param name="means">(C) means to use instead of the measured ones, or null.</param>
+    /// <param name="stds">(C) standard deviations to use instead of the measured ones, or null.</param>
+    /// <returns>Preprocessing with (C) means and standard deviations.</returns>
+    public FeaturePreprocessing PerChannel(int channels, float[]? means = null, float[]? stds = null)
     {
         int f = FeatureMean.Length;
         if (channels < 1 || f % channels != 0) throw new ArgumentOutOfRangeException(nameof(channels), channels, $"{f} features do not split into {channels} channels.");
         int plane = f / channels;
-        var mean = new float[f];
-        var std = new float[f];
+        var mean = new float[channels];
+        var std = new float[channels];
         for (int c = 0; c < channels; c++)
         {
             double m = 0, second = 0;
@@ -135,12 +143,10 @@ public sealed class DataScan
                 second += _featureVariance[j] + (double)FeatureMean[j] * FeatureMean[j];
             }
             m /= plane;
-            float channelMean = means?[c] ?? (float)m;
-            float channelStd = stds?[c] ?? StdOrOne(Math.Max(second / plane - m * m, 0));
-            mean.AsSpan(c * plane, plane).Fill(channelMean);
-            std.AsSpan(c * plane, plane).Fill(channelStd);
+            mean[c] = means?[c] ?? (float)m;
+            std[c] = stds?[c] ?? StdOrOne(Math.Max(second / plane - m * m, 0));
         }
-        return new DataScan(Rows, SkippedRows, mean, std, _featureVariance, LabelMean, LabelStd);
+        return new FeaturePreprocessing(mean, std);
     }
 
     // A (near-)constant column would divide by ~0: scale it by 1 instead.

@@ -1,55 +1,31 @@
 using Microsoft.ML;
 using MlNetDeep.Engine;
+using MlNetDeep.Engine.Preprocessing;
 
 namespace MlNetDeep.Trainers;
 
-/// <summary>A mini-batch: standardised features and targets, in buffers reused from batch to batch.</summary>
-public sealed class Batch
-{
-    internal Batch(int capacity, int features)
-    {
-        Features = new float[capacity * features];
-        Classes = new int[capacity];
-        Targets = new float[capacity];
-        FeatureCount = features;
-    }
-
-    /// <summary>(B, F) row-major; only the first <see cref="Count"/> rows are valid.</summary>
-    public float[] Features { get; }
-
-    /// <summary>(B) class index per row (classification).</summary>
-    public int[] Classes { get; }
-
-    /// <summary>(B) standardised value per row (regression).</summary>
-    public float[] Targets { get; }
-
-    /// <summary>F</summary>
-    public int FeatureCount { get; }
-
-    /// <summary>Rows in this batch.</summary>
-    public int Count { get; internal set; }
-}
-
 /// <summary>
 /// Streams mini-batches from a cursor without loading the data whole: rows pass through a shuffle pool of
-/// bounded size (a pool as large as the data gives a uniform shuffle). Features are standardised with the
-/// scan's statistics on the way. Rows with a missing label are skipped. Deterministic for a given seed.
+/// bounded size (a pool as large as the data gives a uniform shuffle). Features go through the model's
+/// <see cref="FeaturePreprocessing"/> on the way, regression labels are standardised with the scan's statistics. Rows with a missing label are skipped. Deterministic for a given seed.
 /// </summary>
 public sealed class ShuffledBatchReader
 {
     private readonly SupervisedColumns _columns;
+    private readonly FeaturePreprocessing? _preprocessing;
     private readonly DataScan _scan;
     private readonly int _batchSize;
     private readonly int _poolSize;
 
     /// <summary>Creates the reader.</summary>
     /// <param name="columns">Columns to read.</param>
-    /// <param name="scan">Statistics used to standardise features and regression labels.</param>
+    /// <param name="preprocessing">What the model does to each feature row (null: rows go to the network as read, e.g. token ids).</param>
+    /// <param name="scan">Statistics used to standardise regression labels.</param>
     /// <param name="batchSize">Rows per batch.</param>
     /// <param name="poolSize">Rows held for shuffling.</param>
-    public ShuffledBatchReader(SupervisedColumns columns, DataScan scan, int batchSize, int poolSize)
+    public ShuffledBatchReader(SupervisedColumns columns, FeaturePreprocessing? preprocessing, DataScan scan, int batchSize, int poolSize)
     {
-        _columns = columns; _scan = scan; _batchSize = batchSize; _poolSize = Math.Max(poolSize, 1);
+        _columns = columns; _preprocessing = preprocessing; _scan = scan; _batchSize = batchSize; _poolSize = Math.Max(poolSize, 1);
     }
 
     /// <summary>
@@ -60,7 +36,7 @@ public sealed class ShuffledBatchReader
     /// <param name="rng">Shuffling source, or null for the stored order.</param>
     public IEnumerable<Batch> Read(IDataView data, Rng? rng)
     {
-        int f = _columns.FeatureCount;
+        int f = _columns.Input.Count;
         var batch = new Batch(_batchSize, f);
         using var cursor = data.GetRowCursor(_columns.Active(data.Schema));
         var reader = _columns.CreateReader(cursor);
@@ -111,12 +87,10 @@ public sealed class ShuffledBatchReader
     private void Append(Batch batch, ReadOnlySpan<float> features, float target)
     {
         int r = batch.Count++;
-        int f = _columns.FeatureCount;
+        int f = _columns.Input.Count;
         var destination = batch.Features.AsSpan(r * f, f);
         features.CopyTo(destination);
-        target -= _columns.MakeRelative(destination);
-        var mean = _scan.FeatureMean; var std = _scan.FeatureStd;
-        for (int j = 0; j < f; j++) destination[j] = (destination[j] - mean[j]) / std[j];
+        if (_preprocessing is not null) target -= _preprocessing.Apply(destination);
         if (_columns.Target == TargetKind.Classification) batch.Classes[r] = (int)target;
         else batch.Targets[r] = (target - _scan.LabelMean) / _scan.LabelStd;
     }

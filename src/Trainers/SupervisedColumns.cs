@@ -21,7 +21,7 @@ public enum FeatureKind
 
     /// <summary>
     /// Variable-length vector of UInt32 keys (a learned vocabulary: 1..V known, 0 unknown). Each row becomes exactly
-    /// FeatureCount token ids: truncated, or padded with <see cref="SupervisedColumns.PadId"/>. Ids are carried as
+    /// FeatureCount token ids: truncated, or padded with <see cref="FeatureInput.PadId"/>. Ids are carried as
     /// floats (exact below 2²⁴) so that every network takes one float tensor; they are never standardised.
     /// </summary>
     Tokens,
@@ -34,48 +34,40 @@ public enum FeatureKind
 /// <param name="Remedy">Sentence appended to the message saying what to change, e.g. which option truncates instead.</param>
 public sealed record LongRowRejection(string SourceColumn, string Remedy);
 
-/// <summary>The columns a supervised trainer reads and their sizes (already validated against the schema).</summary>
-/// <param name="FeatureColumn">Known-size vector (or scalar) of Single, or a vector of keys for <see cref="FeatureKind.Tokens"/>.</param>
-/// <param name="FeatureCount">F, the feature vector's size (the fixed sequence length T for tokens).</param>
-/// <param name="LabelColumn">Key column (classification) or Single column (regression).</param>
-/// <param name="Target">Classification or regression.</param>
-/// <param name="ClassCount">K for classification, 1 for regression.</param>
-/// <param name="Features">Dense values or token keys.</param>
+/// <summary>The feature column as the trainer reads it (described by the estimator's task, validated against the schema).</summary>
+/// <param name="Column">Known-size vector (or scalar) of Single, or a vector of keys for <see cref="FeatureKind.Tokens"/>.</param>
+/// <param name="Count">F, the feature vector's size (the fixed sequence length T for tokens).</param>
+/// <param name="Kind">Dense values or token keys.</param>
 /// <param name="PadId">Token id written after the end of a shorter row (tokens only).</param>
 /// <param name="RelativeStepSize">
 /// F &gt; 0 makes every row relative to its last time step (windows of a series with a trend): with the row read as
 /// T steps of F values, the last step's values are subtracted from every step and its first value from the
 /// regression label, so the network learns changes rather than levels (the graph adds the level back). 0: off.
+/// See <see cref="Engine.Preprocessing.FeaturePreprocessing"/>.
 /// </param>
-/// <param name="RejectLongerRows">
-/// Tokens only: null truncates rows longer than <see cref="FeatureCount"/>; otherwise <see cref="DataScan"/> rejects them.
-/// </param>
-public sealed record SupervisedColumns(string FeatureColumn, int FeatureCount, string LabelColumn, TargetKind Target, int ClassCount,
-    FeatureKind Features = FeatureKind.Dense, int PadId = 0, int RelativeStepSize = 0, LongRowRejection? RejectLongerRows = null)
-{
-    /// <summary>Applies <see cref="RelativeStepSize"/> in place (no-op when 0); returns the label's offset (the level).</summary>
-    /// <param name="features">One row's F·T values.</param>
-    public float MakeRelative(Span<float> features)
-    {
-        int f = RelativeStepSize;
-        if (f == 0) return 0f;
-        Span<float> level = stackalloc float[f];
-        features[^f..].CopyTo(level);
-        for (int i = 0; i < features.Length; i++) features[i] -= level[i % f];
-        return level[0];
-    }
+/// <param name="RejectLongerRows">Tokens only: null truncates rows longer than <see cref="Count"/>; otherwise <see cref="DataScan"/> rejects them.</param>
+/// <param name="Shape">The row's shape when the network reads it with more than one axis, e.g. (C, H, W) for images; null when flat.</param>
+public sealed record FeatureInput(string Column, int Count, FeatureKind Kind = FeatureKind.Dense, int PadId = 0, int RelativeStepSize = 0,
+    LongRowRejection? RejectLongerRows = null, IReadOnlyList<int>? Shape = null);
 
+/// <summary>The columns a supervised trainer reads and their sizes (already validated against the schema).</summary>
+/// <param name="Input">The feature column.</param>
+/// <param name="LabelColumn">Key column (classification) or Single column (regression).</param>
+/// <param name="Target">Classification or regression.</param>
+/// <param name="ClassCount">K for classification, 1 for regression.</param>
+public sealed record SupervisedColumns(FeatureInput Input, string LabelColumn, TargetKind Target, int ClassCount)
+{
     /// <summary>Getters for one row: the features into a span of F floats, and the target.</summary>
     internal RowReader CreateReader(DataViewRowCursor cursor) => new(this, cursor);
 
     /// <summary>The columns a cursor must make active.</summary>
-    internal IEnumerable<DataViewSchema.Column> Active(DataViewSchema schema) => [schema[FeatureColumn], schema[LabelColumn]];
+    internal IEnumerable<DataViewSchema.Column> Active(DataViewSchema schema) => [schema[Input.Column], schema[LabelColumn]];
 }
 
 /// <summary>Reads features and target of the cursor's current row.</summary>
 internal sealed class RowReader
 {
-    private readonly SupervisedColumns _columns;
+    private readonly FeatureInput _input;
     private readonly ValueGetter<VBuffer<float>>? _vectorGetter;
     private readonly ValueGetter<VBuffer<uint>>? _tokenGetter;
     private readonly ValueGetter<float>? _scalarGetter;
@@ -89,10 +81,10 @@ internal sealed class RowReader
 
     public RowReader(SupervisedColumns columns, DataViewRowCursor cursor)
     {
-        _columns = columns;
+        _input = columns.Input;
         var schema = cursor.Schema;
-        var features = schema[columns.FeatureColumn];
-        if (columns.Features == FeatureKind.Tokens) _tokenGetter = cursor.GetGetter<VBuffer<uint>>(features);
+        var features = schema[_input.Column];
+        if (_input.Kind == FeatureKind.Tokens) _tokenGetter = cursor.GetGetter<VBuffer<uint>>(features);
         else if (features.Type is VectorDataViewType) _vectorGetter = cursor.GetGetter<VBuffer<float>>(features);
         else _scalarGetter = cursor.GetGetter<float>(features);
         var label = schema[columns.LabelColumn];
@@ -111,7 +103,7 @@ internal sealed class RowReader
             TokenCount = keys.Length;
             int n = Math.Min(keys.Length, destination.Length);
             for (int i = 0; i < n; i++) destination[i] = keys[i];
-            destination[n..].Fill(_columns.PadId);
+            destination[n..].Fill(_input.PadId);
             return;
         }
         if (_scalarGetter is not null)
@@ -122,9 +114,9 @@ internal sealed class RowReader
             return;
         }
         _vectorGetter!(ref _buffer);
-        if (_buffer.Length != _columns.FeatureCount)
+        if (_buffer.Length != _input.Count)
             throw new InvalidOperationException(
-                $"Column '{_columns.FeatureColumn}' has a row with {_buffer.Length} values; expected {_columns.FeatureCount}.");
+                $"Column '{_input.Column}' has a row with {_buffer.Length} values; expected {_input.Count}.");
         _buffer.CopyTo(destination);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using MlNetDeep.Engine;
 using MlNetDeep.Engine.Layers;
 using MlNetDeep.Engine.Optimizers;
+using MlNetDeep.Engine.Preprocessing;
 
 namespace MlNetDeep.Trainers;
 
@@ -27,12 +28,13 @@ public sealed class SupervisedTrainer
 
     /// <summary>Trains <paramref name="network"/> in place and returns it in inference mode.</summary>
     /// <param name="network">(B, F) → (B, K) network.</param>
+    /// <param name="preprocessing">What the model does to each feature row before the network (null: nothing).</param>
     /// <param name="training">Training data (its scan already ran).</param>
     /// <param name="scan">Statistics of the training data.</param>
     /// <param name="validation">Optional validation data (already scanned for bad values).</param>
-    public TrainingResult Train(Module network, IDataView training, DataScan scan, IDataView? validation)
+    public TrainingResult Train(Module network, FeaturePreprocessing? preprocessing, IDataView training, DataScan scan, IDataView? validation)
     {
-        var reader = new ShuffledBatchReader(_columns, scan, _settings.BatchSize, _settings.ShufflePoolSize);
+        var reader = new ShuffledBatchReader(_columns, preprocessing, scan, _settings.BatchSize, _settings.ShufflePoolSize);
         var optimizer = _settings.CreateOptimizer(network.Parameters());
         var shuffle = new Rng(_settings.Seed ^ 0x5DEECE66DL);
         var tape = new Tape();

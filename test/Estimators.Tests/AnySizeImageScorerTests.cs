@@ -97,8 +97,8 @@ public sealed class AnySizeImageScorerTests : IDisposable
             .Fit(one).Transform(one).GetColumn<float[]>("Features").Single();
         int c = network.Channels, plane = w * h;
         Assert.Equal(c * plane, pixels.Length);
-        var x = new float[pixels.Length];
-        for (int i = 0; i < x.Length; i++) x[i] = (pixels[i] - network.ChannelMean[i / plane]) / network.ChannelStd[i / plane];
+        var x = (float[])pixels.Clone();
+        network.Preprocessing.Apply(x);
         network.Body.SetTraining(false);
         var tape = new Tape { IsRecording = false };
         return Ops.Softmax(tape, network.Body.Forward(tape, Tensor.FromArray(x, 1, c, h, w))).Span.ToArray();

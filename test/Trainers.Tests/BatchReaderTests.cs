@@ -13,7 +13,7 @@ public class BatchReaderTests
         public float Label { get; set; }
     }
 
-    private static readonly SupervisedColumns Columns = new("Features", 2, "Label", TargetKind.Regression, 1);
+    private static readonly SupervisedColumns Columns = new(new FeatureInput("Features", 2), "Label", TargetKind.Regression, 1);
 
     private static IDataView Data(MLContext ml, int n, Func<int, float>? label = null) =>
         ml.Data.LoadFromEnumerable(Enumerable.Range(0, n).Select(i => new Row { Features = [i, 2 * i], Label = label?.Invoke(i) ?? i }).ToList());
@@ -29,7 +29,7 @@ public class BatchReaderTests
         var ml = new MLContext();
         var data = Data(ml, 100);
         var scan = DataScan.Run(data, Columns, "training data");
-        var reader = new ShuffledBatchReader(Columns, scan, batchSize: 16, poolSize);
+        var reader = new ShuffledBatchReader(Columns, scan.PerSlot(), scan, batchSize: 16, poolSize);
         var epoch1 = Labels(reader, data, new Rng(1), scan);
         var epoch2 = Labels(reader, data, new Rng(2), scan);
         Assert.Equal(Enumerable.Range(0, 100), epoch1.Select(v => (int)MathF.Round(v)).Order());
@@ -44,7 +44,7 @@ public class BatchReaderTests
         var ml = new MLContext();
         var data = Data(ml, 50);
         var scan = DataScan.Run(data, Columns, "training data");
-        var reader = new ShuffledBatchReader(Columns, scan, 16, 10);
+        var reader = new ShuffledBatchReader(Columns, scan.PerSlot(), scan, 16, 10);
         Assert.Equal(Labels(reader, data, new Rng(5), scan), Labels(reader, data, new Rng(5), scan));
         Assert.Equal([16, 16, 16, 2], reader.Read(data, new Rng(5)).Select(b => b.Count).ToArray());
     }
@@ -57,7 +57,7 @@ public class BatchReaderTests
         var scan = DataScan.Run(data, Columns, "training data");
         Assert.Equal([2f, 4f], scan.FeatureMean);
         Assert.Equal(MathF.Sqrt(2f), scan.FeatureStd[0], 5); // population std of 0..4
-        var batch = new ShuffledBatchReader(Columns, scan, 8, 100).Read(data, null).Single();
+        var batch = new ShuffledBatchReader(Columns, scan.PerSlot(), scan, 8, 100).Read(data, null).Single();
         Assert.Equal(5, batch.Count);
         Assert.Equal((0 - 2f) / MathF.Sqrt(2f), batch.Features[0], 5);
         Assert.Equal((8 - 4f) / MathF.Sqrt(8f), batch.Features[9], 5);
@@ -71,7 +71,7 @@ public class BatchReaderTests
         var scan = DataScan.Run(data, Columns, "training data");
         Assert.Equal(6, scan.Rows);
         Assert.Equal(4, scan.SkippedRows);
-        var reader = new ShuffledBatchReader(Columns, scan, 4, 3);
+        var reader = new ShuffledBatchReader(Columns, scan.PerSlot(), scan, 4, 3);
         Assert.Equal(6, reader.Read(data, new Rng(1)).Sum(b => b.Count));
     }
 

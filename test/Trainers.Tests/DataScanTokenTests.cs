@@ -4,7 +4,7 @@ using MlNetDeep.Trainers;
 
 namespace MlNetDeep.Trainers.Tests;
 
-/// <summary>Token rows longer than T: truncated by default, rejected by the scan with <see cref="SupervisedColumns.RejectLongerRows"/>.</summary>
+/// <summary>Token rows longer than T: truncated by default, rejected by the scan with <see cref="FeatureInput.RejectLongerRows"/>.</summary>
 public class DataScanTokenTests
 {
     private const int Length = 4;
@@ -15,9 +15,9 @@ public class DataScanTokenTests
         [KeyType(2)] public uint Label { get; set; }
     }
 
-    private static readonly SupervisedColumns Truncating = new("Tokens", Length, "Label", TargetKind.Classification, 2, FeatureKind.Tokens, PadId: 21);
+    private static readonly SupervisedColumns Truncating = new(new FeatureInput("Tokens", Length, FeatureKind.Tokens, PadId: 21), "Label", TargetKind.Classification, 2);
 
-    private static readonly SupervisedColumns Rejecting = Truncating with { RejectLongerRows = new LongRowRejection("Text", "Change something.") };
+    private static readonly SupervisedColumns Rejecting = Truncating with { Input = Truncating.Input with { RejectLongerRows = new LongRowRejection("Text", "Change something.") } };
 
     // LoadFromEnumerable reads a [KeyType] property as 0-based (0 becomes key 1), so every row here has a label.
     private static IDataView Data(params int[] tokenCounts) => new MLContext().Data.LoadFromEnumerable(

@@ -25,7 +25,7 @@ public class SupervisedTrainerTests
         }).ToList());
     }
 
-    private static readonly SupervisedColumns Columns = new("Features", 2, "Label", TargetKind.Classification, 2);
+    private static readonly SupervisedColumns Columns = new(new FeatureInput("Features", 2), "Label", TargetKind.Classification, 2);
 
     private static TrainingSettings Settings(int epochs, IProgress<EpochReport>? progress = null, int? patience = null) => new()
     {
@@ -40,7 +40,7 @@ public class SupervisedTrainerTests
         var train = Xor(ml, 400, 1);
         var scan = DataScan.Run(train, Columns, "training data");
         var network = Mlp.Build(new MlpArchitecture(2, [16], 2, Engine.Layers.ActivationKind.Tanh), new Rng(1));
-        var result = new SupervisedTrainer(Columns, Settings(40)).Train(network, train, scan, Xor(ml, 200, 2));
+        var result = new SupervisedTrainer(Columns, Settings(40)).Train(network, scan.PerSlot(), train, scan, Xor(ml, 200, 2));
         Assert.False(network.IsTraining);
         Assert.True(result.History[^1].ValidationMetric > 0.9, $"validation accuracy {result.History[^1].ValidationMetric}");
         Assert.True(result.History[^1].TrainingLoss < result.History[0].TrainingLoss / 2);
@@ -58,7 +58,7 @@ public class SupervisedTrainerTests
         {
             NumberOfEpochs = 5, BatchSize = 16, Seed = 3, CreateOptimizer = p => new Sgd(p, 0.5f), GradientClipNorm = 0.5f,
         };
-        var result = new SupervisedTrainer(Columns, settings).Train(network, train, scan, null);
+        var result = new SupervisedTrainer(Columns, settings).Train(network, scan.PerSlot(), train, scan, null);
         Assert.True(result.History[^1].TrainingLoss < result.History[0].TrainingLoss);
         Assert.Null(result.History[0].ValidationLoss);
         Assert.Equal(5, result.BestEpoch); // without validation data the last epoch is kept

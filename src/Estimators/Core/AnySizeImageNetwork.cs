@@ -1,5 +1,5 @@
 using MlNetDeep.Engine.Layers;
-using MlNetDeep.Onnx;
+using MlNetDeep.Engine.Preprocessing;
 using MlNetDeep.Onnx.Export;
 using MlNetDeep.Transforms;
 
@@ -10,14 +10,17 @@ namespace MlNetDeep;
 /// for encoded images needs (<see cref="AnySizeImageScorer"/>).
 /// </summary>
 /// <param name="Body">(B, C, H, W) → (B, K) logits, in inference form.</param>
-/// <param name="ChannelMean">(C) training means.</param>
-/// <param name="ChannelStd">(C) training standard deviations.</param>
+/// <param name="Preprocessing">The training's per-channel standardisation, (C) statistics.</param>
 /// <param name="MinimumSize">Smallest H and W.</param>
 /// <param name="Fitted">The Fit it comes from (classes, key values, columns, scoring settings).</param>
-internal sealed record AnySizeImageNetwork(Module Body, float[] ChannelMean, float[] ChannelStd, int MinimumSize, FittedNetwork Fitted)
+internal sealed record AnySizeImageNetwork(Module Body, FeaturePreprocessing Preprocessing, int MinimumSize, FittedNetwork Fitted)
 {
     /// <summary>C</summary>
-    public int Channels => ChannelMean.Length;
+    public int Channels => Preprocessing.Groups;
+
+    /// <summary>The any-size network of <paramref name="fitted"/>, or null when it trained a fixed-size network.</summary>
+    public static AnySizeImageNetwork? Of(FittedNetwork fitted, int minimumSize) =>
+        fitted.Model is { AnySizeBody: { } body, Preprocessing: { } preprocessing } ? new(body, preprocessing, minimumSize, fitted) : null;
 
     /// <summary>
     /// The classifier graph for <see cref="DecodeImageFactory"/>'s output: inputs <see cref="TemporaryColumns.ImagePixels"/>
@@ -28,11 +31,10 @@ internal sealed record AnySizeImageNetwork(Module Body, float[] ChannelMean, flo
     /// <param name="scale">ExtractPixels' scaleImage.</param>
     public byte[] Export(int[] planes, float offset, float scale)
     {
-        var input = new AnySizeImageGraphInput(TemporaryColumns.ImagePixels, TemporaryColumns.ImageSize, DecodeImageFactory.PlaneCount, planes,
-            ChannelMean, ChannelStd) { Offset = offset, Scale = scale };
-        var export = new OnnxModelOptions { DocString = Fitted.Export.DocString, Metadata = new Dictionary<string, string>(Fitted.Export.Metadata) };
-        export.Metadata["mlnetdeep.image_input"] = FormattableString.Invariant(
-            $"any size: {TemporaryColumns.ImagePixels} = planes {string.Join(",", Enum.GetNames<ImagePlane>())} of H·W values, {TemporaryColumns.ImageSize} = (H, W); channels = planes {string.Join(",", planes)}, (v - {offset}) * {scale}; minimum {MinimumSize}x{MinimumSize}");
-        return SupervisedGraph.Classifier(Body, input, Fitted.Columns.ClassCount, Fitted.ScoreColumn, TemporaryColumns.PredictedIndexVector, export);
+        var input = new AnySizeImageGraphInput(TemporaryColumns.ImagePixels, TemporaryColumns.ImageSize, DecodeImageFactory.PlaneCount, planes, Preprocessing)
+        {
+            Offset = offset, Scale = scale, MinimumSize = MinimumSize, PlaneNames = Enum.GetNames<ImagePlane>(),
+        };
+        return SupervisedGraph.Classifier(Body, input, Fitted.Columns.ClassCount, Fitted.ScoreColumn, TemporaryColumns.PredictedIndexVector, Fitted.Description);
     }
 }

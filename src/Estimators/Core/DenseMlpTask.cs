@@ -1,8 +1,8 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MlNetDeep.Engine;
 using MlNetDeep.Engine.Layers;
 using MlNetDeep.Engine.Models;
+using MlNetDeep.Engine.Preprocessing;
 using MlNetDeep.Onnx.Export;
 using MlNetDeep.Trainers;
 
@@ -11,29 +11,26 @@ namespace MlNetDeep;
 /// <summary>A multilayer perceptron on a known-size Single vector, standardised per slot.</summary>
 internal sealed class DenseMlpTask(MlpOptions options) : INetworkTask
 {
-    public TransformerChain<ITransformer>? FitPreprocessing(MLContext ml, IDataView training) => null;
-
-    public IEstimator<ITransformer>? Preprocessing(MLContext ml) => null;
-
-    public FeatureSpec Features(DataViewSchema schema, string paramName) =>
-        new(FeatureKind.Dense, SchemaChecks.FeatureCount(schema, options.FeatureColumnName, paramName));
-
-    public void CheckFeatures(SchemaShape schema) => SchemaChecks.Features(schema, options.FeatureColumnName);
-
     public string OnnxInputColumn => options.FeatureColumnName;
 
-    public Module Build(SupervisedColumns columns, Rng rng) => Mlp.Build(new MlpArchitecture(columns.FeatureCount, options.HiddenLayers,
-        columns.ClassCount, options.Activation, options.LeakyReluAlpha, options.DropoutRate, options.BatchNorm), rng);
+    public FeatureInput DescribeInput(DataViewSchema schema, string paramName) =>
+        new(OnnxInputColumn, SchemaChecks.FeatureCount(schema, options.FeatureColumnName, paramName));
 
-    public IGraphInput GraphInput(SupervisedColumns columns, DataScan scan) =>
-        new DenseGraphInput(OnnxInputColumn, columns.FeatureCount, new Standardization(scan.FeatureMean, scan.FeatureStd));
+    public TaskModel Build(SupervisedColumns columns, DataScan scan, Rng rng)
+    {
+        int f = columns.Input.Count;
+        var network = Mlp.Build(new MlpArchitecture(f, options.HiddenLayers, columns.ClassCount, options.Activation, options.LeakyReluAlpha,
+            options.DropoutRate, options.BatchNorm), rng);
+        var preprocessing = scan.PerSlot();
+        return new TaskModel(network, preprocessing, new DenseGraphInput(OnnxInputColumn, f, preprocessing), Architecture);
+    }
 
-    public (IGraphInput Input, Module Network) Stub(int outputs) =>
-        (new DenseGraphInput(OnnxInputColumn, 1, new Standardization([0f], [1f])), new Sequential(new Linear(1, outputs, new Rng(0))));
+    public void CheckInput(SchemaShape schema) => SchemaChecks.Features(schema, options.FeatureColumnName);
 
-    public IReadOnlyList<string> TemporaryColumns => [];
+    public TaskModel Stub(int outputs) => new(new Sequential(new Linear(1, outputs, new Rng(0))), null,
+        new DenseGraphInput(OnnxInputColumn, 1, new FeaturePreprocessing([0f], [1f])), Architecture);
 
-    public IReadOnlyDictionary<string, string> Metadata => new Dictionary<string, string>
+    private Dictionary<string, string> Architecture => new()
     {
         ["architecture"] = "mlp",
         ["hidden_layers"] = string.Join(",", options.HiddenLayers),

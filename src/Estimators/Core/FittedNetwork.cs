@@ -1,5 +1,4 @@
-using MlNetDeep.Engine.Layers;
-using MlNetDeep.Onnx;
+using MlNetDeep.Onnx.Export;
 using MlNetDeep.Trainers;
 using MlNetDeep.Transforms;
 
@@ -9,14 +8,13 @@ namespace MlNetDeep;
 /// What one Fit trained, for exporting the same network again with another graph input (e.g. images of any size).
 /// Snapshots the column names, so later changes to the estimator's options do not leak into it.
 /// </summary>
-/// <param name="Network">The trained network, (B, features) → (B, outputs), as the task built it.</param>
-/// <param name="Scan">Training statistics (standardisation).</param>
+/// <param name="Model">The trained model as the task built it: network (in inference mode), preprocessing, graph input.</param>
 /// <param name="Columns">How the trainer read the data.</param>
 /// <param name="LabelKeyValues">The label's key values (classification), or null.</param>
 /// <param name="ScoreColumn">Output score column.</param>
 /// <param name="PredictedLabelColumn">Output key column (classification), or null.</param>
 /// <param name="Scoring">GPU settings.</param>
 /// <param name="Warn">Logs a scoring warning.</param>
-/// <param name="Export">ONNX metadata of the Fit's model.</param>
-internal sealed record FittedNetwork(Module Network, DataScan Scan, SupervisedColumns Columns, KeyValueList? LabelKeyValues,
-    string ScoreColumn, string? PredictedLabelColumn, OnnxScoringOptions Scoring, Action<string> Warn, OnnxModelOptions Export);
+/// <param name="Description">What the Fit's ONNX file says about the model.</param>
+internal sealed record FittedNetwork(TaskModel Model, SupervisedColumns Columns, KeyValueList? LabelKeyValues,
+    string ScoreColumn, string? PredictedLabelColumn, OnnxScoringOptions Scoring, Action<string> Warn, ModelDescription Description);

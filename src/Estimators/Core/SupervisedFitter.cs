@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using MlNetDeep.Engine;
+using MlNetDeep.Engine.Optimizers;
 using MlNetDeep.Onnx.Export;
 using MlNetDeep.Trainers;
 using MlNetDeep.Transforms;
@@ -8,11 +10,25 @@ using MlNetDeep.Transforms;
 namespace MlNetDeep;
 
 /// <summary>
-/// Fit and GetOutputSchema for every supervised estimator: preprocessing → schema checks → scan → train →
-/// export → a chain of built-in transformers (preprocessing, ApplyOnnxModel, post-processing).
+/// Fit and GetOutputSchema for every supervised estimator, top to bottom: learned preprocessing → schema checks →
+/// data scan → the task's model → training → ONNX export → a chain of built-in transformers (preprocessing,
+/// ApplyOnnxModel, post-processing).
 /// </summary>
-internal sealed class SupervisedFitter(MLContext ml, TrainerOptions options, INetworkTask task, string hostName)
+internal sealed class SupervisedFitter
 {
+    private readonly MLContext _ml;
+    private readonly TrainerOptions _options;
+    private readonly INetworkTask _task;
+    private readonly string _hostName;
+
+    public SupervisedFitter(MLContext ml, TrainerOptions options, INetworkTask task, string hostName)
+    {
+        _ml = ml;
+        _options = options;
+        _task = task;
+        _hostName = hostName;
+    }
+
     /// <summary>
     /// Trains and returns the model, its report and the trained network (for estimators that export it again with another
     /// graph input). <paramref name="predictedLabelColumn"/> is null for regression.
@@ -20,72 +36,112 @@ internal sealed class SupervisedFitter(MLContext ml, TrainerOptions options, INe
     public (TransformerChain<ITransformer> Model, TrainingReport Report, FittedNetwork Network) Fit(IDataView input, TargetKind target, string? predictedLabelColumn)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var preprocessing = task.FitPreprocessing(ml, input);
+        var preprocessing = _task.FitPreprocessing(_ml, input);
         var view = preprocessing?.Transform(input) ?? input;
-        var validation = options.ValidationSet is { } raw ? preprocessing?.Transform(raw) ?? raw : null;
+        var validation = _options.ValidationSet is { } raw ? preprocessing?.Transform(raw) ?? raw : null;
 
         var columns = Columns(view.Schema, nameof(input), target);
         if (validation is not null && Columns(validation.Schema, nameof(TrainerOptions.ValidationSet), target) is var v && v != columns)
             throw new ArgumentOutOfRangeException(nameof(TrainerOptions.ValidationSet),
-                $"ValidationSet's columns ({v.FeatureCount} values, {v.ClassCount} classes) differ from the training data's ({columns.FeatureCount}, {columns.ClassCount}).");
+                $"ValidationSet's columns ({v.Input.Count} values, {v.ClassCount} classes) differ from the training data's ({columns.Input.Count}, {columns.ClassCount}).");
 
-        var training = new NetworkTraining(ml, options, hostName);
-        var (result, scan) = training.Train(view, validation, columns, task);
-        var input_ = task.GraphInput(columns, scan);
-        var export = NetworkTraining.ExportOptions(TaskName(target), task.Metadata, result);
-        IEstimator<ITransformer> scoring;
+        var host = ((IHostEnvironment)_ml).Register(_hostName);
+        using var channel = host.Start("Fit");
+        var token = _options.CancellationToken;
+        var scan = DataScan.Run(view, columns, "training data", token);
+        if (validation is not null) DataScan.Run(validation, columns, "validation data", token);
+        if (scan.SkippedRows > 0) channel.Warning(MessageSensitivity.None, $"{scan.SkippedRows} training rows with a missing '{columns.LabelColumn}' were skipped.");
+        channel.Info(MessageSensitivity.None, $"training on {scan.Rows} rows, {columns.Input.Count} {(columns.Input.Kind == FeatureKind.Tokens ? "tokens" : "features")}, {_options.NumberOfEpochs} epochs");
+
+        int seed = _options.Seed ?? host.Rand.Next();
+        var model = _task.Build(columns, scan, new Rng(seed));
+        channel.Info(MessageSensitivity.None, $"network with {model.Network.ParameterCount():N0} parameters");
+        var result = new SupervisedTrainer(columns, Settings(seed, validation is not null, channel))
+            .Train(model.Network, model.Preprocessing, view, scan, validation);
+
+        var description = new ModelDescription(TaskName(target), model.Architecture) { EpochsTrained = result.History.Count, BestEpoch = result.BestEpoch };
+        var scoring = new OnnxScoringOptions { GpuDeviceId = _options.GpuDeviceId, FallbackToCpu = _options.FallbackToCpu };
+        Action<string> warn = message => Warn(host, message);
         byte[] onnx;
         KeyValueList? keyValues = null;
+        IEstimator<ITransformer> scoringChain;
         if (target == TargetKind.Classification)
         {
-            onnx = SupervisedGraph.Classifier(result.Network, input_, columns.ClassCount, options.ScoreColumnName, TemporaryColumns.PredictedIndexVector, export);
-            keyValues = KeyValueList.FromColumn(view.Schema[options.LabelColumnName]);
-            scoring = ScoringChain.Classifier(ml, onnx, task.OnnxInputColumn, options.ScoreColumnName, predictedLabelColumn!, keyValues, training.Scoring, training.Warn);
+            onnx = SupervisedGraph.Classifier(result.Network, model.GraphInput, columns.ClassCount, _options.ScoreColumnName, TemporaryColumns.PredictedIndexVector, description);
+            keyValues = KeyValueList.FromColumn(view.Schema[_options.LabelColumnName]);
+            scoringChain = ScoringChain.Classifier(_ml, onnx, _task.OnnxInputColumn, _options.ScoreColumnName, predictedLabelColumn!, keyValues, scoring, warn);
         }
         else
         {
-            onnx = SupervisedGraph.Regressor(result.Network, input_, scan.LabelMean, scan.LabelStd, TemporaryColumns.ScoreVector, export);
-            scoring = ScoringChain.Regressor(ml, onnx, task.OnnxInputColumn, options.ScoreColumnName, training.Scoring, training.Warn);
+            onnx = SupervisedGraph.Regressor(result.Network, model.GraphInput, scan.LabelMean, scan.LabelStd, TemporaryColumns.ScoreVector, description);
+            scoringChain = ScoringChain.Regressor(_ml, onnx, _task.OnnxInputColumn, _options.ScoreColumnName, scoring, warn);
         }
-        var scoringModel = ScoringChain.Fit(WithCleanup(scoring), view);
-        var model = preprocessing is null ? scoringModel : new TransformerChain<ITransformer>([.. preprocessing, .. scoringModel]);
-        var fitted = new FittedNetwork(result.Network, scan, columns, keyValues, options.ScoreColumnName, predictedLabelColumn, training.Scoring, training.Warn, export);
-        return (model, new TrainingReport(onnx, result.History, result.BestEpoch), fitted);
+        var scoringModel = ScoringChain.Fit(WithCleanup(scoringChain), view);
+        var chain = preprocessing is null ? scoringModel : new TransformerChain<ITransformer>([.. preprocessing, .. scoringModel]);
+        var fitted = new FittedNetwork(model, columns, keyValues, _options.ScoreColumnName, predictedLabelColumn, scoring, warn, description);
+        return (chain, new TrainingReport(onnx, result.History, result.BestEpoch), fitted);
     }
 
     /// <summary>The schema after scoring, from the same chain around a stub model.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema, TargetKind target, string? predictedLabelColumn)
     {
-        task.CheckFeatures(inputSchema);
-        var shape = task.Preprocessing(ml)?.GetOutputSchema(inputSchema) ?? inputSchema;
-        var export = NetworkTraining.ExportOptions(TaskName(target), task.Metadata, null);
+        _task.CheckInput(inputSchema);
+        var shape = _task.Preprocessing(_ml)?.GetOutputSchema(inputSchema) ?? inputSchema;
         if (target == TargetKind.Classification)
         {
-            var keyValueType = SchemaChecks.KeyLabel(inputSchema, options.LabelColumnName);
+            var keyValueType = SchemaChecks.KeyLabel(inputSchema, _options.LabelColumnName);
             const int classes = 2; // a SchemaShape keeps no key count, and the output shape does not depend on it
-            var (input, network) = task.Stub(classes);
-            byte[] stub = SupervisedGraph.Classifier(network, input, classes, options.ScoreColumnName, TemporaryColumns.PredictedIndexVector, export);
-            return ScoringChain.OutputSchema(stub, source => WithCleanup(ScoringChain.Classifier(ml, source, task.OnnxInputColumn, options.ScoreColumnName,
+            var stub = _task.Stub(classes);
+            byte[] classifier = SupervisedGraph.Classifier(stub.Network, stub.GraphInput, classes, _options.ScoreColumnName, TemporaryColumns.PredictedIndexVector,
+                new ModelDescription(TaskName(target), stub.Architecture));
+            return ScoringChain.OutputSchema(classifier, source => WithCleanup(ScoringChain.Classifier(_ml, source, _task.OnnxInputColumn, _options.ScoreColumnName,
                 predictedLabelColumn!, KeyValueList.Placeholder(classes, keyValueType), new OnnxScoringOptions(), null)), shape);
         }
-        SchemaChecks.RegressionLabel(inputSchema, options.LabelColumnName);
-        var (stubInput, stubNetwork) = task.Stub(1);
-        byte[] regressor = SupervisedGraph.Regressor(stubNetwork, stubInput, 0f, 1f, TemporaryColumns.ScoreVector, export);
+        SchemaChecks.RegressionLabel(inputSchema, _options.LabelColumnName);
+        var regressorStub = _task.Stub(1);
+        byte[] regressor = SupervisedGraph.Regressor(regressorStub.Network, regressorStub.GraphInput, 0f, 1f, TemporaryColumns.ScoreVector,
+            new ModelDescription(TaskName(target), regressorStub.Architecture));
         return ScoringChain.OutputSchema(regressor, source =>
-            WithCleanup(ScoringChain.Regressor(ml, source, task.OnnxInputColumn, options.ScoreColumnName, new OnnxScoringOptions(), null)), shape);
+            WithCleanup(ScoringChain.Regressor(_ml, source, _task.OnnxInputColumn, _options.ScoreColumnName, new OnnxScoringOptions(), null)), shape);
     }
 
     private IEstimator<ITransformer> WithCleanup(IEstimator<ITransformer> scoring) =>
-        task.TemporaryColumns.Count > 0 ? scoring.Append(ml.Transforms.DropColumns(task.TemporaryColumns.ToArray())) : scoring;
+        _task.TemporaryColumns.Count > 0 ? scoring.Append(_ml.Transforms.DropColumns(_task.TemporaryColumns.ToArray())) : scoring;
 
     private SupervisedColumns Columns(DataViewSchema schema, string paramName, TargetKind target)
     {
-        var spec = task.Features(schema, paramName);
+        var input = _task.DescribeInput(schema, paramName);
         int classes = 1;
-        if (target == TargetKind.Classification) classes = SchemaChecks.ClassCount(schema, options.LabelColumnName, paramName);
-        else SchemaChecks.RegressionLabel(schema, options.LabelColumnName, paramName);
-        return new SupervisedColumns(task.OnnxInputColumn, spec.Count, options.LabelColumnName, target, classes, spec.Kind, spec.PadId,
-            target == TargetKind.Regression ? spec.RelativeStepSize : 0, spec.RejectLongerRows);
+        if (target == TargetKind.Classification) classes = SchemaChecks.ClassCount(schema, _options.LabelColumnName, paramName);
+        else SchemaChecks.RegressionLabel(schema, _options.LabelColumnName, paramName);
+        return new SupervisedColumns(input, _options.LabelColumnName, target, classes);
+    }
+
+    private TrainingSettings Settings(int seed, bool validating, IChannel channel) => new()
+    {
+        NumberOfEpochs = _options.NumberOfEpochs,
+        BatchSize = _options.BatchSize,
+        ShufflePoolSize = _options.ShufflePoolSize,
+        Seed = seed,
+        CreateOptimizer = CreateOptimizer,
+        GradientClipNorm = _options.GradientClipNorm,
+        GradientClipValue = _options.GradientClipValue,
+        EarlyStoppingPatience = validating ? _options.EarlyStoppingPatience : null,
+        Progress = _options.Progress,
+        Log = message => channel.Info(MessageSensitivity.None, message),
+        CancellationToken = _options.CancellationToken,
+    };
+
+    private Optimizer CreateOptimizer(IEnumerable<Tensor> parameters) => _options.Optimizer switch
+    {
+        OptimizerKind.Sgd => new Sgd(parameters, _options.LearningRate, _options.Momentum),
+        _ => new Adam(parameters, _options.LearningRate),
+    };
+
+    private static void Warn(IHost host, string message)
+    {
+        using var channel = host.Start("Scoring");
+        channel.Warning(MessageSensitivity.None, message);
     }
 
     private static string TaskName(TargetKind target) => target == TargetKind.Classification ? "classification" : "regression";

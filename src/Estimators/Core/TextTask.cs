@@ -24,57 +24,59 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
     /// </summary>
     private const float EmbeddingInitStd = 0.05f;
 
+    public string OnnxInputColumn => TextVocabulary.TokenColumn;
+
     public TransformerChain<ITransformer>? FitPreprocessing(MLContext ml, IDataView training)
     {
         SchemaChecks.Text(training.Schema, options.TextColumnName, "input");
         return TextVocabulary.Fit(ml, training, options.TextColumnName, options.TokenUnit, options.MaximumVocabularySize);
     }
 
-    public IEstimator<ITransformer>? Preprocessing(MLContext ml) =>
-        TextVocabulary.Create(ml, options.TextColumnName, options.TokenUnit, options.MaximumVocabularySize);
-
-    public FeatureSpec Features(DataViewSchema schema, string paramName)
+    public FeatureInput DescribeInput(DataViewSchema schema, string paramName)
     {
         if (schema.GetColumnOrNull(TextVocabulary.TokenColumn) is null) SchemaChecks.Text(schema, options.TextColumnName, paramName);
         int vocabulary = TextVocabulary.VocabularySize(schema);
-        return new FeatureSpec(FeatureKind.Tokens, options.MaximumLength, PadId: vocabulary + 1, RejectLongerRows: LongTextRejection.ForFit(options));
+        return new FeatureInput(OnnxInputColumn, options.MaximumLength, FeatureKind.Tokens, PadId: vocabulary + 1, RejectLongerRows: LongTextRejection.ForFit(options));
     }
 
-    public void CheckFeatures(SchemaShape schema) => SchemaChecks.Text(schema, options.TextColumnName);
-
-    public string OnnxInputColumn => TextVocabulary.TokenColumn;
-
-    public Module Build(SupervisedColumns columns, Rng rng)
+    public TaskModel Build(SupervisedColumns columns, DataScan scan, Rng rng)
     {
-        int rows = columns.PadId + 1, k = columns.ClassCount;
+        var input = columns.Input;
+        var graphInput = new TokenGraphInput(OnnxInputColumn, input.Count, input.PadId) { RejectionNodeName = LongTextRejection.NodeName(options) };
+        return new TaskModel(Network(input, columns.ClassCount, rng), null, graphInput, Architecture);
+    }
+
+    private Module Network(FeatureInput input, int classes, Rng rng)
+    {
+        int rows = input.PadId + 1;
         if (options.Network == TextNetwork.Cnn)
-            return TextCnn.Build(new TextCnnArchitecture(rows, columns.PadId, columns.FeatureCount, options.EmbeddingSize,
-                options.KernelSizes, options.FiltersPerKernel, options.DropoutRate, k, options.TokenDropoutRate, UnknownId, EmbeddingInitStd), rng);
-        var encoder = new TextRecurrentEncoder(new Embedding(rows, options.EmbeddingSize, rng, columns.PadId, EmbeddingInitStd),
-            options.CreateLayer(options.EmbeddingSize, rng), columns.PadId);
+            return TextCnn.Build(new TextCnnArchitecture(rows, input.PadId, input.Count, options.EmbeddingSize,
+                options.KernelSizes, options.FiltersPerKernel, options.DropoutRate, classes, options.TokenDropoutRate, UnknownId, EmbeddingInitStd), rng);
+        var encoder = new TextRecurrentEncoder(new Embedding(rows, options.EmbeddingSize, rng, input.PadId, EmbeddingInitStd),
+            options.CreateLayer(options.EmbeddingSize, rng), input.PadId);
         var modules = new List<Module>();
-        if (options.TokenDropoutRate > 0) modules.Add(new TokenDropout(options.TokenDropoutRate, UnknownId, columns.PadId, rng));
+        if (options.TokenDropoutRate > 0) modules.Add(new TokenDropout(options.TokenDropoutRate, UnknownId, input.PadId, rng));
         modules.Add(encoder);
         if (options.DropoutRate > 0) modules.Add(new Dropout(options.DropoutRate, rng));
-        modules.Add(new Linear(encoder.OutputSize, k, rng));
+        modules.Add(new Linear(encoder.OutputSize, classes, rng));
         return new Sequential(modules.ToArray());
     }
 
-    public IGraphInput GraphInput(SupervisedColumns columns, DataScan scan) => new TokenGraphInput(OnnxInputColumn, columns.FeatureCount, columns.PadId)
-    {
-        RejectionNodeName = LongTextRejection.NodeName(options),
-    };
+    public IEstimator<ITransformer>? Preprocessing(MLContext ml) =>
+        TextVocabulary.Create(ml, options.TextColumnName, options.TokenUnit, options.MaximumVocabularySize);
 
-    public (IGraphInput Input, Module Network) Stub(int outputs)
+    public void CheckInput(SchemaShape schema) => SchemaChecks.Text(schema, options.TextColumnName);
+
+    public TaskModel Stub(int outputs)
     {
         var rng = new Rng(0);
         var network = new Sequential(new Embedding(3, 1, rng, 2), new Flatten(), new Linear(options.MaximumLength, outputs, rng));
-        return (new TokenGraphInput(OnnxInputColumn, options.MaximumLength, 2), network);
+        return new TaskModel(network, null, new TokenGraphInput(OnnxInputColumn, options.MaximumLength, 2), Architecture);
     }
 
     public IReadOnlyList<string> TemporaryColumns => [TextVocabulary.TokenColumn];
 
-    public IReadOnlyDictionary<string, string> Metadata => options.Network == TextNetwork.Cnn
+    private Dictionary<string, string> Architecture => options.Network == TextNetwork.Cnn
         ? new Dictionary<string, string>
         {
             ["architecture"] = "textcnn",

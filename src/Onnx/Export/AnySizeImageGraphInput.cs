@@ -1,3 +1,6 @@
+using System.Globalization;
+using MlNetDeep.Engine.Preprocessing;
+
 namespace MlNetDeep.Onnx.Export;
 
 /// <summary>
@@ -14,11 +17,13 @@ namespace MlNetDeep.Onnx.Export;
 /// <param name="SizeName">(H, W) input name.</param>
 /// <param name="Planes">P, planes per image in <see cref="PixelsName"/>.</param>
 /// <param name="Channels">(C) plane index of each network channel, in the network's channel order.</param>
-/// <param name="ChannelMean">(C) means.</param>
-/// <param name="ChannelStd">(C) standard deviations.</param>
-public sealed record AnySizeImageGraphInput(string PixelsName, string SizeName, int Planes, int[] Channels, float[] ChannelMean, float[] ChannelStd)
+/// <param name="Preprocessing">The model's preprocessing, with (C) statistics.</param>
+public sealed record AnySizeImageGraphInput(string PixelsName, string SizeName, int Planes, int[] Channels, FeaturePreprocessing Preprocessing)
     : IGraphInput
 {
+    /// <summary>Smallest H and W the network accepts, stated in the metadata. <value>Default 1.</value></summary>
+    public int MinimumSize { get; init; } = 1;
+
     /// <summary>Subtracted from every value before <see cref="Scale"/> (ExtractPixels' offsetImage). <value>Default 0.</value></summary>
     public float Offset { get; init; }
 
@@ -31,8 +36,8 @@ public sealed record AnySizeImageGraphInput(string PixelsName, string SizeName, 
         if (Planes < 1) throw new ArgumentOutOfRangeException(nameof(Planes), Planes, "Needs at least one plane.");
         if (Channels.Length == 0 || Channels.Any(c => c < 0 || c >= Planes))
             throw new ArgumentOutOfRangeException(nameof(Channels), $"Channels must be plane indices in [0, {Planes}), got [{string.Join(", ", Channels)}].");
-        if (ChannelMean.Length != Channels.Length)
-            throw new ArgumentException($"{Channels.Length} channels but {ChannelMean.Length} channel means.", nameof(ChannelMean));
+        if (Preprocessing.Groups != Channels.Length)
+            throw new ArgumentException($"{Channels.Length} channels but {Preprocessing.Groups} channel means.", nameof(Preprocessing));
         string pixels = graph.AddInput(PixelsName, OnnxElementType.Float, "N", "L");
         string size = graph.AddInput(SizeName, OnnxElementType.Int64, "N", 2);
 
@@ -47,6 +52,16 @@ public sealed record AnySizeImageGraphInput(string PixelsName, string SizeName, 
         // operations here give the same bits (and skipping them when they are the identity changes nothing).
         if (Offset != 0f) x = graph.AddNode("Sub", [x, graph.ScalarConstant(Offset)]);
         if (Scale != 1f) x = graph.AddNode("Mul", [x, graph.ScalarConstant(Scale)]);
-        return new GraphInputValues(ChannelStandardization.Add(graph, x, ChannelMean, ChannelStd));
+        return new GraphInputValues(FeaturePreprocessingGraph.AddPlanes(graph, x, Preprocessing));
     }
+
+    /// <summary>Names of the <see cref="Planes"/> in their order, for the metadata. <value>Default "0", "1", ….</value></summary>
+    public IReadOnlyList<string>? PlaneNames { get; init; }
+
+    /// <summary>"image_input": how the flat input is laid out, for users of the ONNX file alone.</summary>
+    public IReadOnlyDictionary<string, string> Metadata => new Dictionary<string, string>
+    {
+        ["image_input"] = string.Create(CultureInfo.InvariantCulture,
+            $"any size: {PixelsName} = planes {string.Join(",", PlaneNames ?? Enumerable.Range(0, Planes).Select(p => p.ToString(CultureInfo.InvariantCulture)))} of H·W values, {SizeName} = (H, W); channels = planes {string.Join(",", Channels)}, (v - {Offset}) * {Scale}; minimum {MinimumSize}x{MinimumSize}"),
+    };
 }

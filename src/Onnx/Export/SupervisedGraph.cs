@@ -17,8 +17,8 @@ public static class SupervisedGraph
     /// <param name="classCount">K</param>
     /// <param name="scoreName">Probabilities output name.</param>
     /// <param name="predictedIndexName">Class index output name.</param>
-    /// <param name="options">Opset and metadata.</param>
-    public static byte[] Classifier(Module network, IGraphInput input, int classCount, string scoreName, string predictedIndexName, OnnxModelOptions options)
+    /// <param name="description">What the file says about the model (doc string and metadata).</param>
+    public static byte[] Classifier(Module network, IGraphInput input, int classCount, string scoreName, string predictedIndexName, ModelDescription description)
     {
         var graph = new OnnxGraphBuilder("mlnetdeep_classifier");
         string logits = ModuleExporter.Export(graph, network, input.Add(graph).Features);
@@ -26,7 +26,7 @@ public static class SupervisedGraph
         graph.AddNodeWithOutputs("ArgMax", [logits], [predictedIndexName], OnnxAttribute.Int("axis", 1), OnnxAttribute.Int("keepdims", 1));
         graph.AddOutput(scoreName, OnnxElementType.Float, "N", classCount);
         graph.AddOutput(predictedIndexName, OnnxElementType.Int64, "N", 1);
-        return OnnxModelWriter.Write(graph, options);
+        return OnnxModelWriter.Write(graph, description.ToModelOptions(input));
     }
 
     /// <summary>Regressor: <paramref name="scoreName"/> = network(input) · LabelStd + LabelMean (+ the input's target offset), float [N, 1].</summary>
@@ -35,8 +35,8 @@ public static class SupervisedGraph
     /// <param name="labelMean">Mean of the training label.</param>
     /// <param name="labelStd">Standard deviation of the training label.</param>
     /// <param name="scoreName">Output name.</param>
-    /// <param name="options">Opset and metadata.</param>
-    public static byte[] Regressor(Module network, IGraphInput input, float labelMean, float labelStd, string scoreName, OnnxModelOptions options)
+    /// <param name="description">What the file says about the model (doc string and metadata).</param>
+    public static byte[] Regressor(Module network, IGraphInput input, float labelMean, float labelStd, string scoreName, ModelDescription description)
     {
         var graph = new OnnxGraphBuilder("mlnetdeep_regressor");
         var values = input.Add(graph);
@@ -49,6 +49,6 @@ public static class SupervisedGraph
         }
         else graph.AddNodeWithOutputs("Add", [scaled, graph.Constant([labelMean])], [scoreName]);
         graph.AddOutput(scoreName, OnnxElementType.Float, "N", 1);
-        return OnnxModelWriter.Write(graph, options);
+        return OnnxModelWriter.Write(graph, description.ToModelOptions(input));
     }
 }

@@ -1,3 +1,4 @@
+using MlNetDeep.Engine.Preprocessing;
 using MlNetDeep.Engine;
 using MlNetDeep.Engine.Layers;
 using MlNetDeep.Engine.Models;
@@ -47,8 +48,8 @@ public class AnySizeImageGraphInputTests
     public void OneModelScoresEverySizeLikeTheEngine()
     {
         var net = TrainedLookingSpp();
-        var input = new AnySizeImageGraphInput("Pixels", "Size", 4, Channels, Mean, Std) { Offset = Offset, Scale = Scale };
-        byte[] model = SupervisedGraph.Classifier(net, input, 5, "Score", "PredictedIndex", new OnnxModelOptions());
+        var input = new AnySizeImageGraphInput("Pixels", "Size", 4, Channels, new FeaturePreprocessing(Mean, Std)) { Offset = Offset, Scale = Scale };
+        byte[] model = SupervisedGraph.Classifier(net, input, 5, "Score", "PredictedIndex", new ModelDescription("classification", new Dictionary<string, string>()));
         OnnxStructure.AssertWellFormed(model);
 
         var rng = new Rng(9);
@@ -69,8 +70,8 @@ public class AnySizeImageGraphInputTests
     public void InputsAreFlatPixelsAndSizeAndIdentitySettingsAddNoNodes()
     {
         var net = TrainedLookingSpp();
-        var plain = new AnySizeImageGraphInput("Pixels", "Size", 3, [0, 1, 2], Mean, Std);
-        var proto = OnnxStructure.AssertWellFormed(SupervisedGraph.Classifier(net, plain, 5, "Score", "PredictedIndex", new OnnxModelOptions()));
+        var plain = new AnySizeImageGraphInput("Pixels", "Size", 3, [0, 1, 2], new FeaturePreprocessing(Mean, Std));
+        var proto = OnnxStructure.AssertWellFormed(SupervisedGraph.Classifier(net, plain, 5, "Score", "PredictedIndex", new ModelDescription("classification", new Dictionary<string, string>())));
         Assert.Equal(["Pixels", "Size"], proto.Graph.Input.Select(i => i.Name));
         Assert.Equal(["N", "L"], proto.Graph.Input[0].Type.TensorType.Shape.Dim.Select(d => d.DimParam));
         Assert.Equal(2, proto.Graph.Input[1].Type.TensorType.Shape.Dim[1].DimValue);
@@ -84,7 +85,7 @@ public class AnySizeImageGraphInputTests
     public void BadSettingsAreRejected()
     {
         var graph = new OnnxGraphBuilder("g");
-        Assert.Throws<ArgumentOutOfRangeException>(() => new AnySizeImageGraphInput("P", "S", 4, [4], [0f], [1f]).Add(graph));
-        Assert.Throws<ArgumentException>(() => new AnySizeImageGraphInput("P", "S", 4, [0, 1], [0f], [1f]).Add(new OnnxGraphBuilder("g")));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AnySizeImageGraphInput("P", "S", 4, [4], new FeaturePreprocessing([0f], [1f])).Add(graph));
+        Assert.Throws<ArgumentException>(() => new AnySizeImageGraphInput("P", "S", 4, [0, 1], new FeaturePreprocessing([0f], [1f])).Add(new OnnxGraphBuilder("g")));
     }
 }

@@ -1,3 +1,4 @@
+using MlNetDeep.Engine.Preprocessing;
 using MlNetDeep.Engine;
 using MlNetDeep.Engine.Layers;
 using MlNetDeep.Engine.Models;
@@ -9,7 +10,8 @@ namespace MlNetDeep.Onnx.Tests.Export;
 /// <summary>Whole scoring graphs (standardisation + network + head) against the engine.</summary>
 public class SupervisedGraphParityTests
 {
-    private static readonly Standardization Standard = new([1f, -2f, 0.5f, 3f], [2f, 0.5f, 1f, 4f]);
+    private static readonly ModelDescription Description = new("regression", new Dictionary<string, string>());
+    private static readonly FeaturePreprocessing Standard = new([1f, -2f, 0.5f, 3f], [2f, 0.5f, 1f, 4f]);
 
     private static float[] Standardise(float[] x)
     {
@@ -29,8 +31,8 @@ public class SupervisedGraphParityTests
     {
         var net = Mlp.Build(new MlpArchitecture(4, [6], 3, ActivationKind.Tanh), new Rng(2));
         net.SetTraining(false);
-        var options = new OnnxModelOptions { Metadata = { ["mlnetdeep.task"] = "classification" } };
-        byte[] model = SupervisedGraph.Classifier(net, new DenseGraphInput("Features", 4, Standard), 3, "Score", "PredictedIndex", options);
+        var description = new ModelDescription("classification", new Dictionary<string, string>());
+        byte[] model = SupervisedGraph.Classifier(net, new DenseGraphInput("Features", 4, Standard), 3, "Score", "PredictedIndex", description);
         var proto = OnnxStructure.AssertWellFormed(model);
         Assert.Equal(8, proto.IrVersion);
         Assert.Equal(17, proto.OpsetImport.Single(o => o.Domain == "").Version);
@@ -60,7 +62,7 @@ public class SupervisedGraphParityTests
         var net = Mlp.Build(new MlpArchitecture(4, [5], 1, ActivationKind.Sigmoid), new Rng(3));
         net.SetTraining(false);
         byte[] model = SupervisedGraph.Regressor(net, new DenseGraphInput("Features", 4, Standard), labelMean: 10f, labelStd: 2.5f,
-            "Score", new OnnxModelOptions());
+            "Score", Description);
         OnnxStructure.AssertWellFormed(model);
         foreach (int n in new[] { 1, 6 })
         {
@@ -79,8 +81,8 @@ public class SupervisedGraphParityTests
         // Rows of T = 2 steps × F = 2 values; the trainer subtracts the last step, standardises, and the graph adds the level.
         var net = Mlp.Build(new MlpArchitecture(4, [5], 1, ActivationKind.Tanh), new Rng(8));
         net.SetTraining(false);
-        var input = new DenseGraphInput("Features", 4, Standard) { RelativeStepSize = 2 };
-        byte[] model = SupervisedGraph.Regressor(net, input, labelMean: 1f, labelStd: 3f, "Score", new OnnxModelOptions());
+        var input = new DenseGraphInput("Features", 4, Standard with { RelativeStepSize = 2 });
+        byte[] model = SupervisedGraph.Regressor(net, input, labelMean: 1f, labelStd: 3f, "Score", Description);
         OnnxStructure.AssertWellFormed(model);
         foreach (int n in new[] { 1, 4 })
         {
