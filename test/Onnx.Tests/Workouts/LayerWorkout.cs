@@ -9,13 +9,15 @@ namespace MlNetDeep.Onnx.Tests.Workouts;
 
 /// <summary>
 /// The layer workout (Keras' run_layer_test; STYLE lessons 8 and 10), one call per <see cref="WorkoutCase"/>:
-/// <list type="number">
-/// <item>the factory returns exactly the covered type, and the output is (B, row…) in training and inference mode;</item>
-/// <item>the parameter count equals the case's formula;</item>
-/// <item>finite-difference gradient check (<see cref="GradCheck"/>: central differences, loss = Σ out ⊙ R with a random
+/// <list type="bullet">
+/// <item>(a) the factory returns exactly the covered type, and the output is (B, row…) in training and inference mode;</item>
+/// <item>(b) the parameter count equals the case's formula;</item>
+/// <item>(c) finite-difference gradient check (<see cref="GradCheck"/>: central differences, loss = Σ out ⊙ R with a random
 /// R) of the input, unless it holds token ids, and of every parameter, in training mode;</item>
-/// <item>one SGD step on a mean-squared error lowers that error (layers with parameters);</item>
-/// <item>engine inference equals ONNX Runtime's on the exported layer at two batch sizes.</item>
+/// <item>(d) one SGD step on a mean-squared error lowers that error (layers with parameters);</item>
+/// <item>(e) state round trip: the trained layer's <see cref="ModuleSnapshot"/> restored into a freshly built layer gives
+/// the same inference output (the engine has no config object; the factory plays the config's part);</item>
+/// <item>(f) engine inference equals ONNX Runtime's on the exported layer at two batch sizes.</item>
 /// </list>
 /// The steps run in that order on one layer, so the BatchNorm running statistics and weights that the export sees have
 /// moved away from their initial values.
@@ -36,6 +38,7 @@ public static class LayerWorkout
         CheckParameterCount(c, module);
         CheckGradients(c, module);
         CheckTrainingStepLowersLoss(c, module);
+        CheckStateRoundTrip(c, module);
         CheckOnnxParity(c, module);
     }
 
@@ -115,7 +118,32 @@ public static class LayerWorkout
     }
 
     /// <summary>
-    /// (e) Exports the layer alone (input "x", (N, row…), float or int64 ids) and compares engine inference with ONNX
+    /// (e) State round trip: a layer built by the factory, then given the trained layer's parameters and buffers through
+    /// <see cref="ModuleSnapshot"/> (what early stopping does), computes the trained layer's inference output bit for bit.
+    /// </summary>
+    public static void CheckStateRoundTrip(WorkoutCase c, Module module)
+    {
+        module.SetTraining(false);
+        var restored = c.Create();
+        restored.SetTraining(false);
+        var x = c.Input.Generate(new Rng(606), TrainingBatch);
+        float[] trained = Infer(module, x);
+        if (module.ParameterCount() > 0)
+            Assert.False(trained.AsSpan().SequenceEqual(Infer(restored, x)), $"{c.Name}: training left the output unchanged, so the round trip proves nothing");
+        ModuleSnapshot.Capture(module).Restore(restored);
+        Assert.Equal(trained, Infer(restored, x));
+    }
+
+    private static float[] Infer(Module module, Tensor x)
+    {
+        var tape = new Tape { IsRecording = false };
+        float[] y = module.Forward(tape, x).Span.ToArray();
+        tape.Reset();
+        return y;
+    }
+
+    /// <summary>
+    /// (f) Exports the layer alone (input "x", (N, row…), float or int64 ids) and compares engine inference with ONNX
     /// Runtime (optimisations off and on, <see cref="OnnxTestRunner"/>) at each of <see cref="ParityBatches"/>.
     /// A layer exported as no node (an inference identity) makes the graph output its input, of the input's type.
     /// </summary>
@@ -135,9 +163,7 @@ public static class LayerWorkout
         foreach (int batch in ParityBatches)
         {
             var input = c.Input.Generate(rng, batch);
-            var tape = new Tape { IsRecording = false };
-            float[] engine = module.Forward(tape, input).Span.ToArray();
-            tape.Reset();
+            float[] engine = Infer(module, input);
             long[] dims = input.Shape.Select(d => (long)d).ToArray();
             var ortInput = c.Input.IsTokens
                 ? OnnxTestInput.Int64("x", input.Span.ToArray().Select(v => (long)v).ToArray(), dims)
