@@ -65,6 +65,27 @@ public class BadInputTests
         }
     }
 
+    private static MlpRegressor.Options RegressorOptions() => new() { Seed = 1, Progress = new SynchronousProgress<EpochReport>(Reports.Add) };
+
+    [Fact]
+    public void ProgressReachesReportsWhenTheDataIsGood()
+    {
+        // The control for FitFails' "nothing trained" check: with good data the same options do report epochs.
+        lock (Reports)
+        {
+            Reports.Clear();
+            var ml = new MLContext(seed: 1);
+            var options = RegressorOptions();
+            options.NumberOfEpochs = 2;
+            ml.DeepLearning().Regression.Mlp(options).Fit(SyntheticData.View(ml, SyntheticData.Curve(20, 1)));
+            Assert.Equal(2, Reports.Count);
+            Reports.Clear();
+            Classifier(ml).Fit(SyntheticData.View(ml, SyntheticData.Blobs(20, 1)));
+            Assert.Equal(2, Reports.Count);
+            Reports.Clear();
+        }
+    }
+
     private static IEstimator<ITransformer> Classifier(MLContext ml, MlpClassifier.Options? options = null) =>
         ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.DeepLearning().MulticlassClassification.Mlp(options ?? Options()));
 
@@ -97,14 +118,14 @@ public class BadInputTests
     [Fact]
     public void RegressionLabelThatIsNotSingle()
     {
-        FitFails<ArgumentOutOfRangeException>(ml => ml.DeepLearning().Regression.Mlp(new MlpRegressor.Options { Seed = 1 }),
+        FitFails<ArgumentOutOfRangeException>(ml => ml.DeepLearning().Regression.Mlp(RegressorOptions()),
             ml => SyntheticData.View(ml, SyntheticData.Blobs(10, 1)), "'Label'", "expected Single", "String");
     }
 
     [Fact]
     public void EmptyTrainingData()
     {
-        FitFails<InvalidOperationException>(ml => ml.DeepLearning().Regression.Mlp(new MlpRegressor.Options { Seed = 1 }),
+        FitFails<InvalidOperationException>(ml => ml.DeepLearning().Regression.Mlp(RegressorOptions()),
             ml => SyntheticData.View(ml, new List<CurveRow>()), "training data has no rows");
     }
 

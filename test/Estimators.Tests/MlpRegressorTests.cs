@@ -27,34 +27,22 @@ public class MlpRegressorTests
     }
 
     [Fact]
-    public void SaveLoadPredictionEngineGivesIdenticalPredictions()
+    public void Workout()
     {
+        // Schema before Fit = after, missing columns named, Save → Load in a fresh context gives identical scores.
         var ml = new MLContext(seed: 1);
-        var pipeline = ml.Transforms.CopyColumns("Target", "Label")
-            .Append(ml.DeepLearning().Regression.Mlp(Options()));
-        var train = SyntheticData.View(ml, SyntheticData.Curve(200, 1));
-        var model = pipeline.Fit(train);
-        using var stream = new MemoryStream();
-        ml.Model.Save(model, train.Schema, stream);
-        stream.Position = 0;
-        var fresh = new MLContext();
-        var loaded = fresh.Model.Load(stream, out _);
-        var a = ml.Model.CreatePredictionEngine<CurveRow, ValuePrediction>(model);
-        var b = fresh.Model.CreatePredictionEngine<CurveRow, ValuePrediction>(loaded);
-        foreach (var row in SyntheticData.Curve(30, 9)) Assert.Equal(a.Predict(row).Score, b.Predict(row).Score);
+        var pipeline = ml.Transforms.CopyColumns("Target", "Label").Append(ml.DeepLearning().Regression.Mlp(Options()));
+        EstimatorWorkout.Run<CurveRow, ValuePrediction>(ml, pipeline, SyntheticData.View(ml, SyntheticData.Curve(200, 1)), SyntheticData.Curve(30, 9),
+            ["Features", "Label"]);
     }
 
     [Fact]
-    public void OutputSchemaMatchesFittedSchemaAndSameSeedSameModel()
+    public void SameSeedSameModel()
     {
         var ml = new MLContext(seed: 1);
         var train = SyntheticData.View(ml, SyntheticData.Curve(100, 1));
         var first = ml.DeepLearning().Regression.Mlp(Options(5));
-        var predicted = first.GetOutputSchema(Schemas.Shape(train.Schema)).Single(c => c.Name == "Score");
-        var fitted = Schemas.Shape(first.Fit(train).Transform(train).Schema).Single(c => c.Name == "Score");
-        Assert.Equal(fitted.Kind, predicted.Kind);
-        Assert.Equal(fitted.ItemType, predicted.ItemType);
-
+        first.Fit(train);
         var second = ml.DeepLearning().Regression.Mlp(Options(5));
         second.Fit(train);
         Assert.Equal(first.LastTrainingReport!.OnnxModel, second.LastTrainingReport!.OnnxModel);
