@@ -13,8 +13,6 @@ internal sealed class NameRegistry
 
     public void ReserveValue(string name) => _values.Add(name);
 
-    public bool IsValueReserved(string name) => _values.Contains(name);
-
     public string NextValue(string prefix) => Next(prefix, _values, _valueCounters);
 
     public string NextNode(string prefix) => Next(prefix, _nodes, _nodeCounters);

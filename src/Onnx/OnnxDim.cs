@@ -46,9 +46,6 @@ public readonly struct OnnxDim : IEquatable<OnnxDim>
     /// <summary>True if this is a symbolic dimension.</summary>
     public bool IsSymbolic => _param is not null;
 
-    /// <summary>True if the dimension is unknown.</summary>
-    public bool IsUnknown => !_isFixed && _param is null;
-
     /// <summary>The fixed size (0 unless <see cref="IsFixed"/>).</summary>
     public long Value => _value;
 

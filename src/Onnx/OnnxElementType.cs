@@ -30,29 +30,3 @@ public enum OnnxElementType
     /// <summary>Unsigned 64-bit integer.</summary>
     UInt64 = 13,
 }
-
-/// <summary>Helpers for <see cref="OnnxElementType"/>.</summary>
-public static class OnnxElementTypeExtensions
-{
-    /// <summary>
-    /// Size in bytes of one element in <c>raw_data</c>.
-    /// </summary>
-    /// <param name="type">The element type.</param>
-    /// <returns>The element size in bytes.</returns>
-    /// <exception cref="ArgumentException"><see cref="OnnxElementType.String"/> has no fixed size, or the value is not defined.</exception>
-    public static int ElementSize(this OnnxElementType type) => type switch
-    {
-        OnnxElementType.Float => 4,
-        OnnxElementType.UInt8 => 1,
-        OnnxElementType.Int8 => 1,
-        OnnxElementType.UInt16 => 2,
-        OnnxElementType.Int32 => 4,
-        OnnxElementType.Int64 => 8,
-        OnnxElementType.Bool => 1,
-        OnnxElementType.Float16 => 2,
-        OnnxElementType.Double => 8,
-        OnnxElementType.UInt32 => 4,
-        OnnxElementType.UInt64 => 8,
-        _ => throw new ArgumentException($"Element type {type} has no fixed element size.", nameof(type)),
-    };
-}

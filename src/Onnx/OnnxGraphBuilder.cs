@@ -58,9 +58,6 @@ public sealed class OnnxGraphBuilder
     /// <summary>Nodes in the order added.</summary>
     public IReadOnlyList<OnnxNode> Nodes => _nodes;
 
-    /// <summary>Names declared with <see cref="DeclareOuterScope"/>.</summary>
-    public IReadOnlyCollection<string> OuterScopeNames => _outerScope;
-
     /// <summary>
     /// Creates a subgraph (e.g. a <c>Loop</c> body or <c>If</c> branch) of this graph. Its nodes may use any value
     /// already defined in this graph (or its enclosing graphs), and generated names are unique across the whole tree.

@@ -63,13 +63,6 @@ public static class OnnxModelWriter
         return w.ToArray();
     }
 
-    /// <summary>Writes a model to a file.</summary>
-    /// <param name="graph">The main graph.</param>
-    /// <param name="options">Model settings.</param>
-    /// <param name="path">Destination path (overwritten).</param>
-    public static void WriteFile(OnnxGraphBuilder graph, OnnxModelOptions options, string path) =>
-        File.WriteAllBytes(path, Write(graph, options));
-
     private static byte[] OpsetId(string domain, long version)
     {
         using var w = new ProtoWriter();

@@ -29,9 +29,6 @@ public sealed class OnnxTensor
     /// <summary>The shape; empty for a scalar.</summary>
     public IReadOnlyList<long> Dims => _dims;
 
-    /// <summary>Number of elements (product of <see cref="Dims"/>; 1 for a scalar).</summary>
-    public long ElementCount => Product(_dims);
-
     /// <summary>The little-endian element bytes as written to <c>raw_data</c>.</summary>
     public ReadOnlyMemory<byte> RawData => _rawData;
 
@@ -115,32 +112,6 @@ public sealed class OnnxTensor
         for (int i = 0; i < data.Length; i++)
             raw[i] = data[i] ? (byte)1 : (byte)0;
         return new OnnxTensor(name, OnnxElementType.Bool, raw, (long[])dims.Clone());
-    }
-
-    /// <summary>
-    /// Creates a tensor of any fixed-size element type from little-endian bytes (e.g. uint8 or float16 data).
-    /// </summary>
-    /// <param name="name">Tensor name.</param>
-    /// <param name="elementType">Element type; not <see cref="OnnxElementType.String"/>.</param>
-    /// <param name="rawData">Little-endian element bytes; length must equal product(dims) × element size.</param>
-    /// <param name="dims">Shape; none for a scalar.</param>
-    /// <returns>The tensor.</returns>
-    public static OnnxTensor FromRawData(string name, OnnxElementType elementType, ReadOnlySpan<byte> rawData, params long[] dims)
-    {
-        int size = elementType.ElementSize();
-        if (rawData.Length % size != 0)
-            throw new ArgumentException($"Raw data length {rawData.Length} is not a multiple of the {elementType} element size {size}.", nameof(rawData));
-        Check(name, rawData.Length / size, dims);
-        return new OnnxTensor(name, elementType, rawData.ToArray(), (long[])dims.Clone());
-    }
-
-    /// <summary>Returns the same data under another name.</summary>
-    /// <param name="name">The new name.</param>
-    /// <returns>A tensor sharing this tensor's data.</returns>
-    public OnnxTensor WithName(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return new OnnxTensor(name, ElementType, _rawData, _dims);
     }
 
     internal byte[] RawBytes => _rawData;

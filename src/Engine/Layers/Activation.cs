@@ -17,6 +17,7 @@ public enum ActivationKind
 }
 
 /// <summary>Applies an <see cref="ActivationKind"/> element-wise; no parameters.</summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.ActivationExporter</c> (src/Onnx/Export/Layers/ActivationExporter.cs).</remarks>
 public sealed class Activation : Module
 {
     /// <summary>Default slope of LeakyReLU for negative inputs (PyTorch's and ONNX's 0.01).</summary>

@@ -4,6 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Average pooling (count_include_pad = true: padding counts as zeros in the k divisor) over windows of the last axis, PyTorch AvgPool1d with ceil_mode = false: (B, C, L) → (B, C, Lo);
 /// see <see cref="Ops.AvgPool1d"/>. Exported as ONNX AveragePool with count_include_pad = 1 written explicitly. No parameters.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.AvgPool1dExporter</c> (src/Onnx/Export/Layers/AvgPool1dExporter.cs).</remarks>
 public sealed class AvgPool1d : Pool1dLayer
 {
     /// <summary>Creates the layer.</summary>

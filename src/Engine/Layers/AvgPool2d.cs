@@ -4,6 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Average pooling (count_include_pad = true: padding counts as zeros in the kh·kw divisor) over (H, W) windows, PyTorch AvgPool2d with ceil_mode = false: (B, C, H, W) → (B, C, Ho, Wo);
 /// see <see cref="Ops.AvgPool2d"/>. Exported as ONNX AveragePool with count_include_pad = 1 written explicitly. No parameters.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.AvgPool2dExporter</c> (src/Onnx/Export/Layers/AvgPool2dExporter.cs).</remarks>
 public sealed class AvgPool2d : Pool2dLayer
 {
     /// <summary>Creates the layer with an arbitrary window (dilation must be 1).</summary>

@@ -5,6 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// for (B, C, H, W) maps. Learns γ (init 1) and β (init 0); keeps running mean (init 0) and variance (init 1)
 /// that inference uses, exactly as ONNX BatchNormalization does.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.BatchNormExporter</c> (src/Onnx/Export/Layers/BatchNormExporter.cs).</remarks>
 public sealed class BatchNorm : Module
 {
     /// <summary>Default ε (PyTorch's; exported explicitly because Keras uses 1e-3).</summary>

@@ -7,6 +7,7 @@ namespace MlNetDeep.Engine.Layers;
 /// <remarks>
 /// Initialisation: W ~ the chosen <see cref="WeightInit"/> with fanIn = C·k and fanOut = O·k; the default He uniform is
 /// U(±√(6/fanIn)) (not PyTorch's kaiming_uniform(a = √5) = U(±1/√fanIn)). Bias ~ U(±1/√fanIn) as in PyTorch.
+/// <para>ONNX export: <c>MlNetDeep.Onnx.Export.Conv1dExporter</c> (src/Onnx/Export/Layers/Conv1dExporter.cs).</para>
 /// </remarks>
 public sealed class Conv1d : Module
 {

@@ -8,6 +8,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Initialisation: W ~ the chosen <see cref="WeightInit"/> with fanIn = C·kh·kw and fanOut = O·kh·kw; the default He uniform is
 /// U(±√(6/fanIn)) (Kaiming for ReLU, gain √2 — wider than PyTorch's default kaiming_uniform(a = √5), which is
 /// U(±1/√fanIn)). Bias ~ U(±1/√fanIn) as in PyTorch.
+/// <para>ONNX export: <c>MlNetDeep.Onnx.Export.Conv2dExporter</c> (src/Onnx/Export/Layers/Conv2dExporter.cs).</para>
 /// </remarks>
 public sealed class Conv2d : Module
 {

@@ -8,6 +8,7 @@ namespace MlNetDeep.Engine.Layers;
 /// <remarks>
 /// Children: the L layers in order. The concatenations are recomputed per layer (memory grows as L², fine for the
 /// small blocks this engine targets). Exported to ONNX as the layers' nodes joined by Concat(axis = 1).
+/// <para>ONNX export: <c>MlNetDeep.Onnx.Export.DenseBlockExporter</c> (src/Onnx/Export/Layers/DenseBlockExporter.cs).</para>
 /// </remarks>
 public sealed class DenseBlock : Module
 {

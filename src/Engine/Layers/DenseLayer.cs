@@ -5,6 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// (B, C, H, W) → (B, k, H, W) with k the growth rate. <see cref="DenseBlock"/> feeds it the concatenation of all earlier maps.
 /// </summary>
 /// <remarks>Children in forward order: Norm, Relu, Conv; exported to ONNX as their nodes in that order.</remarks>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.ChainExporter</c> (src/Onnx/Export/Layers/ChainExporter.cs).</remarks>
 public sealed class DenseLayer : Module
 {
     private readonly Module[] _children;

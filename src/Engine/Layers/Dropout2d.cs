@@ -5,6 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// with probability P and scales the kept ones by 1/(1−P); identity at inference, so it exports to nothing.
 /// See <see cref="Ops.ChannelDropout"/>.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.IdentityExporter</c> (src/Onnx/Export/Layers/IdentityExporter.cs).</remarks>
 public sealed class Dropout2d : Module
 {
     private readonly Rng _rng;

@@ -9,6 +9,7 @@ namespace MlNetDeep.Engine.Layers;
 /// <remarks>
 /// Initialisation: W ~ N(0, 1) (PyTorch's default); the padding row, if any, starts at zero and never receives a
 /// gradient, so it stays zero under SGD/Adam without weight decay.
+/// <para>ONNX export: <c>MlNetDeep.Onnx.Export.EmbeddingExporter</c> (src/Onnx/Export/Layers/EmbeddingExporter.cs).</para>
 /// </remarks>
 public sealed class Embedding : Module
 {

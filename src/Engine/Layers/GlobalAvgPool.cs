@@ -4,6 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Mean of each channel over all positions: (B, C, H, W) or (B, C, L) → (B, C); see <see cref="Ops.GlobalAvgPool"/>.
 /// Exported as ONNX GlobalAveragePool + Flatten (ONNX keeps (B, C, 1, 1)). No parameters.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.GlobalAvgPoolExporter</c> (src/Onnx/Export/Layers/GlobalAvgPoolExporter.cs).</remarks>
 public sealed class GlobalAvgPool : Module
 {
     /// <summary>(B, C, …) → (B, C)</summary>

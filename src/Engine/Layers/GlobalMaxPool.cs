@@ -4,6 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Maximum of each channel over all positions — max-over-time for text CNNs: (B, C, L) or (B, C, H, W) → (B, C);
 /// see <see cref="Ops.GlobalMaxPool"/>. Exported as ONNX GlobalMaxPool + Flatten. No parameters.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.GlobalMaxPoolExporter</c> (src/Onnx/Export/Layers/GlobalMaxPoolExporter.cs).</remarks>
 public sealed class GlobalMaxPool : Module
 {
     /// <summary>(B, C, …) → (B, C)</summary>

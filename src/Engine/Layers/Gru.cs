@@ -5,6 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// z = σ(W_z x + Wb_z + R_z h + Rb_z), r = σ(W_r x + Wb_r + R_r h + Rb_r), h̃ = tanh(W_h x + Wb_h + r ⊙ (R_h h + Rb_h)),
 /// h_t = (1 − z) ⊙ h̃ + z ⊙ h_{t−1}; W (dirs, 3H, in), R (dirs, 3H, H), bias (dirs, 6H). Exported as ONNX GRU.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.RecurrentExporter</c> (src/Onnx/Export/Layers/RecurrentExporter.cs).</remarks>
 public sealed class Gru : RecurrentLayer
 {
     /// <summary>Creates the layer; see <see cref="RecurrentLayer"/> for initialisation.</summary>

@@ -5,6 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// c̃ = tanh(W_c x + Wb_c + R_c h + Rb_c), c_t = f ⊙ c_{t−1} + i ⊙ c̃, h_t = o ⊙ tanh(c_t);
 /// W (dirs, 4H, in), R (dirs, 4H, H), bias (dirs, 8H). Forget-gate bias starts at 1. Exported as ONNX LSTM.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.RecurrentExporter</c> (src/Onnx/Export/Layers/RecurrentExporter.cs).</remarks>
 public sealed class Lstm : RecurrentLayer
 {
     /// <summary>Creates the layer; see <see cref="RecurrentLayer"/> for initialisation.</summary>

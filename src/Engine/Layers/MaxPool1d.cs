@@ -4,6 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Max pooling over windows of the last axis, PyTorch MaxPool1d with ceil_mode = false: (B, C, L) → (B, C, Lo);
 /// see <see cref="Ops.MaxPool1d"/>. Padding never wins (acts as −∞). Exported as ONNX MaxPool with explicit strides (ONNX defaults to 1, PyTorch to the kernel). No parameters.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.MaxPool1dExporter</c> (src/Onnx/Export/Layers/MaxPool1dExporter.cs).</remarks>
 public sealed class MaxPool1d : Pool1dLayer
 {
     /// <summary>Creates the layer.</summary>

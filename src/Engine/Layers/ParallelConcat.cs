@@ -4,6 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Applies several branches to the same input and concatenates their outputs on axis 1, e.g. TextCNN's
 /// convolutions of different widths: each branch (B, …) → (B, Fᵢ), output (B, Σ Fᵢ).
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.ParallelConcatExporter</c> (src/Onnx/Export/Layers/ParallelConcatExporter.cs).</remarks>
 public sealed class ParallelConcat : Module
 {
     private readonly Module[] _branches;

@@ -4,6 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Reorders axes, e.g. <c>new Permute(0, 2, 1)</c> turns embeddings (B, T, E) into channels-first (B, E, T) for
 /// <see cref="Conv1d"/>; see <see cref="Ops.Permute"/>. ONNX Transpose(perm). No parameters.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.PermuteExporter</c> (src/Onnx/Export/Layers/PermuteExporter.cs).</remarks>
 public sealed class Permute : Module
 {
     private readonly int[] _perm;

@@ -5,6 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// the final hidden state of the last stacked layer, both directions concatenated: (B, dirs·H).
 /// Used for windows of a numeric series (forecasting) and numeric sequence classification.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.RecurrentEncoderExporter</c> (src/Onnx/Export/Layers/RecurrentEncoderExporter.cs).</remarks>
 public sealed class RecurrentEncoder : Module
 {
     /// <summary>Creates the encoder.</summary>

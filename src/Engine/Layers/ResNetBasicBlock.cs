@@ -10,6 +10,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Children in forward order: Conv1, Bn1, Conv2, Bn2, then ShortcutConv and ShortcutBn when projecting, so
 /// <see cref="Module.Parameters"/>, <see cref="Module.State"/> and <see cref="Module.SetTraining"/> reach every layer.
 /// Exported to ONNX as the children's nodes plus Add and Relu.
+/// <para>ONNX export: <c>MlNetDeep.Onnx.Export.ResidualBlockExporter</c> (src/Onnx/Export/Layers/ResidualBlockExporter.cs).</para>
 /// </remarks>
 public sealed class ResNetBasicBlock : ResidualBlock
 {

@@ -9,6 +9,7 @@ namespace MlNetDeep.Engine.Layers;
 /// <remarks>
 /// Children in forward order: Conv1, Bn1, Conv2, Bn2, Conv3, Bn3, then ShortcutConv and ShortcutBn when projecting.
 /// Exported to ONNX as the children's nodes plus Add and Relu.
+/// <para>ONNX export: <c>MlNetDeep.Onnx.Export.ResidualBlockExporter</c> (src/Onnx/Export/Layers/ResidualBlockExporter.cs).</para>
 /// </remarks>
 public sealed class ResNetBottleneckBlock : ResidualBlock
 {

@@ -4,6 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Elman RNN: h_t = act(W x_t + Wb + R h_{t−1} + Rb), act tanh (default) or ReLU; W (dirs, H, in), R (dirs, H, H),
 /// bias (dirs, 2H). Exported as the ONNX RNN operator.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.RecurrentExporter</c> (src/Onnx/Export/Layers/RecurrentExporter.cs).</remarks>
 public sealed class Rnn : RecurrentLayer
 {
     /// <summary>Creates the layer; see <see cref="RecurrentLayer"/> for initialisation.</summary>

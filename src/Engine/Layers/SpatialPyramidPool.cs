@@ -18,6 +18,7 @@ public enum PyramidPoolKind
 /// (index c·n² + i·n + j). The ONNX export slices each bin from the runtime shape, so one model serves every H, W.
 /// No parameters.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.SpatialPyramidPoolExporter</c> (src/Onnx/Export/Layers/SpatialPyramidPoolExporter.cs).</remarks>
 public sealed class SpatialPyramidPool : Module
 {
     private readonly int[] _levels;

@@ -6,6 +6,7 @@ namespace MlNetDeep.Engine.Layers;
 /// state of the last stacked layer, both directions concatenated: (B, T) ids → (B, dirs·H).
 /// Because the recurrence stops at each row's length, padding never changes a text's encoding.
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.TextRecurrentEncoderExporter</c> (src/Onnx/Export/Layers/TextRecurrentEncoderExporter.cs).</remarks>
 public sealed class TextRecurrentEncoder : Module
 {
     /// <summary>Creates the encoder.</summary>

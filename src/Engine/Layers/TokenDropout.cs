@@ -5,6 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// probability P, so the unknown token's embedding learns what "a word not seen in training" means instead of staying
 /// an untrained vector that only appears at test time. Identity at inference (exported as nothing).
 /// </summary>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.IdentityExporter</c> (src/Onnx/Export/Layers/IdentityExporter.cs).</remarks>
 public sealed class TokenDropout : Module
 {
     private readonly Rng _rng;

@@ -7,6 +7,7 @@ namespace MlNetDeep.Engine.Layers;
 /// <see cref="DenseLayer"/>), and so does this layer. With compression θ, O = ⌊θ·C⌋ (the caller chooses O).
 /// </summary>
 /// <remarks>Children in forward order: Norm, Relu, Conv, Pool; exported to ONNX as their nodes in that order.</remarks>
+/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.ChainExporter</c> (src/Onnx/Export/Layers/ChainExporter.cs).</remarks>
 public sealed class TransitionLayer : Module
 {
     private readonly Module[] _children;

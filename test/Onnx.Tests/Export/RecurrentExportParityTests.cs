@@ -37,7 +37,7 @@ public class RecurrentExportParityTests
         var graph = new OnnxGraphBuilder("recurrent");
         string x = graph.AddInput("x", OnnxElementType.Float, "N", "T", InputSize);
         string lens = graph.AddInput("lens", OnnxElementType.Int32, "N");
-        var result = RecurrentExport.Export(graph, layer, x, lens);
+        var result = RecurrentExporter.ExportAllOutputs(graph, layer, x, lens);
         graph.AddOutput(result.Output, OnnxElementType.Float);
         graph.AddOutput(result.FinalHidden, OnnxElementType.Float);
         if (result.FinalCell is not null) graph.AddOutput(result.FinalCell, OnnxElementType.Float);

@@ -41,6 +41,33 @@ public static class OnnxStructure
         return proto;
     }
 
+    /// <summary>
+    /// Outputs of nodes (in the main graph or any subgraph) that no node consumes and that are no graph output: the
+    /// signature of dead nodes. Optional outputs left empty ("") are not values and are skipped.
+    /// </summary>
+    public static IReadOnlyList<string> UnusedNodeOutputs(ModelProto model)
+    {
+        var consumed = new HashSet<string>(StringComparer.Ordinal);
+        var produced = new List<string>();
+        void Walk(GraphProto graph)
+        {
+            consumed.UnionWith(graph.Output.Select(o => o.Name));
+            foreach (NodeProto node in graph.Node)
+            {
+                consumed.UnionWith(node.Input);
+                produced.AddRange(node.Output.Where(o => o.Length > 0).Select(o => $"{o} ({node.OpType})"));
+                foreach (AttributeProto attribute in node.Attribute)
+                {
+                    if (attribute.G is not null) Walk(attribute.G);
+                    foreach (GraphProto g in attribute.Graphs) Walk(g);
+                }
+            }
+        }
+
+        Walk(model.Graph);
+        return produced.Where(p => !consumed.Contains(p[..p.IndexOf(' ')])).ToArray();
+    }
+
     /// <summary>Byte size of one element of an ONNX data type in raw_data.</summary>
     public static int ElementSize(int dataType) => dataType switch
     {

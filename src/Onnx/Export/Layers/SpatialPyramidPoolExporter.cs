@@ -3,25 +3,22 @@ using MlNetDeep.Engine.Layers;
 namespace MlNetDeep.Onnx.Export;
 
 /// <summary>
-/// SpatialPyramidPool for any input size (H and W read at run time, DESIGN.md §4). With hw = Shape(x)[2:4] (int64),
+/// <see cref="SpatialPyramidPool"/> for any input size (H and W read at run time, DESIGN.md §4). With hw = Shape(x)[2:4] (int64),
 /// bin (i, j) of level n is Slice(x, starts = ⌊[i, j]·hw / n⌋, ends = ⌊([i+1, j+1]·hw + n − 1) / n⌋ = ⌈[i+1, j+1]·hw / n⌉,
 /// axes = [2, 3]) reduced by ReduceMax / ReduceMean (axes attribute, opset 17; keepdims = 1) to (B, C, 1, 1).
 /// Bins are concatenated along W then H into (B, C, n, n), flattened to (B, C·n²) (channel-major, bins row-major,
 /// as the engine), and the levels concatenated on axis 1. Plain MaxPool would be exact only when n divides H and W.
 /// </summary>
-internal sealed class SpatialPyramidPoolExporter : IModuleExporter
+internal sealed class SpatialPyramidPoolExporter : ModuleExporter<SpatialPyramidPool>
 {
-    public Type ModuleType => typeof(SpatialPyramidPool);
-
-    public string Export(OnnxGraphBuilder graph, Module module, string input)
+    protected override string Export(OnnxGraphBuilder graph, SpatialPyramidPool layer, string input)
     {
-        var spp = (SpatialPyramidPool)module;
-        string reduce = spp.Kind == PyramidPoolKind.Max ? "ReduceMax" : "ReduceMean";
+        string reduce = layer.Kind == PyramidPoolKind.Max ? "ReduceMax" : "ReduceMean";
         string shape = graph.AddNode("Shape", [input]);
         string hw = graph.AddNode("Slice", [shape, graph.Constant([2L]), graph.Constant([4L]), graph.Constant([0L])]);
         string axes = graph.Constant([2L, 3L]);
         var levels = new List<string>();
-        foreach (int n in spp.Levels)
+        foreach (int n in layer.Levels)
         {
             string bins = graph.Constant([n, (long)n]);
             string roundUp = graph.Constant([n - 1L, n - 1L]);
