@@ -1,6 +1,7 @@
 using MlNetDeep.Engine;
 using MlNetDeep.Engine.Layers;
 using MlNetDeep.Engine.Models;
+using MlNetDeep.Engine.Preprocessing;
 using MlNetDeep.Onnx.Export;
 using MlNetDeep.Onnx.Tests.Support;
 
@@ -14,7 +15,7 @@ public class NoDeadNodeTests
 {
     private const int Vocabulary = 12, Length = 7, PadId = 11, Classes = 3;
 
-    private static readonly float[] ChannelMean = [0.1f, 0.2f, 0.3f], ChannelStd = [1f, 2f, 3f];
+    private static readonly FeaturePreprocessing Channels = new([0.1f, 0.2f, 0.3f], [1f, 2f, 3f]);
 
     public static TheoryData<string> ModelKinds() =>
     [
@@ -48,19 +49,19 @@ public class NoDeadNodeTests
     private static byte[] Export(string kind)
     {
         var rng = new Rng(4);
-        var options = new OnnxModelOptions();
-        var dense = new DenseGraphInput("Features", 12, new Standardization(new float[12], Enumerable.Repeat(1f, 12).ToArray()));
-        var image = new ImageGraphInput("Image", 3, 12, 12, ChannelMean, ChannelStd);
+        var description = new ModelDescription("test", new Dictionary<string, string>());
+        var dense = new DenseGraphInput("Features", 12, new FeaturePreprocessing(new float[12], Enumerable.Repeat(1f, 12).ToArray()));
+        var image = new ImageGraphInput("Image", 3, 12, 12, Channels);
         var tokens = new TokenGraphInput("Tokens", Length, PadId);
         byte[] Classify(Module network, IGraphInput input)
         {
             network.SetTraining(false);
-            return SupervisedGraph.Classifier(network, input, Classes, "Score", "PredictedLabel", options);
+            return SupervisedGraph.Classifier(network, input, Classes, "Score", "PredictedLabel", description);
         }
         byte[] Regress(Module network, IGraphInput input)
         {
             network.SetTraining(false);
-            return SupervisedGraph.Regressor(network, input, 1.5f, 2f, "Score", options);
+            return SupervisedGraph.Regressor(network, input, 1.5f, 2f, "Score", description);
         }
         var spp = new SmallCnnArchitecture { Conv1Channels = 4, Conv2Channels = 6, HiddenUnits = 8, SpatialPyramidLevels = [1, 2] };
         return kind switch
@@ -73,7 +74,7 @@ public class NoDeadNodeTests
                 new ResNetArchitecture { StemChannels = 8, StageChannels = [4, 8], BlocksPerStage = [1, 2], Block = ResNetBlockKind.Bottleneck }, rng), image),
             "image-densenet" => Classify(DenseNet.Build(3, Classes, new DenseNetArchitecture { StemChannels = 6, GrowthRate = 4, LayersPerBlock = [2, 2] }, rng), image),
             "image-spp" => Classify(SmallCnn.Build(3, Classes, spp, rng), image),
-            "image-spp-anysize" => Classify(SmallCnn.Build(3, Classes, spp, rng), new AnySizeImageGraphInput("Pixels", "Size", 4, [2, 1, 0], ChannelMean, ChannelStd)),
+            "image-spp-anysize" => Classify(SmallCnn.Build(3, Classes, spp, rng), new AnySizeImageGraphInput("Pixels", "Size", 4, [2, 1, 0], Channels)),
             "text-cnn" => Classify(TextCnn(rng), tokens),
             "text-cnn-reject" => Classify(TextCnn(rng), tokens with { RejectionNodeName = "Tokens_too_long" }),
             "text-rnn" => Classify(TextRecurrent(new Rnn(5, 4, rng), rng), tokens),
@@ -81,9 +82,9 @@ public class NoDeadNodeTests
             "text-bilstm2" => Classify(TextRecurrent(new Lstm(5, 4, rng, 2, bidirectional: true), rng), tokens),
             "text-bigru" => Classify(TextRecurrent(new Gru(5, 4, rng, 1, bidirectional: true), rng), tokens),
             "seq-lstm-classifier" => Classify(Sequence(new Lstm(3, 5, rng), Classes, rng), dense),
-            "seq-lstm-forecaster" => Regress(Sequence(new Lstm(3, 5, rng), 1, rng), dense with { RelativeStepSize = 3 }),
+            "seq-lstm-forecaster" => Regress(Sequence(new Lstm(3, 5, rng), 1, rng), dense with { Preprocessing = dense.Preprocessing with { RelativeStepSize = 3 } }),
             "seq-bigru2-classifier" => Classify(Sequence(new Gru(3, 5, rng, 2, bidirectional: true), Classes, rng), dense),
-            "seq-bigru2-forecaster" => Regress(Sequence(new Gru(3, 5, rng, 2, bidirectional: true), 1, rng), dense with { RelativeStepSize = 3 }),
+            "seq-bigru2-forecaster" => Regress(Sequence(new Gru(3, 5, rng, 2, bidirectional: true), 1, rng), dense with { Preprocessing = dense.Preprocessing with { RelativeStepSize = 3 } }),
             "seq-rnn-classifier" => Classify(Sequence(new Rnn(3, 5, rng), Classes, rng), dense),
             "seq-rnn-forecaster" => Regress(Sequence(new Rnn(3, 5, rng), 1, rng), dense),
             "module-bilstm2-sequence" => Sequence(new Lstm(3, 5, rng, 2, bidirectional: true)),
