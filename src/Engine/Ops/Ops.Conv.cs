@@ -98,7 +98,7 @@ public static partial class Ops
         int chunks = ConvChunks(geo);
         // The indirect GEMM and im2col straight into packed panels both run each product single-threaded: inside
         // chunks, or when the product is too small for SGEMM's own threads anyway.
-        bool serialProducts = chunks > 1 || 2L * o * gn * k < SgemmThreading.MinParallelFlops;
+        bool serialProducts = chunks > 1 || 2L * o * gn * k < WorkerPool.MinParallelFlops;
         bool indirect = indirectShape && serialProducts;
         // Small maps the indirect GEMM would pad with dropped columns (8×8 with 64 channels): from a channels-last copy.
         bool channelsLast = !direct && !indirect && serialProducts && ChannelsLastConv.Applies(window, c, o, w);
@@ -130,7 +130,7 @@ public static partial class Ops
         }
         else
         {
-            SgemmThreading.ParallelFor(chunks, ci =>
+            WorkerPool.ParallelFor(chunks, ci =>
             {
                 var (s0, s1) = ChunkItems(geo, ci, chunks);
                 ConvForwardRange(ConvThreadScratch.Get(0, colLength), ConvThreadScratch.Get(1, wideLength), ConvThreadScratch.Get(2, rowsLength),
@@ -169,7 +169,7 @@ public static partial class Ops
                 else
                 {
                     var dwTArray = dw is null ? null : tape.ScratchArray(3);
-                    SgemmThreading.ParallelFor(chunks, ci =>
+                    WorkerPool.ParallelFor(chunks, ci =>
                     {
                         var (s0, s1) = ChunkItems(geo, ci, chunks);
                         var buffers = new ConvBackwardBuffers(ConvThreadScratch.Get(0, plan.ColLength), ConvThreadScratch.Get(1, plan.WideLength),
@@ -272,8 +272,8 @@ public static partial class Ops
     /// <summary>Number of fixed item chunks: 1 (serial), else 2 per available thread (dynamic load balance), at most one per SGEMM group.</summary>
     private static int ConvChunks(in ConvGeometry g)
     {
-        int threads = Math.Min(Environment.ProcessorCount, SgemmThreading.MaxThreads);
-        if (threads < 2 || SgemmThreading.Serial || (long)g.O * g.K * g.N * g.B < ConvParallelMinMacs) return 1;
+        int threads = Math.Min(Environment.ProcessorCount, WorkerPool.MaxThreads);
+        if (threads < 2 || WorkerPool.Serial || (long)g.O * g.K * g.N * g.B < ConvParallelMinMacs) return 1;
         int groups = (g.B + g.Group - 1) / g.Group;
         return Math.Min(groups, 2 * threads);
     }

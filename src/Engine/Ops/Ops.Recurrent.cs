@@ -147,7 +147,7 @@ public static partial class Ops
         public int States => KeepAll ? T + 1 : 2;
 
         /// <summary>Batch-row chunks per direction that run the time loop concurrently (see <see cref="RunRowChunks"/>).</summary>
-        public int ChunksPerDirection => Math.Max(1, Math.Min(SgemmThreading.MaxThreads / Dirs, B / MinRowsPerChunk));
+        public int ChunksPerDirection => Math.Max(1, Math.Min(WorkerPool.MaxThreads / Dirs, B / MinRowsPerChunk));
 
         /// <summary>
         /// Panel width of a per-step product's packed operand with <paramref name="n"/> columns: chosen for the rows of
@@ -256,21 +256,21 @@ public static partial class Ops
             body(0, 0, m.B);
             return;
         }
-        // On the SGEMM worker threads, not the thread pool: a worker still spinning after the previous product would
+        // On the engine's WorkerPool, not the .NET thread pool: a worker still spinning after the previous product would
         // otherwise compete with the pool's threads for the same cores (measured step times from 12.6 to 18 ms).
-        SgemmThreading.ParallelFor(tasks, k =>
+        WorkerPool.ParallelFor(tasks, k =>
         {
             int d = k / perDir, c = k % perDir;
             int r0 = c * m.B / perDir, r1 = (c + 1) * m.B / perDir;
-            bool serial = SgemmThreading.Serial;
-            SgemmThreading.Serial = true;
+            bool serial = WorkerPool.Serial;
+            WorkerPool.Serial = true;
             try
             {
                 body(d, r0, r1 - r0);
             }
             finally
             {
-                SgemmThreading.Serial = serial;
+                WorkerPool.Serial = serial;
             }
         });
     }
