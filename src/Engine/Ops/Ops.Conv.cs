@@ -126,14 +126,15 @@ public static partial class Ops
         }
         if (chunks == 1)
         {
-            ConvForwardRange(tape.Scratch(0, colLength), tape.Scratch(1, wideLength), tape.Scratch(2, rowsLength), offsets, reordered, x, weight, y, geo, 0, b);
+            ConvForwardRange(tape.Scratch(ScratchSlot.Col, colLength), tape.Scratch(ScratchSlot.Wide, wideLength), tape.Scratch(ScratchSlot.Rows, rowsLength), offsets, reordered, x, weight, y, geo, 0, b);
         }
         else
         {
             WorkerPool.ParallelFor(chunks, ci =>
             {
                 var (s0, s1) = ChunkItems(geo, ci, chunks);
-                ConvForwardRange(ConvThreadScratch.Get(0, colLength), ConvThreadScratch.Get(1, wideLength), ConvThreadScratch.Get(2, rowsLength),
+                ConvForwardRange(ConvThreadScratch.Get(ScratchSlot.Col, colLength), ConvThreadScratch.Get(ScratchSlot.Wide, wideLength),
+                    ConvThreadScratch.Get(ScratchSlot.Rows, rowsLength),
                     offsets, reordered, x, weight, y, geo, s0, s1);
             });
         }
@@ -159,21 +160,22 @@ public static partial class Ops
                 var plan = ConvBackwardPlan.Create(geo, dw is not null, dx is not null, dxOverwrite, tape);
                 plan.FlipWeight(weight.Span, geo);
                 // dWᵀ (K, O) per chunk, summed in chunk order afterwards (deterministic).
-                var dwT = dw is null ? default : tape.Scratch(3, chunks * k * o);
+                var dwT = dw is null ? default : tape.Scratch(ScratchSlot.DwT, chunks * k * o);
                 if (chunks == 1)
                 {
-                    var buffers = new ConvBackwardBuffers(tape.Scratch(0, plan.ColLength), tape.Scratch(1, plan.WideLength),
-                        tape.Scratch(2, plan.DcolLength), tape.Scratch(5, plan.RowsLength));
+                    var buffers = new ConvBackwardBuffers(tape.Scratch(ScratchSlot.Col, plan.ColLength), tape.Scratch(ScratchSlot.Wide, plan.WideLength),
+                        tape.Scratch(ScratchSlot.Dcol, plan.DcolLength), tape.Scratch(ScratchSlot.Rows, plan.RowsLength));
                     ConvBackwardRange(buffers, dwT, x, weight, y, dw is not null, dx, geo, plan, offsets, 0, b);
                 }
                 else
                 {
-                    var dwTArray = dw is null ? null : tape.ScratchArray(3);
+                    var dwTArray = dw is null ? null : tape.ScratchArray(ScratchSlot.DwT);
                     WorkerPool.ParallelFor(chunks, ci =>
                     {
                         var (s0, s1) = ChunkItems(geo, ci, chunks);
-                        var buffers = new ConvBackwardBuffers(ConvThreadScratch.Get(0, plan.ColLength), ConvThreadScratch.Get(1, plan.WideLength),
-                            ConvThreadScratch.Get(2, plan.DcolLength), ConvThreadScratch.Get(3, plan.RowsLength));
+                        var buffers = new ConvBackwardBuffers(ConvThreadScratch.Get(ScratchSlot.Col, plan.ColLength),
+                            ConvThreadScratch.Get(ScratchSlot.Wide, plan.WideLength), ConvThreadScratch.Get(ScratchSlot.Dcol, plan.DcolLength),
+                            ConvThreadScratch.Get(ScratchSlot.Rows, plan.RowsLength));
                         var part = dwTArray is null ? default : dwTArray.AsSpan(ci * k * o, k * o);
                         ConvBackwardRange(buffers, part, x, weight, y, dw is not null, dx, geo, plan, offsets, s0, s1);
                     });
@@ -440,16 +442,16 @@ public static partial class Ops
                 bool phaseDx = needDx && PhaseInputGradient.Applies(win, g.C, g.H, g.W);
                 if (phaseDx)
                 {
-                    tape.Scratch(4, g.C * g.O * taps);
-                    tape.Scratch(6, g.O * taps);
+                    tape.Scratch(ScratchSlot.FlippedWeight, g.C * g.O * taps);
+                    tape.Scratch(ScratchSlot.DxOffsets, g.O * taps);
                 }
                 return new ConvBackwardPlan
                 {
                     PlaneBackward = true,
                     PlaneGroup = group,
                     PhaseDx = phaseDx,
-                    FlippedWeight = phaseDx ? tape.ScratchArray(4) : null,
-                    DxOffsets = phaseDx ? tape.ScratchArray(6) : null,
+                    FlippedWeight = phaseDx ? tape.ScratchArray(ScratchSlot.FlippedWeight) : null,
+                    DxOffsets = phaseDx ? tape.ScratchArray(ScratchSlot.DxOffsets) : null,
                     ChannelsLastDw = channelsLastDw,
                     DxOverwrite = dxOverwrite,
                     ColLength = Math.Max(Math.Max(g.K * group * wideWidth, phaseDx ? PhaseInputGradient.DyPlaneLength(g.O, g.H, g.W, win) : 0),
@@ -466,14 +468,14 @@ public static partial class Ops
             if (transposed)
             {
                 // W′[c, (o·kh + i)·kw + j] = W[o, c, kh−1−i, kw−1−j]: read by every chunk, so built once here.
-                tape.Scratch(4, g.C * g.O * taps);
-                flipped = tape.ScratchArray(4);
+                tape.Scratch(ScratchSlot.FlippedWeight, g.C * g.O * taps);
+                flipped = tape.ScratchArray(ScratchSlot.FlippedWeight);
             }
             float[]? offsets = null;
             if (indirect)
             {
-                tape.Scratch(6, g.O * taps);
-                offsets = tape.ScratchArray(6);
+                tape.Scratch(ScratchSlot.DxOffsets, g.O * taps);
+                offsets = tape.ScratchArray(ScratchSlot.DxOffsets);
                 IndirectConv.Offsets(MemoryMarshal.Cast<float, int>(offsets.AsSpan(0, g.O * taps)), g.O, ho, wo, dxWindow);
             }
             return new ConvBackwardPlan
