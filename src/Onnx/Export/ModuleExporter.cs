@@ -15,7 +15,7 @@ public static class ModuleExporter
         new SpatialPyramidPoolExporter(), new FlattenExporter(), new PermuteExporter(), new EmbeddingExporter(), new Dropout2dExporter(),
         new ParallelConcatExporter(), new TextRecurrentEncoderExporter(), new ReshapeExporter(), new TokenDropoutExporter(),
         new ResNetBlockExporter(typeof(ResNetBasicBlock)), new ResNetBlockExporter(typeof(ResNetBottleneckBlock)),
-        new DenseBlockExporter(), new ChainExporter(typeof(DenseLayer)), new ChainExporter(typeof(TransitionLayer)),
+        new DenseBlockExporter(), new ChainExporter(typeof(DenseNetLayer)), new ChainExporter(typeof(TransitionLayer)),
     }.ToDictionary(e => e.ModuleType);
 
     /// <summary>Appends <paramref name="module"/> (in inference form) to <paramref name="graph"/>.</summary>

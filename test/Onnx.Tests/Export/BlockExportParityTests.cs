@@ -58,7 +58,7 @@ public class BlockExportParityTests
     [Fact]
     public void DenseLayerAndTransitionLayer()
     {
-        ConvExportParityTests.AssertParity(Warm(new DenseLayer(3, 4, new Rng(5)), 15, 6, 3, 5, 5), ["N", 3, 5, 5], Batches(3, 5, 5));
+        ConvExportParityTests.AssertParity(Warm(new DenseNetLayer(3, 4, new Rng(5)), 15, 6, 3, 5, 5), ["N", 3, 5, 5], Batches(3, 5, 5));
         ConvExportParityTests.AssertParity(Warm(new TransitionLayer(6, 3, new Rng(6)), 16, 6, 6, 5, 7), ["N", 6, 5, 7], Batches(6, 5, 7));
     }
 
