@@ -31,9 +31,9 @@ public class AllocationTests
         Step();
         // Also warm the unsplit path: when another thread holds the SGEMM workers, this thread's products run whole and
         // need larger thread-local packing buffers than their slices did.
-        Kernels.SgemmThreading.Serial = true;
+        Kernels.WorkerPool.Serial = true;
         try { Step(); }
-        finally { Kernels.SgemmThreading.Serial = false; }
+        finally { Kernels.WorkerPool.Serial = false; }
         // Tests run in parallel, so the workers may be busy during any one step and hand it a product split that no
         // earlier step used, whose buffers then grow once: the fewest bytes of three steps is what a warm step costs.
         long allocated = long.MaxValue;

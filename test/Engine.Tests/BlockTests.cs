@@ -117,7 +117,7 @@ public class BlockTests
     public void DenseAndTransitionLayerShapes()
     {
         var rng = new Rng(7);
-        Assert.Equal([2, 4, 5, 5], Shape(new DenseLayer(3, 4, rng), 2, 3, 5, 5));
+        Assert.Equal([2, 4, 5, 5], Shape(new DenseNetLayer(3, 4, rng), 2, 3, 5, 5));
         var transition = new TransitionLayer(6, 3, rng);
         Assert.Equal(2 * 6 + 6 * 3, transition.ParameterCount());
         Assert.Equal([2, 3, 2, 3], Shape(transition, 2, 6, 5, 7));
@@ -152,7 +152,7 @@ public class BlockTests
     public void BottleneckBlockProjectionStride2Gradients() => CheckEveryParameterAndInput(new ResNetBottleneckBlock(3, 2, 2, new Rng(14), expansion: 2), 114, 2, 3, 5, 5);
 
     [Fact]
-    public void DenseLayerGradients() => CheckEveryParameterAndInput(new DenseLayer(3, 2, new Rng(15)), 115, 2, 3, 4, 4);
+    public void DenseNetLayerGradients() => CheckEveryParameterAndInput(new DenseNetLayer(3, 2, new Rng(15)), 115, 2, 3, 4, 4);
 
     [Fact]
     public void DenseBlockGradients() => CheckEveryParameterAndInput(new DenseBlock(2, 3, 2, new Rng(203)), 1203, 2, 2, 4, 4);

@@ -40,17 +40,17 @@ public class ConvParallelTests
     public void MatchesSingleThreadAndIsDeterministic(int b, int c, int hw, int o, int k, int stride, int pad, int budget)
     {
         var window = Window2d.Square(k, stride, pad);
-        // The single-threaded reference through the thread-local switch: changing the global SgemmThreading.MaxThreads
+        // The single-threaded reference through the thread-local switch: changing the global WorkerPool.MaxThreads
         // would change the chunking (and dW's summation order) of convolutions in tests running concurrently.
         (float[] Y, float[] Dx, float[] Dw, float[] Db) serial;
-        SgemmThreading.Serial = true;
+        WorkerPool.Serial = true;
         try
         {
             serial = Run(b, c, hw, o, window, budget);
         }
         finally
         {
-            SgemmThreading.Serial = false;
+            WorkerPool.Serial = false;
         }
         var first = Run(b, c, hw, o, window, budget);
         var second = Run(b, c, hw, o, window, budget);

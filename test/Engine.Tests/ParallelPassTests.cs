@@ -37,14 +37,14 @@ public class ParallelPassTests
     public void MatchesSingleThreadBitwise(int b, int c, int hw)
     {
         float[][] serial;
-        SgemmThreading.Serial = true; // thread-local, so concurrent tests keep their own thread count
+        WorkerPool.Serial = true; // thread-local, so concurrent tests keep their own thread count
         try
         {
             serial = Run(b, c, hw);
         }
         finally
         {
-            SgemmThreading.Serial = false;
+            WorkerPool.Serial = false;
         }
         var parallel = Run(b, c, hw);
         for (int i = 0; i < serial.Length; i++) Assert.Equal(serial[i], parallel[i]);

@@ -1,14 +1,12 @@
-using System.Diagnostics;
 using MlNetDeep.Engine;
 using MlNetDeep.Engine.Layers;
 using MlNetDeep.Engine.Optimizers;
 using MlNetDeep.Engine.Tests.Support;
-using Xunit.Abstractions;
 
 namespace MlNetDeep.Engine.Tests;
 
 /// <summary>Padding invariance, truncated BPTT, initialisation, gate reorder, training and layer options of Rnn/Lstm/Gru.</summary>
-public class RecurrentBehaviourTests(ITestOutputHelper log)
+public class RecurrentBehaviourTests
 {
     private const int I = 3, H = 4, T = 5;
 
@@ -202,28 +200,6 @@ public class RecurrentBehaviourTests(ITestOutputHelper log)
             gru.Biases[0], c0: Tensor.Zeros(1, 2, H)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Rnn(I, 0, new Rng(1)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Lstm(I, H, new Rng(1), dropoutBetweenLayers: 1f));
-    }
-
-    [Fact]
-    public void TimingOfAWarmLstmTrainingStep()
-    {
-        // Nothing-fancy wall-clock measurement (reported, not asserted): B = 16, T = 20, I = 32, H = 64, one layer.
-        var rng = new Rng(1);
-        var lstm = new Lstm(32, 64, rng);
-        var x = GradCheck.Random(rng, 0.1f, 1f, 16, 20, 32);
-        var tape = new Tape();
-        var up = RandomArray(rng, 16 * 20 * 64);
-        double Step()
-        {
-            var sw = Stopwatch.StartNew();
-            var y = lstm.Forward(tape, x, null).Output;
-            tape.Backward(y, up);
-            tape.Reset();
-            return sw.Elapsed.TotalMilliseconds;
-        }
-        Step();
-        var times = Enumerable.Range(0, 3).Select(_ => Step()).Order().ToArray();
-        log.WriteLine($"LSTM B=16 T=20 I=32 H=64 forward+backward: median {times[1]:F1} ms");
     }
 
     private static float[] RandomArray(Rng rng, int n)

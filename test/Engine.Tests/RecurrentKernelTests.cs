@@ -72,8 +72,8 @@ public class RecurrentKernelTests
         int[] lengths = Enumerable.Range(0, b).Select(i => 1 + i % t).ToArray();
         float[] Run(int threads)
         {
-            int saved = SgemmThreading.MaxThreads;
-            SgemmThreading.MaxThreads = threads;
+            int saved = WorkerPool.MaxThreads;
+            WorkerPool.MaxThreads = threads;
             try
             {
                 var rng = new Rng(5);
@@ -91,7 +91,7 @@ public class RecurrentKernelTests
             }
             finally
             {
-                SgemmThreading.MaxThreads = saved;
+                WorkerPool.MaxThreads = saved;
             }
         }
 

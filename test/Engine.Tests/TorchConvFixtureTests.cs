@@ -124,15 +124,15 @@ public class TorchConvFixtureTests(ITestOutputHelper output)
         /// <summary>Runs <paramref name="body"/> with the batch in one chunk on this thread (no concurrent items).</summary>
         public static void RunSerial(Action body)
         {
-            bool saved = SgemmThreading.Serial;
-            SgemmThreading.Serial = true;
+            bool saved = WorkerPool.Serial;
+            WorkerPool.Serial = true;
             try
             {
                 body();
             }
             finally
             {
-                SgemmThreading.Serial = saved;
+                WorkerPool.Serial = saved;
             }
         }
 
@@ -144,7 +144,7 @@ public class TorchConvFixtureTests(ITestOutputHelper output)
             if (direct) return new Taken("direct", "direct", "direct");
             bool indirectShape = IndirectConv.Applies(win, o, w);
             int group = indirectShape ? 1 : (int)Math.Clamp(Ops.ConvColumnBudget / Math.Max(1L, (long)k * n), 1, Math.Max(b, 1));
-            bool serialProducts = 2L * o * group * n * k < SgemmThreading.MinParallelFlops; // one chunk (RunSerial)
+            bool serialProducts = 2L * o * group * n * k < WorkerPool.MinParallelFlops; // one chunk (RunSerial)
             bool indirect = indirectShape && serialProducts;
             bool channelsLast = !indirect && serialProducts && ChannelsLastConv.Applies(win, c, o, w);
             bool packed = !indirect && !channelsLast && serialProducts && PackedUnfold(win, group * n);

@@ -20,9 +20,6 @@ public sealed class Tape
     /// <summary>When false, ops compute forward values only (inference, evaluation).</summary>
     public bool IsRecording { get; set; } = true;
 
-    /// <summary>Number of backward functions recorded since the last reset.</summary>
-    public int RecordedCount => _backward.Count;
-
     /// <summary>Rents an output tensor (contents undefined) that requires a gradient when any of <paramref name="inputs"/> does and the tape records.</summary>
     /// <param name="shape">Output dimensions.</param>
     /// <param name="inputs">The op's differentiable inputs (null entries are ignored).</param>
@@ -53,20 +50,23 @@ public sealed class Tape
     /// Buffers grow to the largest request and are kept, so scratch memory is the maximum over ops, not their sum
     /// (convolution's column matrices), and warm steps allocate nothing.
     /// </summary>
-    /// <param name="slot">Independent buffer index, 0 … 6, so that one op can hold several at once.</param>
+    /// <param name="slot">Which buffer: one op can hold several at once.</param>
     /// <param name="length">Floats needed.</param>
-    internal Span<float> Scratch(int slot, int length)
+    internal Span<float> Scratch(ScratchSlot slot, int length)
     {
-        ref float[]? buffer = ref _scratch[slot];
+        ref float[]? buffer = ref _scratch[(int)slot];
         if (buffer is null || buffer.Length < length) buffer = new float[length];
         return buffer.AsSpan(0, length);
     }
 
-    private readonly float[]?[] _scratch = new float[7][];
+    /// <summary>Distinct values of <see cref="ScratchSlot"/>.</summary>
+    internal const int ScratchSlots = 7;
+
+    private readonly float[]?[] _scratch = new float[ScratchSlots][];
 
     /// <summary>The array behind scratch <paramref name="slot"/> (after a <see cref="Scratch"/> request), for work split across threads.</summary>
-    /// <param name="slot">Buffer index, 0 … 6.</param>
-    internal float[] ScratchArray(int slot) => _scratch[slot] ?? throw new InvalidOperationException($"Scratch slot {slot} was never requested.");
+    /// <param name="slot">Which buffer.</param>
+    internal float[] ScratchArray(ScratchSlot slot) => _scratch[(int)slot] ?? throw new InvalidOperationException($"Scratch slot {slot} was never requested.");
 
     /// <summary>The gradient buffer of <paramref name="t"/>, created zero-filled from the pool on first use.</summary>
     /// <param name="t">A tensor that requires a gradient.</param>

@@ -2,7 +2,7 @@ namespace MlNetDeep.Engine.Kernels;
 
 /// <summary>
 /// Splits a memory-bound pass (activation, batch norm, pooling, addition) over [0, count) into a few contiguous ranges
-/// run on the SGEMM worker threads. The split depends only on <c>count</c> and the thread limit, never on timing, and
+/// run on the engine's <see cref="WorkerPool"/>. The split depends only on <c>count</c> and the thread limit, never on timing, and
 /// each range is computed exactly as the whole pass would compute it, so results are identical to a serial run.
 /// </summary>
 internal static class ParallelRanges
@@ -23,14 +23,14 @@ internal static class ParallelRanges
     /// <param name="body">Work on items [start, end); may run concurrently for disjoint ranges.</param>
     public static void For(int count, long floatsPerItem, Action<int, int> body)
     {
-        int threads = Math.Min(Environment.ProcessorCount, SgemmThreading.MaxThreads);
+        int threads = Math.Min(Environment.ProcessorCount, WorkerPool.MaxThreads);
         long chunks = Math.Min(Math.Min(2L * threads, count), count * floatsPerItem / MinFloats);
-        if (chunks < 2 || SgemmThreading.Serial)
+        if (chunks < 2 || WorkerPool.Serial)
         {
             if (count > 0) body(0, count);
             return;
         }
         int n = (int)chunks;
-        SgemmThreading.ParallelFor(n, ci => body((int)((long)ci * count / n), (int)((long)(ci + 1) * count / n)));
+        WorkerPool.ParallelFor(n, ci => body((int)((long)ci * count / n), (int)((long)(ci + 1) * count / n)));
     }
 }

@@ -1,21 +1,5 @@
 namespace MlNetDeep.Engine.Layers;
 
-/// <summary>Element-wise nonlinearities.</summary>
-public enum ActivationKind
-{
-    /// <summary>1/(1+e^−z)</summary>
-    Sigmoid,
-
-    /// <summary>tanh(z)</summary>
-    Tanh,
-
-    /// <summary>max(z, 0)</summary>
-    Relu,
-
-    /// <summary>z for z &gt; 0, α·z otherwise</summary>
-    LeakyRelu,
-}
-
 /// <summary>Applies an <see cref="ActivationKind"/> element-wise; no parameters.</summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.ActivationExporter</c> (src/Onnx/Export/Layers/ActivationExporter.cs).</remarks>
 public sealed class Activation : Module

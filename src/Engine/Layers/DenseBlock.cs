@@ -1,7 +1,7 @@
 namespace MlNetDeep.Engine.Layers;
 
 /// <summary>
-/// DenseNet dense block (Huang et al. 2017): L <see cref="DenseLayer"/>s with growth rate k, where layer ℓ receives the
+/// DenseNet dense block (Huang et al. 2017): L <see cref="DenseNetLayer"/>s with growth rate k, where layer ℓ receives the
 /// channel concatenation [x, y₁, …, y_{ℓ−1}] (C + (ℓ−1)·k channels) and the block outputs [x, y₁, …, y_L]:
 /// (B, C, H, W) → (B, C + L·k, H, W), input channels first, then each layer's maps in order (as torchvision).
 /// </summary>
@@ -12,7 +12,7 @@ namespace MlNetDeep.Engine.Layers;
 /// </remarks>
 public sealed class DenseBlock : Module
 {
-    private readonly DenseLayer[] _layers;
+    private readonly DenseNetLayer[] _layers;
 
     /// <summary>Creates the block; layer ℓ (from 1) has C + (ℓ−1)·k input channels.</summary>
     /// <param name="inChannels">C</param>
@@ -26,8 +26,8 @@ public sealed class DenseBlock : Module
         if (growthRate <= 0) throw new ArgumentOutOfRangeException(nameof(growthRate), growthRate, "Must be positive.");
         InChannels = inChannels;
         GrowthRate = growthRate;
-        _layers = new DenseLayer[layers];
-        for (int l = 0; l < layers; l++) _layers[l] = new DenseLayer(inChannels + l * growthRate, growthRate, rng);
+        _layers = new DenseNetLayer[layers];
+        for (int l = 0; l < layers; l++) _layers[l] = new DenseNetLayer(inChannels + l * growthRate, growthRate, rng);
     }
 
     /// <summary>C</summary>
@@ -37,7 +37,7 @@ public sealed class DenseBlock : Module
     public int GrowthRate { get; }
 
     /// <summary>The L layers in forward order.</summary>
-    public IReadOnlyList<DenseLayer> Layers => _layers;
+    public IReadOnlyList<DenseNetLayer> Layers => _layers;
 
     /// <summary>C + L·k</summary>
     public int OutChannels => InChannels + _layers.Length * GrowthRate;

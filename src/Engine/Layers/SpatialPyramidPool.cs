@@ -1,15 +1,5 @@
 namespace MlNetDeep.Engine.Layers;
 
-/// <summary>How each bin of a <see cref="SpatialPyramidPool"/> is summarised.</summary>
-public enum PyramidPoolKind
-{
-    /// <summary>Maximum of the bin.</summary>
-    Max,
-
-    /// <summary>Mean of the bin.</summary>
-    Average,
-}
-
 /// <summary>
 /// Spatial pyramid pooling (He et al. 2014): a fixed-length vector from maps of any size. For each level n, the
 /// (H, W) plane is split into n×n bins with PyTorch's adaptive rule — bin (i, j) covers rows ⌊i·H/n⌋ … ⌈(i+1)·H/n⌉−1

@@ -4,10 +4,10 @@ namespace MlNetDeep.Engine.Layers;
 /// DenseNet transition between dense blocks: BN → ReLU → conv1×1 (no bias) → average pool 2×2 stride 2,
 /// (B, C, H, W) → (B, O, ⌊H/2⌋, ⌊W/2⌋). The paper's text says "batch normalization and a 1×1 convolution followed by a
 /// 2×2 average pooling"; its reference code and torchvision put a ReLU after the BN (pre-activation, as in every
-/// <see cref="DenseLayer"/>), and so does this layer. With compression θ, O = ⌊θ·C⌋ (the caller chooses O).
+/// <see cref="DenseNetLayer"/>), and so does this layer. With compression θ, O = ⌊θ·C⌋ (the caller chooses O).
 /// </summary>
-/// <remarks>Children in forward order: Norm, Relu, Conv, Pool; exported to ONNX as their nodes in that order.</remarks>
-/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.ChainExporter</c> (src/Onnx/Export/Layers/ChainExporter.cs).</remarks>
+/// <remarks>Children in forward order: Norm, Relu, Conv, Pool; exported to ONNX as their nodes in that order by
+/// <c>MlNetDeep.Onnx.Export.ChainExporter</c> (src/Onnx/Export/Layers/ChainExporter.cs).</remarks>
 public sealed class TransitionLayer : Module
 {
     private readonly Module[] _children;

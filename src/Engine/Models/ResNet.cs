@@ -2,53 +2,6 @@ using MlNetDeep.Engine.Layers;
 
 namespace MlNetDeep.Engine.Models;
 
-/// <summary>Residual block used by every stage of a <see cref="ResNet"/>.</summary>
-public enum ResNetBlockKind
-{
-    /// <summary><see cref="ResNetBasicBlock"/>: two 3×3 convolutions; a stage's channel count is its output width.</summary>
-    Basic,
-
-    /// <summary><see cref="ResNetBottleneckBlock"/>: 1×1 → 3×3 → 1×1; a stage's channel count is its bottleneck width, its output that times the expansion.</summary>
-    Bottleneck,
-}
-
-/// <summary>Architecture of a <see cref="ResNet"/>; every default is in <see cref="ResNet.Defaults"/>. The defaults are the anchor's "resnet-small".</summary>
-public sealed record ResNetArchitecture
-{
-    /// <summary>Maps w₀ of the stem convolution.</summary>
-    /// <value>Default <see cref="ResNet.Defaults.StemChannels"/> (16).</value>
-    public int StemChannels { get; init; } = ResNet.Defaults.StemChannels;
-
-    /// <summary>Channels of each stage (basic: output width; bottleneck: bottleneck width), input side first.</summary>
-    /// <value>Default <see cref="ResNet.Defaults.StageChannels"/> ([16, 32, 64]).</value>
-    public IReadOnlyList<int> StageChannels { get; init; } = ResNet.Defaults.StageChannels;
-
-    /// <summary>Blocks in each stage; same length as <see cref="StageChannels"/>.</summary>
-    /// <value>Default <see cref="ResNet.Defaults.BlocksPerStage"/> ([2, 2, 2]).</value>
-    public IReadOnlyList<int> BlocksPerStage { get; init; } = ResNet.Defaults.BlocksPerStage;
-
-    /// <summary>Basic or bottleneck blocks.</summary>
-    /// <value>Default <see cref="ResNetBlockKind.Basic"/>.</value>
-    public ResNetBlockKind Block { get; init; } = ResNet.Defaults.Block;
-
-    /// <summary>Expansion e of bottleneck blocks (ignored for basic blocks).</summary>
-    /// <value>Default <see cref="ResNetBottleneckBlock.DefaultExpansion"/> (4).</value>
-    public int BottleneckExpansion { get; init; } = ResNetBottleneckBlock.DefaultExpansion;
-
-    /// <summary>Throws when a setting is out of range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A width or count is not positive, or the stage lists differ in length or are empty.</exception>
-    public void Check()
-    {
-        if (StemChannels <= 0) throw new ArgumentOutOfRangeException(nameof(StemChannels), StemChannels, "Must be positive.");
-        if (StageChannels.Count == 0 || StageChannels.Any(c => c <= 0))
-            throw new ArgumentOutOfRangeException(nameof(StageChannels), "Needs at least one stage, each with positive channels.");
-        if (BlocksPerStage.Count != StageChannels.Count || BlocksPerStage.Any(b => b <= 0))
-            throw new ArgumentOutOfRangeException(nameof(BlocksPerStage), $"Needs one positive block count per stage ({StageChannels.Count}).");
-        if (!Enum.IsDefined(Block)) throw new ArgumentOutOfRangeException(nameof(Block), Block, "Unknown block kind.");
-        if (BottleneckExpansion <= 0) throw new ArgumentOutOfRangeException(nameof(BottleneckExpansion), BottleneckExpansion, "Must be positive.");
-    }
-}
-
 /// <summary>
 /// Builds a residual network for small images (He et al. 2016, CIFAR style), (B, C, H, W) → (B, K) logits:
 /// stem conv3×3(C → w₀, padding 1, no bias) → BN → ReLU; stages of residual blocks, the first block of every stage

@@ -2,21 +2,6 @@ using MlNetDeep.Engine.Layers;
 
 namespace MlNetDeep.Engine.Models;
 
-/// <summary>Architecture of a TextCNN (Kim, 2014) over word or character ids.</summary>
-/// <param name="VocabularySize">Rows of the embedding (all ids, including unknown and padding).</param>
-/// <param name="PadId">Padding id: its embedding stays zero.</param>
-/// <param name="Length">T, tokens per row (≥ the widest kernel).</param>
-/// <param name="EmbeddingSize">E</param>
-/// <param name="KernelSizes">Widths of the convolutions, e.g. 3, 4, 5.</param>
-/// <param name="FiltersPerKernel">Feature maps per width.</param>
-/// <param name="DropoutRate">Dropout before the output layer.</param>
-/// <param name="Outputs">Classes K.</param>
-/// <param name="TokenDropoutRate">Word dropout while training: tokens replaced by <paramref name="UnknownId"/> with this probability.</param>
-/// <param name="UnknownId">Id of the unknown token.</param>
-/// <param name="EmbeddingInitStd">σ of the embedding's N(0, σ²) initialisation (1 is PyTorch's default, as the anchor benchmark uses).</param>
-public sealed record TextCnnArchitecture(int VocabularySize, int PadId, int Length, int EmbeddingSize, IReadOnlyList<int> KernelSizes,
-    int FiltersPerKernel, float DropoutRate, int Outputs, float TokenDropoutRate = 0f, int UnknownId = 0, float EmbeddingInitStd = 1f);
-
 /// <summary>
 /// TextCNN: [TokenDropout] → Embedding (B, T) → (B, T, E) → Permute (B, E, T) → per kernel width k: Conv1d(E → F, k) → ReLU → max over
 /// time (B, F) → concat (B, F·n) → Dropout → Linear → (B, K) logits. The anchor benchmark's "textcnn" is

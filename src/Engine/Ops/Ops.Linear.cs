@@ -6,7 +6,7 @@ namespace MlNetDeep.Engine;
 /// <summary>
 /// Differentiable operations. Each op computes its forward value on the tape's pool and records a
 /// backward function that ACCUMULATES (+=) into the gradients of inputs that require one.
-/// Dimension letters: B batch, F/in input features, O/out output features, C classes.
+/// Dimension letters are declared once per kernel family, in the READMEs under src/Engine/Kernels (Linear: Gemm/README.md).
 /// </summary>
 public static partial class Ops
 {

@@ -94,9 +94,9 @@ public static partial class Ops
         if (Kernels.MaxPool2x2.Applies(h, w, win))
         {
             int pairs = x.Length / 2, halfPlane = plane / 2;
-            tape.Scratch(0, pairs);
-            tape.Scratch(1, pairs);
-            float[] pairMax = tape.ScratchArray(0), pairAt = tape.ScratchArray(1);
+            tape.Scratch(ScratchSlot.PairMax, pairs);
+            tape.Scratch(ScratchSlot.PairAt, pairs);
+            float[] pairMax = tape.ScratchArray(ScratchSlot.PairMax), pairAt = tape.ScratchArray(ScratchSlot.PairAt);
             Kernels.ParallelRanges.For(planes, plane, (p0, p1) => Kernels.MaxPool2x2.Forward(
                 x.Span[(p0 * plane)..(p1 * plane)], y.Span[(p0 * outPlane)..(p1 * outPlane)],
                 MemoryMarshal.Cast<float, int>(argmax.Span[(p0 * outPlane)..(p1 * outPlane)]),

@@ -2,7 +2,7 @@ namespace MlNetDeep.Engine;
 
 /// <summary>
 /// The recurrent cell of <see cref="Ops.Recurrent"/>. Weights are stored in ONNX layout and gate order
-/// (so export is a copy). Dimension letters: B batch, T time, I input features, H hidden size, G gates.
+/// (so export is a copy). Dimension letters: src/Engine/Kernels/Recurrent/README.md.
 /// </summary>
 /// <remarks>
 /// Per direction: W (G·H, I), R (G·H, H), bias (2·G·H) = Wb | Rb; x_t (I), h_{t−1} (H); σ is the logistic sigmoid.

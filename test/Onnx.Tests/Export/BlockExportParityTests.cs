@@ -56,9 +56,9 @@ public class BlockExportParityTests
         ConvExportParityTests.AssertParity(Warm(new ResNetBottleneckBlock(3, 2, 2, new Rng(4), expansion: 3), 14, 6, 3, 6, 6), ["N", 3, 6, 6], Batches(3, 6, 6));
 
     [Fact]
-    public void DenseLayerAndTransitionLayer()
+    public void DenseNetLayerAndTransitionLayer()
     {
-        ConvExportParityTests.AssertParity(Warm(new DenseLayer(3, 4, new Rng(5)), 15, 6, 3, 5, 5), ["N", 3, 5, 5], Batches(3, 5, 5));
+        ConvExportParityTests.AssertParity(Warm(new DenseNetLayer(3, 4, new Rng(5)), 15, 6, 3, 5, 5), ["N", 3, 5, 5], Batches(3, 5, 5));
         ConvExportParityTests.AssertParity(Warm(new TransitionLayer(6, 3, new Rng(6)), 16, 6, 6, 5, 7), ["N", 6, 5, 7], Batches(6, 5, 7));
     }
 

@@ -148,7 +148,7 @@ public static class LayerWorkoutCases
             { Step = BlockStep, GradientAtol = BlockAtol, GradientRtol = BlockRtol },
 
         // DenseNet: a layer (C, k) is 2·C + k·C·9; a block sums its layers with C + ℓ·k inputs; a transition (C → O) is 2·C + O·C.
-        new("DenseLayer(3, k2)", typeof(DenseLayer), () => new DenseLayer(3, 2, Seed()), WorkoutInput.Floats(3, 3, 3), [2, 3, 3], 2 * 3 + 2 * 3 * 9)
+        new("DenseNetLayer(3, k2)", typeof(DenseNetLayer), () => new DenseNetLayer(3, 2, Seed()), WorkoutInput.Floats(3, 3, 3), [2, 3, 3], 2 * 3 + 2 * 3 * 9)
             { Step = BlockStep, GradientAtol = BlockAtol, GradientRtol = BlockRtol },
         new("DenseBlock(2, L2, k2)", typeof(DenseBlock), () => new DenseBlock(2, 2, 2, Seed()), WorkoutInput.Floats(2, 3, 3), [2 + 2 * 2, 3, 3],
             (2 * 2 + 2 * 2 * 9) + (2 * 4 + 2 * 4 * 9))

@@ -4,10 +4,10 @@ namespace MlNetDeep.Onnx.Export;
 
 /// <summary>
 /// Modules whose Forward applies exactly their <see cref="Module.Children"/> one after another → their children's nodes
-/// in order: <see cref="Sequential"/>, <see cref="DenseLayer"/> (BN → ReLU → Conv) and <see cref="TransitionLayer"/>
+/// in order: <see cref="Sequential"/>, <see cref="DenseNetLayer"/> (BN → ReLU → Conv) and <see cref="TransitionLayer"/>
 /// (BN → ReLU → Conv → AveragePool).
 /// </summary>
-internal sealed class ChainExporter() : ModuleExporter<Module>(typeof(Sequential), typeof(DenseLayer), typeof(TransitionLayer))
+internal sealed class ChainExporter() : ModuleExporter<Module>(typeof(Sequential), typeof(DenseNetLayer), typeof(TransitionLayer))
 {
     protected override string Export(OnnxGraphBuilder graph, Module layer, string input)
     {

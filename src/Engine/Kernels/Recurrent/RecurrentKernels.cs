@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace MlNetDeep.Engine;
+namespace MlNetDeep.Engine.Kernels;
 
 /// <summary>
 /// Fused element-wise work of one recurrent cell row (one sequence at one step): a single pass over the gate

@@ -4,9 +4,9 @@ namespace MlNetDeep.Engine.Layers;
 /// One DenseNet composite function H (Huang et al. 2017, §3; no 1×1 bottleneck): BN → ReLU → conv3×3 (padding 1, no bias),
 /// (B, C, H, W) → (B, k, H, W) with k the growth rate. <see cref="DenseBlock"/> feeds it the concatenation of all earlier maps.
 /// </summary>
-/// <remarks>Children in forward order: Norm, Relu, Conv; exported to ONNX as their nodes in that order.</remarks>
-/// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.ChainExporter</c> (src/Onnx/Export/Layers/ChainExporter.cs).</remarks>
-public sealed class DenseLayer : Module
+/// <remarks>Children in forward order: Norm, Relu, Conv; exported to ONNX as their nodes in that order by
+/// <c>MlNetDeep.Onnx.Export.ChainExporter</c> (src/Onnx/Export/Layers/ChainExporter.cs).</remarks>
+public sealed class DenseNetLayer : Module
 {
     private readonly Module[] _children;
 
@@ -14,7 +14,7 @@ public sealed class DenseLayer : Module
     /// <param name="inChannels">C</param>
     /// <param name="growthRate">k, the number of maps produced.</param>
     /// <param name="rng">Seeded generator for the convolution weights.</param>
-    public DenseLayer(int inChannels, int growthRate, Rng rng)
+    public DenseNetLayer(int inChannels, int growthRate, Rng rng)
     {
         if (inChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, "Must be positive.");
         if (growthRate <= 0) throw new ArgumentOutOfRangeException(nameof(growthRate), growthRate, "Must be positive.");

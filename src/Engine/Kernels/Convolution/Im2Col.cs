@@ -4,7 +4,7 @@ namespace MlNetDeep.Engine.Kernels;
 
 /// <summary>
 /// Unfolds one image into the column matrix of a convolution and folds gradients back.
-/// Dimension letters: C channels, (H, W) input plane, (Ho, Wo) output plane, (kh, kw) kernel.
+/// Dimension letters: src/Engine/Kernels/Convolution/README.md.
 /// col is (C·kh·kw, Ho·Wo): row r = (c·kh + i)·kw + j, column oh·Wo + ow holds
 /// x[c, oh·sh − ph + i·dh, ow·sw − pw + j·dw], or 0 where that position is padding.
 /// </summary>

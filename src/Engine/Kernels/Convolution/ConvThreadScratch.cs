@@ -8,11 +8,11 @@ internal static class ConvThreadScratch
 {
     [ThreadStatic] private static float[]?[]? t_buffers;
 
-    /// <summary>At least <paramref name="length"/> floats (contents undefined) in slot 0 … 3 of the current thread.</summary>
-    public static Span<float> Get(int slot, int length)
+    /// <summary>At least <paramref name="length"/> floats (contents undefined) in buffer <paramref name="slot"/> of the current thread.</summary>
+    public static Span<float> Get(ScratchSlot slot, int length)
     {
-        var buffers = t_buffers ??= new float[4][];
-        ref float[]? buffer = ref buffers[slot];
+        var buffers = t_buffers ??= new float[Tape.ScratchSlots][];
+        ref float[]? buffer = ref buffers[(int)slot];
         if (buffer is null || buffer.Length < length) buffer = new float[length];
         return buffer.AsSpan(0, length);
     }

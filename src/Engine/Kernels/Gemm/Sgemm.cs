@@ -99,22 +99,22 @@ public static class Sgemm
                     // partial panel is negligible there. Same sums either way.
                     if (m % 8 == 0 && m <= 256)
                     {
-                        if (SgemmPrepacked.PanelWidth(m, n) == 16) SgemmThreading.Run(&SgemmDriver<Avx512Kernel8x16>.Run, in g, 8, 16);
-                        else SgemmThreading.Run(&SgemmDriver<Avx512Kernel8x32>.Run, in g, 8, 32);
+                        if (SgemmPrepacked.PanelWidth(m, n) == 16) WorkerPool.Run(&SgemmDriver<Avx512Kernel8x16>.Run, in g, 8, 16);
+                        else WorkerPool.Run(&SgemmDriver<Avx512Kernel8x32>.Run, in g, 8, 32);
                         break;
                     }
                     switch (PickAvx512Width(n))
                     {
-                        case 16: SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x16>.Run, in g, 6, 16); break;
-                        case 32: SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x32>.Run, in g, 6, 32); break;
-                        default: SgemmThreading.Run(&SgemmDriver<Avx512Kernel6x64>.Run, in g, 6, 64); break;
+                        case 16: WorkerPool.Run(&SgemmDriver<Avx512Kernel6x16>.Run, in g, 6, 16); break;
+                        case 32: WorkerPool.Run(&SgemmDriver<Avx512Kernel6x32>.Run, in g, 6, 32); break;
+                        default: WorkerPool.Run(&SgemmDriver<Avx512Kernel6x64>.Run, in g, 6, 64); break;
                     }
                     break;
                 case SgemmPath.Avx2:
-                    SgemmThreading.Run(&SgemmDriver<Avx2Kernel6x16>.Run, in g, 6, 16);
+                    WorkerPool.Run(&SgemmDriver<Avx2Kernel6x16>.Run, in g, 6, 16);
                     break;
                 default:
-                    SgemmThreading.Run(&SgemmDriver<PortableKernel4x2V>.Run, in g,
+                    WorkerPool.Run(&SgemmDriver<PortableKernel4x2V>.Run, in g,
                         PortableKernel4x2V.MR, PortableKernel4x2V.NR);
                     break;
             }

@@ -3,12 +3,15 @@ using System.Diagnostics;
 namespace MlNetDeep.Engine.Kernels;
 
 /// <summary>
-/// Splits an SGEMM into independent row or column slices of C and runs them on the calling thread plus
-/// persistent worker threads (at most <see cref="Environment.ProcessorCount"/> threads in all). Slices are
-/// claimed dynamically, so a worker that is descheduled (busy machine) only costs the slices it has started.
-/// Only one caller at a time owns the workers; a concurrent caller simply runs single-threaded.
+/// The engine's worker pool: persistent worker threads plus the calling thread (at most
+/// <see cref="Environment.ProcessorCount"/> threads in all, 16 at most). Its users: <see cref="Sgemm"/> splits one
+/// product into independent row or column slices of C (<see cref="Run"/>); convolution runs fixed batch chunks, the
+/// recurrent op runs directions and batch-row chunks of its time loop, and <see cref="ParallelRanges"/> runs
+/// memory-bound passes (activations, batch norm, pooling, addition) through <see cref="ParallelFor"/>. Work items are
+/// claimed dynamically, so a worker that is descheduled (busy machine) only costs the items it has started. Only one
+/// caller at a time owns the workers; a concurrent caller simply runs single-threaded.
 /// </summary>
-internal static unsafe class SgemmThreading
+internal static unsafe class WorkerPool
 {
     /// <summary>Below this many FLOPs per thread the product is not split.</summary>
     private const long MinFlopsPerThread = 1_000_000;
@@ -215,7 +218,7 @@ internal static unsafe class SgemmThreading
 
         public Worker(int index)
         {
-            var thread = new Thread(Loop) { IsBackground = true, Name = $"MlNetDeep SGEMM worker {index}" };
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"MlNetDeep worker {index}" };
             thread.Start();
         }
 
