@@ -4,16 +4,6 @@ using MlNetDeep.Transforms;
 
 namespace MlNetDeep;
 
-/// <summary>Network a <see cref="TextClassifier"/> trains.</summary>
-public enum TextNetwork
-{
-    /// <summary>TextCNN: convolutions of several widths, max over time, concatenated.</summary>
-    Cnn,
-
-    /// <summary>RNN/LSTM/GRU (optionally bidirectional) reading each text up to its length.</summary>
-    Recurrent,
-}
-
 /// <summary>
 /// Text classifier over a raw text column: Fit learns a word or character vocabulary with built-in ML.NET transforms,
 /// trains a TextCNN or a recurrent network with MlNetDeep's engine, and returns a model whose ONNX graph pads each

@@ -39,9 +39,3 @@ public sealed class TrainingSettings
     /// <summary>Checked before every mini-batch; cancellation throws <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken { get; init; }
 }
-
-/// <summary>The trained network and its history.</summary>
-/// <param name="Network">Network in inference mode with the kept weights (best epoch when early stopping ran).</param>
-/// <param name="History">One report per epoch that ran.</param>
-/// <param name="BestEpoch">Epoch whose weights were kept.</param>
-public sealed record TrainingResult(Module Network, IReadOnlyList<EpochReport> History, int BestEpoch);

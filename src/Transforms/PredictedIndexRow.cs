@@ -1,0 +1,12 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+
+namespace MlNetDeep.Transforms;
+
+/// <summary>Output row of <see cref="PredictedIndexToScalarFactory"/>.</summary>
+public sealed class PredictedIndexRow
+{
+    /// <summary>The class index as a scalar.</summary>
+    [ColumnName(TemporaryColumns.PredictedIndex)]
+    public long Value { get; set; }
+}

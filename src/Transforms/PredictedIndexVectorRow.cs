@@ -1,0 +1,12 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+
+namespace MlNetDeep.Transforms;
+
+/// <summary>Input row of <see cref="PredictedIndexToScalarFactory"/>.</summary>
+public sealed class PredictedIndexVectorRow
+{
+    /// <summary>The one-element vector ONNX Runtime produced.</summary>
+    [ColumnName(TemporaryColumns.PredictedIndexVector), VectorType(1)]
+    public long[] Value { get; set; } = [];
+}

@@ -1,0 +1,12 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+
+namespace MlNetDeep.Transforms;
+
+/// <summary>Output row of <see cref="ScoreToScalarFactory"/>.</summary>
+public sealed class ScoreRow
+{
+    /// <summary>The regression score as a scalar.</summary>
+    [ColumnName(TemporaryColumns.Score)]
+    public float Value { get; set; }
+}

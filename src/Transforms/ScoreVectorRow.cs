@@ -1,0 +1,12 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+
+namespace MlNetDeep.Transforms;
+
+/// <summary>Input row of <see cref="ScoreToScalarFactory"/>.</summary>
+public sealed class ScoreVectorRow
+{
+    /// <summary>The one-element vector ONNX Runtime produced.</summary>
+    [ColumnName(TemporaryColumns.ScoreVector), VectorType(1)]
+    public float[] Value { get; set; } = [];
+}
