@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MlNetDeep.Engine;
 using MlNetDeep.Engine.Layers;
+using MlNetDeep.Engine.Tests.Support;
 
 namespace MlNetDeep.Engine.Tests;
 
@@ -171,34 +171,8 @@ public class TorchRecurrentFixtureTests
         Compare(mismatches, caseName, "grad " + name, actual, expected);
     }
 
-    private static void Compare(StringBuilder mismatches, string caseName, string name, Tensor actual, Tensor expected)
-    {
-        Assert.True(actual.Shape.SequenceEqual(expected.Shape),
-            $"{caseName} {name}: shape ({string.Join(",", actual.Shape)}) vs PyTorch ({string.Join(",", expected.Shape)})");
-        var a = actual.Span;
-        var e = expected.Span;
-        int reported = 0;
-        for (int i = 0; i < e.Length; i++)
-        {
-            double diff = Math.Abs(a[i] - (double)e[i]);
-            if (diff <= AbsoluteTolerance + RelativeTolerance * Math.Abs(e[i])) continue;
-            if (reported++ < 5)
-                mismatches.AppendLine(CultureInfo.InvariantCulture,
-                    $"{caseName} {name}[{i}] ({Index(expected.Shape, i)}): expected {e[i]:G9}, actual {a[i]:G9}, |diff| {diff:G3}");
-        }
-        if (reported > 5) mismatches.AppendLine(CultureInfo.InvariantCulture, $"{caseName} {name}: {reported} mismatches in all");
-    }
-
-    private static string Index(int[] shape, int flat)
-    {
-        var index = new int[shape.Length];
-        for (int k = shape.Length - 1; k >= 0; k--)
-        {
-            index[k] = flat % shape[k];
-            flat /= shape[k];
-        }
-        return string.Join(",", index);
-    }
+    private static void Compare(StringBuilder mismatches, string caseName, string name, Tensor actual, Tensor expected) =>
+        TensorMismatches.Compare(mismatches, $"{caseName} {name}", actual, expected, AbsoluteTolerance, RelativeTolerance);
 
     private static Tensor ReadTensor(JsonElement container, string name, params int[] expectedShape)
     {

@@ -1,9 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetDeep.Engine;
-using MlNetDeep.Engine.Layers;
-using MlNetDeep.Engine.Preprocessing;
-using MlNetDeep.Onnx.Export;
 using MlNetDeep.Trainers;
 
 namespace MlNetDeep;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MlNetDeep.Engine;
@@ -70,34 +69,8 @@ internal sealed class TorchFixture : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _doc.Dispose();
 
-    private void Compare(string what, Tensor actual, Tensor expected)
-    {
-        Assert.True(actual.Shape.SequenceEqual(expected.Shape),
-            $"{Name} {what}: shape ({string.Join(",", actual.Shape)}) vs PyTorch ({string.Join(",", expected.Shape)})");
-        var a = actual.Span;
-        var e = expected.Span;
-        int reported = 0;
-        for (int i = 0; i < e.Length; i++)
-        {
-            double diff = Math.Abs(a[i] - (double)e[i]);
-            if (diff <= AbsoluteTolerance + RelativeTolerance * Math.Abs(e[i])) continue;
-            if (reported++ < 5)
-                _mismatches.AppendLine(CultureInfo.InvariantCulture,
-                    $"{Name} {what}[{i}] ({Index(expected.Shape, i)}): expected {e[i]:G9}, actual {a[i]:G9}, |diff| {diff:G3}");
-        }
-        if (reported > 5) _mismatches.AppendLine(CultureInfo.InvariantCulture, $"{Name} {what}: {reported} mismatches in all");
-    }
-
-    private static string Index(int[] shape, int flat)
-    {
-        var index = new int[shape.Length];
-        for (int k = shape.Length - 1; k >= 0; k--)
-        {
-            index[k] = flat % shape[k];
-            flat /= shape[k];
-        }
-        return string.Join(",", index);
-    }
+    private void Compare(string what, Tensor actual, Tensor expected) =>
+        TensorMismatches.Compare(_mismatches, $"{Name} {what}", actual, expected, AbsoluteTolerance, RelativeTolerance);
 
     private static Tensor Read(JsonElement container, string name)
     {
