@@ -12,15 +12,18 @@ public sealed class KeyValueList
 {
     private readonly Func<MLContext, string, string, IEstimator<ITransformer>> _createIndexToKey;
 
-    private KeyValueList(int count, DataViewType itemType, Func<MLContext, string, string, IEstimator<ITransformer>> create)
+    private KeyValueList(IReadOnlyList<string> values, DataViewType itemType, Func<MLContext, string, string, IEstimator<ITransformer>> create)
     {
-        Count = count;
+        Values = values;
         ItemType = itemType;
         _createIndexToKey = create;
     }
 
     /// <summary>Number of keys K.</summary>
-    public int Count { get; }
+    public int Count => Values.Count;
+
+    /// <summary>(K) the key values in key order, as invariant text (for comparing and naming them in messages).</summary>
+    public IReadOnlyList<string> Values { get; }
 
     /// <summary>Item type of the key values (Text, Single, ...).</summary>
     public DataViewType ItemType { get; }
@@ -92,7 +95,8 @@ public sealed class KeyValueList
         return buffer.DenseValues().ToArray();
     }
 
-    private static KeyValueList Of<T>(T[] values, DataViewType itemType) => new(values.Length, itemType, (ml, output, input) =>
+    private static KeyValueList Of<T>(T[] values, DataViewType itemType) => new(
+        values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToArray(), itemType, (ml, output, input) =>
         ml.Transforms.Conversion.MapValue(TemporaryColumns.PredictedValue, values.Select((v, i) => new KeyValuePair<long, T>(i, v)), input)
             .Append(ml.Transforms.Conversion.MapValueToKey(output, TemporaryColumns.PredictedValue,
                 keyData: ml.Data.LoadFromEnumerable(values.Select(v => new KeyDataRow<T> { Value = v }))))

@@ -205,4 +205,43 @@ public class BadInputTests
             ml.DeepLearning().MulticlassClassification.Mlp(options).Fit(toKey.Fit(train).Transform(train)));
         Assert.Equal("ValidationSet", ex.ParamName);
     }
+
+    [Fact]
+    public void ValidationSetKeyedByItsOwnMapValueToKeyIsRejectedWithTheValues()
+    {
+        // The same three classes, first seen in another order: key 1 means another class than in training.
+        var ml = new MLContext(seed: 1);
+        var train = SyntheticData.View(ml, SyntheticData.Blobs(30, 1));
+        var validationRows = SyntheticData.Blobs(30, 2).OrderBy(r => r.Label == "bird" ? 0 : 1).ToList();
+        var validation = SyntheticData.View(ml, validationRows);
+        var options = Options();
+        options.ValidationSet = ml.Transforms.Conversion.MapValueToKey("Label").Fit(validation).Transform(validation);
+        var keyedTrain = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train);
+        lock (Reports)
+        {
+            Reports.Clear();
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ml.DeepLearning().MulticlassClassification.Mlp(options).Fit(keyedTrain));
+            Assert.Equal("ValidationSet", ex.ParamName);
+            Assert.Contains("key 1 is 'bird' in ValidationSet", ex.Message);
+            Assert.Contains("with the transformer fitted on the training data", ex.Message);
+            Assert.Empty(Reports);
+        }
+    }
+
+    [Fact]
+    public void ValidationRowsWithLabelsUnknownToTrainingAreSkippedWithAWarning()
+    {
+        var ml = new MLContext(seed: 1);
+        var warnings = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) lock (warnings) warnings.Add(e.Message); };
+        var train = SyntheticData.View(ml, SyntheticData.Blobs(30, 1));
+        var rows = SyntheticData.Blobs(20, 2);
+        rows[0].Label = "fish";
+        rows[1].Label = "fish";
+        var keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train);
+        var options = new MlpClassifier.Options { HiddenLayers = [4], NumberOfEpochs = 1, Seed = 1 };
+        options.ValidationSet = keys.Transform(SyntheticData.View(ml, rows));
+        ml.DeepLearning().MulticlassClassification.Mlp(options).Fit(keys.Transform(train));
+        Assert.Contains(warnings, w => w.Contains("2 validation rows with a missing 'Label'", StringComparison.Ordinal) && w.Contains("training keys do not know"));
+    }
 }

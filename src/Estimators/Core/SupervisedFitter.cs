@@ -41,6 +41,7 @@ internal sealed class SupervisedFitter
         var validation = _options.ValidationSet is { } raw ? preprocessing?.Transform(raw) ?? raw : null;
 
         var columns = Columns(view.Schema, nameof(input), target);
+        if (validation is not null && target == TargetKind.Classification) CheckValidationKeys(view.Schema, validation.Schema);
         if (validation is not null && Columns(validation.Schema, nameof(TrainerOptions.ValidationSet), target) is var v && v != columns)
             throw new ArgumentOutOfRangeException(nameof(TrainerOptions.ValidationSet),
                 $"ValidationSet's columns ({v.Input.Count} values, {v.ClassCount} classes) differ from the training data's ({columns.Input.Count}, {columns.ClassCount}).");
@@ -49,7 +50,8 @@ internal sealed class SupervisedFitter
         using var channel = host.Start("Fit");
         var token = _options.CancellationToken;
         var scan = DataScan.Run(view, columns, "training data", token);
-        if (validation is not null) DataScan.Run(validation, columns, "validation data", token);
+        if (validation is not null && DataScan.Run(validation, columns, "validation data", token).SkippedRows is > 0 and var skippedValidation)
+            channel.Warning(MessageSensitivity.None, $"{skippedValidation} validation rows with a missing '{columns.LabelColumn}' (key 0: a label the training keys do not know, or none) were skipped.");
         if (scan.SkippedRows > 0) channel.Warning(MessageSensitivity.None, $"{scan.SkippedRows} training rows with a missing '{columns.LabelColumn}' were skipped.");
         channel.Info(MessageSensitivity.None, $"training on {scan.Rows} rows, {columns.Input.Count} {(columns.Input.Kind == FeatureKind.Tokens ? "tokens" : "features")}, {_options.NumberOfEpochs} epochs");
 
@@ -115,6 +117,27 @@ internal sealed class SupervisedFitter
         if (target == TargetKind.Classification) classes = SchemaChecks.ClassCount(schema, _options.LabelColumnName, paramName);
         else SchemaChecks.RegressionLabel(schema, _options.LabelColumnName, paramName);
         return new SupervisedColumns(input, _options.LabelColumnName, target, classes);
+    }
+
+    /// <summary>
+    /// A validation set keyed by its own MapValueToKey gives the same classes other key numbers (or other classes): its
+    /// accuracy and early stopping would follow noise. The label's key values must be the training data's, in the same order.
+    /// </summary>
+    private void CheckValidationKeys(DataViewSchema training, DataViewSchema validation)
+    {
+        string label = _options.LabelColumnName;
+        if (validation.GetColumnOrNull(label) is not { Type: KeyDataViewType } validationLabel) return; // Columns() names a missing or non-key label
+        var expected = KeyValueList.FromColumn(training[label]).Values;
+        var actual = KeyValueList.FromColumn(validationLabel).Values;
+        if (expected.SequenceEqual(actual)) return;
+        int key = Enumerable.Range(0, Math.Min(expected.Count, actual.Count)).FirstOrDefault(i => expected[i] != actual[i], Math.Min(expected.Count, actual.Count));
+        string where = key < Math.Min(expected.Count, actual.Count)
+            ? $"key {key + 1} is '{actual[key]}' in ValidationSet but '{expected[key]}' in the training data"
+            : $"ValidationSet has {actual.Count} keys and the training data {expected.Count}";
+        throw new ArgumentOutOfRangeException(nameof(TrainerOptions.ValidationSet),
+            $"ValidationSet's '{label}' keys differ from the training data's: {where} (training: [{string.Join(", ", expected)}]; " +
+            $"ValidationSet: [{string.Join(", ", actual)}]). Key the validation data with the transformer fitted on the training data, " +
+            $"e.g. var keys = mlContext.Transforms.Conversion.MapValueToKey(\"{label}\").Fit(training); ValidationSet = keys.Transform(validation).");
     }
 
     private TrainingSettings Settings(int seed, bool validating, IChannel channel) => new()
