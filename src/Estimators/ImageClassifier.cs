@@ -57,6 +57,13 @@ public sealed class ImageClassifier : NetworkEstimator
         /// <summary>DenseNet settings. <value>Defaults of <see cref="DenseNetArchitecture"/>.</value></summary>
         public DenseNetArchitecture DenseNet { get; set; } = new();
 
+        private protected override void CopyArrays()
+        {
+            ImageShape = (int[]?)ImageShape?.Clone();
+            ChannelMeans = (float[]?)ChannelMeans?.Clone();
+            ChannelStds = (float[]?)ChannelStds?.Clone();
+        }
+
         internal override void Check()
         {
             base.Check();
@@ -104,7 +111,7 @@ public sealed class ImageClassifier : NetworkEstimator
     private AnySizeImageNetwork? _anySize;
 
     internal ImageClassifier(MLContext ml, Options options)
-        : base(ml, options, () => new ImageTask(options), "MlNetDeep.ImageClassifier", options?.PredictedLabelColumnName)
+        : base(ml, options, o => new ImageTask((Options)o), "MlNetDeep.ImageClassifier", options?.PredictedLabelColumnName)
     {
         _ml = ml;
     }

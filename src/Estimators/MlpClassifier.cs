@@ -34,7 +34,7 @@ public sealed class MlpClassifier : NetworkEstimator
     }
 
     internal MlpClassifier(MLContext ml, Options options)
-        : base(ml, options, () => new DenseMlpTask(options), "MlNetDeep.MlpClassifier", options?.PredictedLabelColumnName)
+        : base(ml, options, o => new DenseMlpTask((Options)o), "MlNetDeep.MlpClassifier", options?.PredictedLabelColumnName)
     {
     }
 }

@@ -24,6 +24,8 @@ public abstract class MlpOptions : TrainerOptions
     /// <summary>Width of each hidden layer, input side first; empty gives a linear model. <value>Default [128].</value></summary>
     public int[] HiddenLayers { get; set; } = (int[])ArchitectureDefaults.HiddenLayers.Clone();
 
+    private protected override void CopyArrays() => HiddenLayers = (int[])HiddenLayers?.Clone()!;
+
     /// <summary>Nonlinearity after each hidden layer. <value>Default ReLU.</value></summary>
     public ActivationKind Activation { get; set; } = ArchitectureDefaults.Activation;
 

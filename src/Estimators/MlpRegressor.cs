@@ -26,7 +26,7 @@ public sealed class MlpRegressor : NetworkEstimator
     }
 
     internal MlpRegressor(MLContext ml, Options options)
-        : base(ml, options, () => new DenseMlpTask(options), "MlNetDeep.MlpRegressor", null)
+        : base(ml, options, o => new DenseMlpTask((Options)o), "MlNetDeep.MlpRegressor", null)
     {
     }
 }

@@ -15,12 +15,14 @@ public abstract class NetworkEstimator : IEstimator<TransformerChain<ITransforme
     private readonly TargetKind _target;
     private readonly string? _predictedLabelColumn;
 
-    private protected NetworkEstimator(MLContext ml, TrainerOptions options, Func<INetworkTask> task, string hostName, string? predictedLabelColumn)
+    private protected NetworkEstimator(MLContext ml, TrainerOptions options, Func<TrainerOptions, INetworkTask> task, string hostName, string? predictedLabelColumn)
     {
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(options);
-        options.Check();
-        _fitter = new SupervisedFitter(ml, options, task(), hostName);
+        // Copied, then checked: later changes to the caller's object have no effect on this trainer.
+        var snapshot = options.Snapshot();
+        snapshot.Check();
+        _fitter = new SupervisedFitter(ml, snapshot, task(snapshot), hostName);
         _target = predictedLabelColumn is null ? TargetKind.Regression : TargetKind.Classification;
         _predictedLabelColumn = predictedLabelColumn;
     }

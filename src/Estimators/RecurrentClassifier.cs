@@ -38,7 +38,7 @@ public sealed class RecurrentClassifier : NetworkEstimator
     }
 
     internal RecurrentClassifier(MLContext ml, Options options)
-        : base(ml, options, () => new NumericSequenceTask(options, forecastChanges: false), "MlNetDeep.RecurrentClassifier", options?.PredictedLabelColumnName)
+        : base(ml, options, o => new NumericSequenceTask((Options)o, forecastChanges: false), "MlNetDeep.RecurrentClassifier", options?.PredictedLabelColumnName)
     {
     }
 }

@@ -34,7 +34,7 @@ public sealed class RecurrentRegressor : NetworkEstimator
     }
 
     internal RecurrentRegressor(MLContext ml, Options options)
-        : base(ml, options, () => new NumericSequenceTask(options, options.ForecastChanges), "MlNetDeep.RecurrentRegressor", null)
+        : base(ml, options, o => new NumericSequenceTask((Options)o, ((Options)o).ForecastChanges), "MlNetDeep.RecurrentRegressor", null)
     {
     }
 }

@@ -109,6 +109,8 @@ public sealed class TextClassifier : NetworkEstimator
         /// <summary>Cnn: convolution widths (each ≥ 1). <value>Default [3, 4, 5].</value></summary>
         public int[] KernelSizes { get; set; } = (int[])TextDefaults.KernelSizes.Clone();
 
+        private protected override void CopyArrays() => KernelSizes = (int[])KernelSizes?.Clone()!;
+
         /// <summary>Cnn: feature maps per width (≥ 1). <value>Default 64.</value></summary>
         public int FiltersPerKernel { get; set; } = TextDefaults.FiltersPerKernel;
 
@@ -133,7 +135,7 @@ public sealed class TextClassifier : NetworkEstimator
     }
 
     internal TextClassifier(MLContext ml, Options options)
-        : base(ml, options, () => new TextTask(options), "MlNetDeep.TextClassifier", options?.PredictedLabelColumnName)
+        : base(ml, options, o => new TextTask((Options)o), "MlNetDeep.TextClassifier", options?.PredictedLabelColumnName)
     {
     }
 }

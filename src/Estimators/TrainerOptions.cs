@@ -88,6 +88,22 @@ public abstract class TrainerOptions
     /// <summary>When the GPU cannot be used, score on the CPU and log why (true) or throw (false). <value>Default true.</value></summary>
     public bool FallbackToCpu { get; set; } = true;
 
+    /// <summary>
+    /// The copy a trainer keeps when it is created (arrays copied too), so that changing the caller's object later neither
+    /// bypasses <see cref="Check"/> nor changes the trainer.
+    /// </summary>
+    internal TrainerOptions Snapshot()
+    {
+        var copy = (TrainerOptions)MemberwiseClone();
+        copy.CopyArrays();
+        return copy;
+    }
+
+    /// <summary>Replaces the snapshot's array-valued options by copies; nothing to copy by default.</summary>
+    private protected virtual void CopyArrays()
+    {
+    }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentNullException"/> naming the first invalid option.</summary>
     internal virtual void Check()
     {

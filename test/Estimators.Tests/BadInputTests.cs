@@ -244,4 +244,29 @@ public class BadInputTests
         ml.DeepLearning().MulticlassClassification.Mlp(options).Fit(keys.Transform(train));
         Assert.Contains(warnings, w => w.Contains("2 validation rows with a missing 'Label'", StringComparison.Ordinal) && w.Contains("training keys do not know"));
     }
+
+    [Fact]
+    public void ChangingTheOptionsAfterCreatingTheTrainerHasNoEffect()
+    {
+        // Options are copied and checked when the trainer is created: later changes cannot bypass the checks.
+        var ml = new MLContext(seed: 1);
+        var options = new MlpClassifier.Options { HiddenLayers = [4], NumberOfEpochs = 2, Seed = 1 };
+        var reports = new List<EpochReport>();
+        options.Progress = new SynchronousProgress<EpochReport>(reports.Add);
+        var trainer = ml.DeepLearning().MulticlassClassification.Mlp(options);
+        options.NumberOfEpochs = 0;
+        options.BatchSize = 0;
+        options.HiddenLayers[0] = 0;
+        options.Progress = null;
+        var train = SyntheticData.View(ml, SyntheticData.Blobs(30, 1));
+        ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).Fit(train);
+        Assert.Equal(2, reports.Count);
+        Assert.Equal("4", OnnxMetadata(trainer.LastTrainingReport!.OnnxModel, "mlnetdeep.hidden_layers"));
+    }
+
+    private static string OnnxMetadata(byte[] model, string key)
+    {
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(model);
+        return session.ModelMetadata.CustomMetadataMap[key];
+    }
 }
