@@ -41,7 +41,8 @@ internal sealed class SupervisedFitter
         var validation = _options.ValidationSet is { } raw ? preprocessing?.Transform(raw) ?? raw : null;
 
         var columns = Columns(view.Schema, nameof(input), target);
-        if (validation is not null && target == TargetKind.Classification) CheckValidationKeys(view.Schema, validation.Schema);
+        var keyValues = target == TargetKind.Classification ? KeyValueList.FromColumn(view.Schema[_options.LabelColumnName]) : null;
+        if (validation is not null && keyValues is not null) CheckValidationKeys(keyValues, validation.Schema);
         if (validation is not null && Columns(validation.Schema, nameof(TrainerOptions.ValidationSet), target) is var v && v != columns)
             throw new ArgumentOutOfRangeException(nameof(TrainerOptions.ValidationSet),
                 $"ValidationSet's columns ({v.Input.Count} values, {v.ClassCount} classes) differ from the training data's ({columns.Input.Count}, {columns.ClassCount}).");
@@ -65,13 +66,11 @@ internal sealed class SupervisedFitter
         var scoring = new OnnxScoringOptions { GpuDeviceId = _options.GpuDeviceId, FallbackToCpu = _options.FallbackToCpu };
         Action<string> warn = message => Warn(host, message);
         byte[] onnx;
-        KeyValueList? keyValues = null;
         IEstimator<ITransformer> scoringChain;
         if (target == TargetKind.Classification)
         {
             onnx = SupervisedGraph.Classifier(result.Network, model.GraphInput, columns.ClassCount, _options.ScoreColumnName, TemporaryColumns.PredictedIndexVector, description);
-            keyValues = KeyValueList.FromColumn(view.Schema[_options.LabelColumnName]);
-            scoringChain = ScoringChain.Classifier(_ml, onnx, _task.OnnxInputColumn, _options.ScoreColumnName, predictedLabelColumn!, keyValues, scoring, warn);
+            scoringChain = ScoringChain.Classifier(_ml, onnx, _task.OnnxInputColumn, _options.ScoreColumnName, predictedLabelColumn!, keyValues!, scoring, warn);
         }
         else
         {
@@ -123,11 +122,11 @@ internal sealed class SupervisedFitter
     /// A validation set keyed by its own MapValueToKey gives the same classes other key numbers (or other classes): its
     /// accuracy and early stopping would follow noise. The label's key values must be the training data's, in the same order.
     /// </summary>
-    private void CheckValidationKeys(DataViewSchema training, DataViewSchema validation)
+    private void CheckValidationKeys(KeyValueList training, DataViewSchema validation)
     {
         string label = _options.LabelColumnName;
         if (validation.GetColumnOrNull(label) is not { Type: KeyDataViewType } validationLabel) return; // Columns() names a missing or non-key label
-        var expected = KeyValueList.FromColumn(training[label]).Values;
+        var expected = training.Values;
         var actual = KeyValueList.FromColumn(validationLabel).Values;
         if (expected.SequenceEqual(actual)) return;
         int key = Enumerable.Range(0, Math.Min(expected.Count, actual.Count)).FirstOrDefault(i => expected[i] != actual[i], Math.Min(expected.Count, actual.Count));
