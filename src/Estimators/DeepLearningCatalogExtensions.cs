@@ -1,4 +1,3 @@
-using MlNetDeep;
 using MlNetDeep.Engine.Layers;
 
 namespace Microsoft.ML;

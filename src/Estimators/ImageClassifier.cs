@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 using MlNetDeep.Engine.Models;
 

@@ -1,5 +1,3 @@
-using MlNetDeep.Engine;
-
 namespace MlNetDeep;
 
 /// <summary>Options of the recurrent trainers over numeric sequences given as a known-size vector of T·F values.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MlNetDeep.Transforms;
 
 namespace MlNetDeep;

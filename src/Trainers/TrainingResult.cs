@@ -1,5 +1,4 @@
 using MlNetDeep.Engine.Layers;
-using MlNetDeep.Engine.Optimizers;
 
 namespace MlNetDeep.Trainers;
 

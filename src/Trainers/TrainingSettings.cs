@@ -1,4 +1,3 @@
-using MlNetDeep.Engine.Layers;
 using MlNetDeep.Engine.Optimizers;
 
 namespace MlNetDeep.Trainers;

@@ -1,4 +1,3 @@
-using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
 namespace MlNetDeep.Transforms;

@@ -1,5 +1,3 @@
-using MlNetDeep.Engine.Preprocessing;
-
 namespace MlNetDeep.Onnx.Export;
 
 /// <summary>Values a graph input provides.</summary>

@@ -1,5 +1,3 @@
-using MlNetDeep.Engine.Preprocessing;
-
 namespace MlNetDeep.Onnx.Export;
 
 /// <summary>How a scoring graph receives its features and turns them into the network's input.</summary>

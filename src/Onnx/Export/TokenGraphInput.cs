@@ -1,5 +1,3 @@
-using MlNetDeep.Engine.Preprocessing;
-
 namespace MlNetDeep.Onnx.Export;
 
 /// <summary>Token keys uint32 [N, S] padded to int64 [N, T] ids, longer rows truncated or rejected (see <see cref="TokenInputGraph"/>).</summary>
