@@ -30,7 +30,7 @@ var options = network switch
 {
     "bilstm" => new TextClassifier.Options
     {
-        Network = TextNetwork.Recurrent, Cell = MlNetDeep.Engine.RecurrentCellKind.Lstm, Bidirectional = true, HiddenSize = 64,
+        Network = TextNetwork.Recurrent, Cell = RecurrentCellKind.Lstm, Bidirectional = true, HiddenSize = 64,
         EmbeddingSize = 64, MaximumLength = 48, DropoutRate = 0.5f, NumberOfEpochs = 12, BatchSize = 32, LearningRate = 2e-3f,
     },
     "charcnn" => new TextClassifier.Options

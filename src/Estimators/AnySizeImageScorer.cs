@@ -6,7 +6,7 @@ namespace MlNetDeep;
 
 /// <summary>
 /// Scores encoded images of any size with a network an <see cref="ImageClassifier"/> trained with
-/// <see cref="ImageClassifier.Options.SmallCnn"/>.<see cref="Engine.Models.SmallCnnArchitecture.SpatialPyramidLevels"/> set;
+/// <see cref="ImageClassifier.Options.SmallCnn"/>.<see cref="SmallCnnArchitecture.SpatialPyramidLevels"/> set;
 /// made by <see cref="ImageClassifier.CreateAnySizeScorer"/>. <see cref="Fit"/> learns nothing: it returns a chain of built-in
 /// ML.NET transformers (decode the bytes → check the image → ApplyOnnxModel → PredictedLabel) that Save/Load, PredictionEngine
 /// and Evaluate handle like the classifier's own model, with the same Score and PredictedLabel columns.

@@ -3,7 +3,7 @@ namespace MlNetDeep.Onnx;
 /// <summary>
 /// A node attribute. Create with the static factories; the attribute type is always written.
 /// </summary>
-public sealed class OnnxAttribute
+internal sealed class OnnxAttribute
 {
     private OnnxAttribute(string name, OnnxAttributeKind kind, object value)
     {

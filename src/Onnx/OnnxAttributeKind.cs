@@ -3,7 +3,7 @@ namespace MlNetDeep.Onnx;
 /// <summary>
 /// The kind of an <see cref="OnnxAttribute"/>; the numeric values are the ONNX <c>AttributeProto.AttributeType</c> wire values.
 /// </summary>
-public enum OnnxAttributeKind
+internal enum OnnxAttributeKind
 {
     /// <summary>A single float.</summary>
     Float = 1,

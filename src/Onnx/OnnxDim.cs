@@ -4,7 +4,7 @@ namespace MlNetDeep.Onnx;
 /// One dimension of a graph input/output shape: a fixed size, a symbolic (named) size such as <c>"N"</c>,
 /// or unknown (<c>default</c>).
 /// </summary>
-public readonly struct OnnxDim : IEquatable<OnnxDim>
+internal readonly struct OnnxDim : IEquatable<OnnxDim>
 {
     private readonly long _value;
     private readonly string? _param;

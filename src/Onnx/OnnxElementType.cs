@@ -3,7 +3,7 @@ namespace MlNetDeep.Onnx;
 /// <summary>
 /// ONNX tensor element types (the <c>TensorProto.DataType</c> enumeration); the numeric values are the wire values.
 /// </summary>
-public enum OnnxElementType
+internal enum OnnxElementType
 {
     /// <summary>32-bit IEEE float.</summary>
     Float = 1,

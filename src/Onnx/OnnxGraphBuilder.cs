@@ -6,7 +6,7 @@ namespace MlNetDeep.Onnx;
 /// input, an initializer, an earlier node output, a value of an enclosing graph (for graphs made with
 /// <see cref="CreateSubgraph"/>) or a name declared with <see cref="DeclareOuterScope"/>.
 /// </summary>
-public sealed class OnnxGraphBuilder
+internal sealed class OnnxGraphBuilder
 {
     private readonly OnnxGraphBuilder? _parent;
     private readonly NameRegistry _registry;

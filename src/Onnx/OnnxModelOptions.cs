@@ -3,7 +3,7 @@ namespace MlNetDeep.Onnx;
 /// <summary>
 /// Model-level settings for <see cref="OnnxModelWriter"/>.
 /// </summary>
-public sealed class OnnxModelOptions
+internal sealed class OnnxModelOptions
 {
     /// <summary>Lowest supported default-domain opset.</summary>
     public const int MinOpset = 13;

@@ -3,7 +3,7 @@ namespace MlNetDeep.Onnx;
 /// <summary>
 /// Writes an <see cref="OnnxGraphBuilder"/> as a serialised ONNX <c>ModelProto</c>.
 /// </summary>
-public static class OnnxModelWriter
+internal static class OnnxModelWriter
 {
     // ModelProto
     private const int IrVersion = 1, ProducerName = 2, ProducerVersion = 3, Domain = 4, ModelVersion = 5,

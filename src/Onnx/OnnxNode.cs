@@ -9,7 +9,7 @@ namespace MlNetDeep.Onnx;
 /// <param name="Inputs">Input value names; <c>""</c> marks an absent optional input.</param>
 /// <param name="Outputs">Output value names; <c>""</c> marks an absent optional output.</param>
 /// <param name="Attributes">Attributes.</param>
-public sealed record OnnxNode(
+internal sealed record OnnxNode(
     string Name,
     string OpType,
     string Domain,

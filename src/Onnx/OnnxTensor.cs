@@ -7,7 +7,7 @@ namespace MlNetDeep.Onnx;
 /// An immutable constant tensor (graph initializer or the value of a tensor attribute, e.g. of a <c>Constant</c> node).
 /// Numeric data is stored as little-endian bytes and written as <c>raw_data</c>.
 /// </summary>
-public sealed class OnnxTensor
+internal sealed class OnnxTensor
 {
     private readonly long[] _dims;
     private readonly byte[] _rawData;

@@ -6,4 +6,4 @@ namespace MlNetDeep.Onnx;
 /// <param name="Name">Value name.</param>
 /// <param name="ElementType">Element type.</param>
 /// <param name="Dims">Shape, or null when the shape (even the rank) is unknown.</param>
-public sealed record OnnxValueInfo(string Name, OnnxElementType ElementType, IReadOnlyList<OnnxDim>? Dims);
+internal sealed record OnnxValueInfo(string Name, OnnxElementType ElementType, IReadOnlyList<OnnxDim>? Dims);

@@ -1,7 +1,7 @@
 namespace MlNetDeep.Trainers;
 
 /// <summary>A mini-batch: standardised features and targets, in buffers reused from batch to batch.</summary>
-public sealed class Batch
+internal sealed class Batch
 {
     internal Batch(int capacity, int features)
     {

@@ -8,7 +8,7 @@ namespace MlNetDeep.Trainers;
 /// any training starts) and learns per-feature mean and standard deviation (and the label's, for
 /// regression), from which the estimator's task makes the model's <see cref="FeaturePreprocessing"/>.
 /// </summary>
-public sealed class DataScan
+internal sealed class DataScan
 {
     private readonly double[] _featureVariance;
 

@@ -1,4 +1,4 @@
-namespace MlNetDeep.Trainers;
+namespace MlNetDeep;
 
 /// <summary>What happened in one training epoch; sent to the progress callback and written to the MLContext log.</summary>
 /// <param name="Epoch">1-based epoch number.</param>

@@ -15,5 +15,5 @@ namespace MlNetDeep.Trainers;
 /// </param>
 /// <param name="RejectLongerRows">Tokens only: null truncates rows longer than <see cref="Count"/>; otherwise <see cref="DataScan"/> rejects them.</param>
 /// <param name="Shape">The row's shape when the network reads it with more than one axis, e.g. (C, H, W) for images; null when flat.</param>
-public sealed record FeatureInput(string Column, int Count, FeatureKind Kind = FeatureKind.Dense, int PadId = 0, int RelativeStepSize = 0,
+internal sealed record FeatureInput(string Column, int Count, FeatureKind Kind = FeatureKind.Dense, int PadId = 0, int RelativeStepSize = 0,
     LongRowRejection? RejectLongerRows = null, IReadOnlyList<int>? Shape = null);

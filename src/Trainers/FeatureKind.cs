@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 namespace MlNetDeep.Trainers;
 
 /// <summary>What the feature column holds.</summary>
-public enum FeatureKind
+internal enum FeatureKind
 {
     /// <summary>Known-size vector (or scalar) of Single; standardised per slot.</summary>
     Dense,

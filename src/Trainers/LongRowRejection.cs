@@ -7,4 +7,4 @@ namespace MlNetDeep.Trainers;
 /// </summary>
 /// <param name="SourceColumn">Column named in the message: the one users know (e.g. the raw text), not the token keys.</param>
 /// <param name="Remedy">Sentence appended to the message saying what to change, e.g. which option truncates instead.</param>
-public sealed record LongRowRejection(string SourceColumn, string Remedy);
+internal sealed record LongRowRejection(string SourceColumn, string Remedy);

@@ -9,7 +9,7 @@ namespace MlNetDeep.Trainers;
 /// bounded size (a pool as large as the data gives a uniform shuffle). Features go through the model's
 /// <see cref="FeaturePreprocessing"/> on the way, regression labels are standardised with the scan's statistics. Rows with a missing label are skipped. Deterministic for a given seed.
 /// </summary>
-public sealed class ShuffledBatchReader
+internal sealed class ShuffledBatchReader
 {
     private readonly SupervisedColumns _columns;
     private readonly FeaturePreprocessing? _preprocessing;

@@ -7,7 +7,7 @@ namespace MlNetDeep.Trainers;
 /// <param name="LabelColumn">Key column (classification) or Single column (regression).</param>
 /// <param name="Target">Classification or regression.</param>
 /// <param name="ClassCount">K for classification, 1 for regression.</param>
-public sealed record SupervisedColumns(FeatureInput Input, string LabelColumn, TargetKind Target, int ClassCount)
+internal sealed record SupervisedColumns(FeatureInput Input, string LabelColumn, TargetKind Target, int ClassCount)
 {
     /// <summary>Getters for one row: the features into a span of F floats, and the target.</summary>
     internal RowReader CreateReader(DataViewRowCursor cursor) => new(this, cursor);

@@ -12,7 +12,7 @@ namespace MlNetDeep.Trainers;
 /// shuffled mini-batches, loss, backward, optional clipping, optimiser step; then validation,
 /// progress, and early stopping that keeps the weights of the epoch with the lowest validation loss.
 /// </summary>
-public sealed class SupervisedTrainer
+internal sealed class SupervisedTrainer
 {
     private readonly SupervisedColumns _columns;
     private readonly TrainingSettings _settings;

@@ -6,4 +6,4 @@ namespace MlNetDeep.Trainers;
 /// <param name="Network">Network in inference mode with the kept weights (best epoch when early stopping ran).</param>
 /// <param name="History">One report per epoch that ran.</param>
 /// <param name="BestEpoch">Epoch whose weights were kept.</param>
-public sealed record TrainingResult(Module Network, IReadOnlyList<EpochReport> History, int BestEpoch);
+internal sealed record TrainingResult(Module Network, IReadOnlyList<EpochReport> History, int BestEpoch);

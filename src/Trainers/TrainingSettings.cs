@@ -3,7 +3,7 @@ using MlNetDeep.Engine.Optimizers;
 namespace MlNetDeep.Trainers;
 
 /// <summary>How the training loop runs (validated by the estimators before any work starts).</summary>
-public sealed class TrainingSettings
+internal sealed class TrainingSettings
 {
     /// <summary>Passes over the training data.</summary>
     public required int NumberOfEpochs { get; init; }

@@ -1,10 +1,11 @@
+using System.ComponentModel;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
 namespace MlNetDeep.Transforms;
 
 /// <summary>Order of the planes <see cref="DecodeImageFactory"/> writes into <see cref="TemporaryColumns.ImagePixels"/>.</summary>
-public enum ImagePlane
+internal enum ImagePlane
 {
     /// <summary>Plane 0.</summary>
     Red,
@@ -20,6 +21,7 @@ public enum ImagePlane
 }
 
 /// <summary>Input row of <see cref="DecodeImageFactory"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ImageBytesRow
 {
     /// <summary>Encoded image (PNG, JPEG, BMP, GIF, WebP…), e.g. from mlContext.Transforms.LoadRawImageBytes.</summary>
@@ -28,6 +30,7 @@ public sealed class ImageBytesRow
 }
 
 /// <summary>Output row of <see cref="DecodeImageFactory"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class DecodedImageRow
 {
     /// <summary>4·H·W values, planes in <see cref="ImagePlane"/> order, each row-major; empty when <see cref="Problem"/> is set.</summary>
@@ -57,19 +60,20 @@ public sealed class DecodedImageRow
 /// Bad bytes do not throw here: <see cref="CheckImageFactory"/> reports them with the user's column name, which only
 /// it knows (from <see cref="TemporaryColumns.ImageSettings"/>).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class DecodeImageFactory : CustomMappingFactory<ImageBytesRow, DecodedImageRow>
 {
     /// <summary>Contract name stored in saved models; never change it.</summary>
-    public const string ContractName = "MlNetDeep.DecodeImage";
+    internal const string ContractName = "MlNetDeep.DecodeImage";
 
     /// <summary>Number of planes written: R, G, B, A.</summary>
-    public const int PlaneCount = 4;
+    internal const int PlaneCount = 4;
 
     /// <summary>The mapping itself.</summary>
     /// <param name="input">Encoded bytes.</param>
     /// <param name="output">Pixels and size, or the problem.</param>
-    public static void Map(ImageBytesRow input, DecodedImageRow output)
+    internal static void Map(ImageBytesRow input, DecodedImageRow output)
     {
         output.Pixels = [];
         output.Height = output.Width = 0;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using Microsoft.ML;
@@ -15,7 +16,7 @@ namespace MlNetDeep.Transforms;
 /// <param name="Column">The user's encoded-image column.</param>
 /// <param name="MinimumHeight">Smallest H the network accepts.</param>
 /// <param name="MinimumWidth">Smallest W the network accepts.</param>
-public sealed record ImageScoringSettings(string Column, int MinimumHeight, int MinimumWidth)
+internal sealed record ImageScoringSettings(string Column, int MinimumHeight, int MinimumWidth)
 {
     private const string Version = "v1";
 
@@ -45,6 +46,7 @@ public sealed record ImageScoringSettings(string Column, int MinimumHeight, int 
 }
 
 /// <summary>Input row of <see cref="CheckImageFactory"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class CheckImageInputRow
 {
     /// <summary>H of the decoded image.</summary>
@@ -65,6 +67,7 @@ public sealed class CheckImageInputRow
 }
 
 /// <summary>Output row of <see cref="CheckImageFactory"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class CheckedImageSizeRow
 {
     /// <summary>(H, W) for the ONNX model's int64 [N, 2] size input.</summary>
@@ -77,17 +80,18 @@ public sealed class CheckedImageSizeRow
 /// and the minimum size, before ONNX Runtime sees it (where empty feature maps would give an obscure kernel error).
 /// The ONNX model reads the size this mapping writes, so ML.NET cannot score a row without running the check.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class CheckImageFactory : CustomMappingFactory<CheckImageInputRow, CheckedImageSizeRow>
 {
     /// <summary>Contract name stored in saved models; never change it.</summary>
-    public const string ContractName = "MlNetDeep.CheckImage";
+    internal const string ContractName = "MlNetDeep.CheckImage";
 
     /// <summary>The mapping itself.</summary>
     /// <param name="input">Decoded size, problem and settings.</param>
     /// <param name="output">(H, W).</param>
     /// <exception cref="InvalidOperationException">The image is missing, undecodable or too small (column and sizes named).</exception>
-    public static void Map(CheckImageInputRow input, CheckedImageSizeRow output)
+    internal static void Map(CheckImageInputRow input, CheckedImageSizeRow output)
     {
         var settings = ImageScoringSettings.Parse(input.Settings);
         if (input.Problem.Length > 0)

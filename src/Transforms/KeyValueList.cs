@@ -8,7 +8,7 @@ namespace MlNetDeep.Transforms;
 /// MapValue(index → value, treatValuesAsKeyType) transform that turns a class index back into a key
 /// carrying the same values.
 /// </summary>
-public sealed class KeyValueList
+internal sealed class KeyValueList
 {
     private readonly Func<MLContext, string, string, IEstimator<ITransformer>> _createIndexToKey;
 

@@ -8,7 +8,7 @@ namespace MlNetDeep.Transforms;
 /// runtime installed, ML.NET throws <see cref="EntryPointNotFoundException"/> even with fallbackToCpu
 /// (its fallback catches only OnnxRuntimeException), so the fallback is done here.
 /// </summary>
-public static class OnnxModelApplier
+internal static class OnnxModelApplier
 {
     /// <summary>Builds the estimator (ML.NET creates the ONNX Runtime session here, so a missing GPU runtime shows up now).</summary>
     /// <param name="ml">Context whose transforms catalog creates the estimator.</param>

@@ -1,7 +1,7 @@
 namespace MlNetDeep.Transforms;
 
 /// <summary>Where ApplyOnnxModel reads the model from: bytes in memory, or a file used in place.</summary>
-public sealed class OnnxModelSource
+internal sealed class OnnxModelSource
 {
     private OnnxModelSource(byte[]? bytes, string? path)
     {

@@ -1,7 +1,7 @@
 namespace MlNetDeep.Transforms;
 
 /// <summary>Where ONNX Runtime scores the model.</summary>
-public sealed class OnnxScoringOptions
+internal sealed class OnnxScoringOptions
 {
     /// <summary>
     /// CUDA device to score on, or null for the CPU. Needs the Microsoft.ML.OnnxRuntime.Gpu package (CUDA 12, cuDNN 9)

@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using Microsoft.ML.Data;
 
 namespace MlNetDeep.Transforms;
 
 /// <summary>Input row of <see cref="PredictedIndexToScalarFactory"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PredictedIndexVectorRow
 {
     /// <summary>The one-element vector ONNX Runtime produced.</summary>

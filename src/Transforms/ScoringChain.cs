@@ -8,7 +8,7 @@ namespace MlNetDeep.Transforms;
 /// (ApplyOnnxModel, CustomMapping with a stateless factory, MapValue, CopyColumns, DropColumns), so that
 /// mlContext.Model.Save/Load, PredictionEngine and Evaluate work without any custom loader.
 /// </summary>
-public static class ScoringChain
+internal static class ScoringChain
 {
     /// <summary>
     /// Classifier: the ONNX model reads <paramref name="featureColumn"/> and writes <paramref name="scoreColumn"/>

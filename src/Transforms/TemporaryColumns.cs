@@ -7,7 +7,7 @@ namespace MlNetDeep.Transforms;
 /// factories below read and write exactly these names, which is what lets them be stateless and so
 /// saveable by ML.NET (a factory is re-created by its contract name when a model is loaded).
 /// </summary>
-public static class TemporaryColumns
+internal static class TemporaryColumns
 {
     /// <summary>ONNX output int64 [N, 1] → Vector&lt;Int64, 1&gt;.</summary>
     public const string PredictedIndexVector = "MlNetDeep_PredictedIndex";

@@ -4,23 +4,13 @@ using Microsoft.ML.Transforms.Text;
 
 namespace MlNetDeep.Transforms;
 
-/// <summary>Unit of text a network reads.</summary>
-public enum TokenUnit
-{
-    /// <summary>Lower-cased words (split on spaces, punctuation removed).</summary>
-    Words,
-
-    /// <summary>Lower-cased characters.</summary>
-    Characters,
-}
-
 /// <summary>
 /// Learns a vocabulary with built-in ML.NET transforms (so it saves with the model): NormalizeText (lower case,
 /// no punctuation for words) → TokenizeIntoWords or TokenizeIntoCharactersAsKeys (+ MapKeyToValue) → MapValueToKey.
 /// The result column <see cref="TokenColumn"/> is a variable-length Vector&lt;Key&lt;UInt32, V&gt;&gt;: known tokens
 /// are 1..V in order of first occurrence in the training text, unknown tokens 0.
 /// </summary>
-public static class TextVocabulary
+internal static class TextVocabulary
 {
     /// <summary>Column holding the token keys; also the ONNX graph's input name.</summary>
     public const string TokenColumn = "MlNetDeep_Tokens";

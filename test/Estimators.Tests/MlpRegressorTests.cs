@@ -8,7 +8,7 @@ public class MlpRegressorTests
 {
     private static MlpRegressor.Options Options(int seed = 2) => new()
     {
-        HiddenLayers = [32, 16], Activation = Engine.Layers.ActivationKind.Tanh, NumberOfEpochs = 30, BatchSize = 16,
+        HiddenLayers = [32, 16], Activation = ActivationKind.Tanh, NumberOfEpochs = 30, BatchSize = 16,
         LearningRate = 0.01f, Seed = seed,
     };
 

@@ -39,7 +39,7 @@ public class SupervisedTrainerTests
         var ml = new MLContext();
         var train = Xor(ml, 400, 1);
         var scan = DataScan.Run(train, Columns, "training data");
-        var network = Mlp.Build(new MlpArchitecture(2, [16], 2, Engine.Layers.ActivationKind.Tanh), new Rng(1));
+        var network = Mlp.Build(new MlpArchitecture(2, [16], 2, ActivationKind.Tanh), new Rng(1));
         var result = new SupervisedTrainer(Columns, Settings(40)).Train(network, scan.PerSlot(), train, scan, Xor(ml, 200, 2));
         Assert.False(network.IsTraining);
         Assert.True(result.History[^1].ValidationMetric > 0.9, $"validation accuracy {result.History[^1].ValidationMetric}");
@@ -53,7 +53,7 @@ public class SupervisedTrainerTests
         var ml = new MLContext();
         var train = Xor(ml, 200, 1);
         var scan = DataScan.Run(train, Columns, "training data");
-        var network = Mlp.Build(new MlpArchitecture(2, [16], 2, Engine.Layers.ActivationKind.Tanh), new Rng(1));
+        var network = Mlp.Build(new MlpArchitecture(2, [16], 2, ActivationKind.Tanh), new Rng(1));
         var settings = new TrainingSettings
         {
             NumberOfEpochs = 5, BatchSize = 16, Seed = 3, CreateOptimizer = p => new Sgd(p, 0.5f), GradientClipNorm = 0.5f,

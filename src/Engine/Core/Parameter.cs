@@ -1,7 +1,7 @@
 namespace MlNetDeep.Engine;
 
 /// <summary>Creates trainable tensors: they require a gradient and own a persistent gradient buffer.</summary>
-public static class Parameter
+internal static class Parameter
 {
     /// <summary>A zero-filled trainable tensor of the given shape with a zero gradient buffer.</summary>
     /// <param name="shape">Dimensions.</param>

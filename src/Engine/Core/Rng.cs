@@ -7,7 +7,7 @@ namespace MlNetDeep.Engine;
 /// initialisation, dropout masks and shuffling, so that the same seed gives the same model on
 /// every platform and .NET version (System.Random's algorithms are not guaranteed to stay fixed).
 /// </summary>
-public sealed class Rng
+internal sealed class Rng
 {
     private uint _s0, _s1, _s2, _s3;
     private double? _spareGaussian;

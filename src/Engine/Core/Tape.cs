@@ -7,7 +7,7 @@ namespace MlNetDeep.Engine;
 /// The tape also owns the pool that intermediate values and their gradients come from.
 /// </summary>
 /// <remarks>Usage per step: forward through ops, <see cref="Backward(Tensor)"/>, optimiser step, <see cref="Reset"/>.</remarks>
-public sealed class Tape
+internal sealed class Tape
 {
     private readonly List<Action> _backward = new();
 

@@ -10,7 +10,7 @@ namespace MlNetDeep.Engine;
 /// that created the tensor. Backward functions always accumulate (+=) into gradients, so a tensor used
 /// twice receives the sum of both contributions.
 /// </remarks>
-public sealed class Tensor
+internal sealed class Tensor
 {
     /// <summary>Creates a tensor over an existing buffer (not copied).</summary>
     /// <param name="data">Buffer with at least product(shape) elements.</param>

@@ -4,7 +4,7 @@ namespace MlNetDeep.Engine;
 /// Recycles float buffers by exact length so that a training step allocates no new arrays once
 /// the first step has warmed the pool up. Not thread-safe: one pool per training loop.
 /// </summary>
-public sealed class TensorPool
+internal sealed class TensorPool
 {
     private readonly Dictionary<int, Stack<float[]>> _free = new();
     private readonly List<float[]> _rented = new();

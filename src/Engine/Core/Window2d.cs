@@ -14,7 +14,7 @@ namespace MlNetDeep.Engine;
 /// <param name="PadW">Implicit padding columns at the left and at the right.</param>
 /// <param name="DilationH">Row spacing of the window taps.</param>
 /// <param name="DilationW">Column spacing of the window taps.</param>
-public readonly record struct Window2d(int KernelH, int KernelW, int StrideH, int StrideW, int PadH, int PadW,
+internal readonly record struct Window2d(int KernelH, int KernelW, int StrideH, int StrideW, int PadH, int PadW,
     int DilationH = 1, int DilationW = 1)
 {
     /// <summary>A square window (PyTorch's integer arguments).</summary>

@@ -1,7 +1,7 @@
 namespace MlNetDeep.Engine;
 
 /// <summary>Fills tensors from a seeded <see cref="Rng"/>.</summary>
-public static class Initializers
+internal static class Initializers
 {
     /// <summary>Fills <paramref name="weights"/> according to <paramref name="init"/>.</summary>
     /// <param name="weights">Tensor to fill.</param>

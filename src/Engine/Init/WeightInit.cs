@@ -1,7 +1,7 @@
 namespace MlNetDeep.Engine;
 
 /// <summary>How a layer's weights are drawn. Never all-zero by default: identical neurons would stay identical.</summary>
-public enum WeightInit
+internal enum WeightInit
 {
     /// <summary>Glorot/Xavier uniform: U(−a, a), a = √(6 / (fanIn + fanOut)). Suits sigmoid and tanh.</summary>
     GlorotUniform,

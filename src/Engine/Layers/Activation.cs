@@ -2,7 +2,7 @@ namespace MlNetDeep.Engine.Layers;
 
 /// <summary>Applies an <see cref="ActivationKind"/> element-wise; no parameters.</summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.ActivationExporter</c> (src/Onnx/Export/Layers/ActivationExporter.cs).</remarks>
-public sealed class Activation : Module
+internal sealed class Activation : Module
 {
     /// <summary>Default slope of LeakyReLU for negative inputs (PyTorch's and ONNX's 0.01).</summary>
     public const float DefaultLeakyReluAlpha = 0.01f;

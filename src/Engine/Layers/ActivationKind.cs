@@ -1,4 +1,4 @@
-namespace MlNetDeep.Engine.Layers;
+namespace MlNetDeep;
 
 /// <summary>Element-wise nonlinearities.</summary>
 public enum ActivationKind

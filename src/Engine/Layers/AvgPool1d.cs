@@ -5,7 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// see <see cref="Ops.AvgPool1d"/>. Exported as ONNX AveragePool with count_include_pad = 1 written explicitly. No parameters.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.AvgPool1dExporter</c> (src/Onnx/Export/Layers/AvgPool1dExporter.cs).</remarks>
-public sealed class AvgPool1d : Pool1dLayer
+internal sealed class AvgPool1d : Pool1dLayer
 {
     /// <summary>Creates the layer.</summary>
     /// <param name="kernel">Window length k.</param>

@@ -5,7 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// see <see cref="Ops.AvgPool2d"/>. Exported as ONNX AveragePool with count_include_pad = 1 written explicitly. No parameters.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.AvgPool2dExporter</c> (src/Onnx/Export/Layers/AvgPool2dExporter.cs).</remarks>
-public sealed class AvgPool2d : Pool2dLayer
+internal sealed class AvgPool2d : Pool2dLayer
 {
     /// <summary>Creates the layer with an arbitrary window (dilation must be 1).</summary>
     /// <param name="window">Kernel, stride, padding (at most half the kernel).</param>

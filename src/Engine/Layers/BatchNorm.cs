@@ -6,7 +6,7 @@ namespace MlNetDeep.Engine.Layers;
 /// that inference uses, exactly as ONNX BatchNormalization does.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.BatchNormExporter</c> (src/Onnx/Export/Layers/BatchNormExporter.cs).</remarks>
-public sealed class BatchNorm : Module
+internal sealed class BatchNorm : Module
 {
     /// <summary>Default ε (PyTorch's; exported explicitly because Keras uses 1e-3).</summary>
     public const float DefaultEpsilon = 1e-5f;

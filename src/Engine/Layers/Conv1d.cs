@@ -9,7 +9,7 @@ namespace MlNetDeep.Engine.Layers;
 /// U(±√(6/fanIn)) (not PyTorch's kaiming_uniform(a = √5) = U(±1/√fanIn)). Bias ~ U(±1/√fanIn) as in PyTorch.
 /// <para>ONNX export: <c>MlNetDeep.Onnx.Export.Conv1dExporter</c> (src/Onnx/Export/Layers/Conv1dExporter.cs).</para>
 /// </remarks>
-public sealed class Conv1d : Module
+internal sealed class Conv1d : Module
 {
     /// <summary>Creates the layer.</summary>
     /// <param name="inChannels">C</param>

@@ -10,7 +10,7 @@ namespace MlNetDeep.Engine.Layers;
 /// U(±1/√fanIn)). Bias ~ U(±1/√fanIn) as in PyTorch.
 /// <para>ONNX export: <c>MlNetDeep.Onnx.Export.Conv2dExporter</c> (src/Onnx/Export/Layers/Conv2dExporter.cs).</para>
 /// </remarks>
-public sealed class Conv2d : Module
+internal sealed class Conv2d : Module
 {
     /// <summary>Creates the layer with an arbitrary window (non-square kernel, per-axis stride, padding, dilation).</summary>
     /// <param name="inChannels">C</param>

@@ -10,7 +10,7 @@ namespace MlNetDeep.Engine.Layers;
 /// small blocks this engine targets). Exported to ONNX as the layers' nodes joined by Concat(axis = 1).
 /// <para>ONNX export: <c>MlNetDeep.Onnx.Export.DenseBlockExporter</c> (src/Onnx/Export/Layers/DenseBlockExporter.cs).</para>
 /// </remarks>
-public sealed class DenseBlock : Module
+internal sealed class DenseBlock : Module
 {
     private readonly DenseNetLayer[] _layers;
 

@@ -6,7 +6,7 @@ namespace MlNetDeep.Engine.Layers;
 /// </summary>
 /// <remarks>Children in forward order: Norm, Relu, Conv; exported to ONNX as their nodes in that order by
 /// <c>MlNetDeep.Onnx.Export.ChainExporter</c> (src/Onnx/Export/Layers/ChainExporter.cs).</remarks>
-public sealed class DenseNetLayer : Module
+internal sealed class DenseNetLayer : Module
 {
     private readonly Module[] _children;
 

@@ -2,7 +2,7 @@ namespace MlNetDeep.Engine.Layers;
 
 /// <summary>Inverted dropout: zeroes inputs with probability P while training and scales the rest by 1/(1−P); identity at inference.</summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.IdentityExporter</c> (src/Onnx/Export/Layers/IdentityExporter.cs).</remarks>
-public sealed class Dropout : Module
+internal sealed class Dropout : Module
 {
     private readonly Rng _rng;
 

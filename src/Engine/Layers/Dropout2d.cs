@@ -6,7 +6,7 @@ namespace MlNetDeep.Engine.Layers;
 /// See <see cref="Ops.ChannelDropout"/>.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.IdentityExporter</c> (src/Onnx/Export/Layers/IdentityExporter.cs).</remarks>
-public sealed class Dropout2d : Module
+internal sealed class Dropout2d : Module
 {
     private readonly Rng _rng;
 

@@ -11,7 +11,7 @@ namespace MlNetDeep.Engine.Layers;
 /// gradient, so it stays zero under SGD/Adam without weight decay.
 /// <para>ONNX export: <c>MlNetDeep.Onnx.Export.EmbeddingExporter</c> (src/Onnx/Export/Layers/EmbeddingExporter.cs).</para>
 /// </remarks>
-public sealed class Embedding : Module
+internal sealed class Embedding : Module
 {
     /// <summary>Creates the table.</summary>
     /// <param name="vocabularySize">V, number of rows.</param>

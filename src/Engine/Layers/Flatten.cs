@@ -2,7 +2,7 @@ namespace MlNetDeep.Engine.Layers;
 
 /// <summary>(B, d1, d2, …) → (B, d1·d2·…), a view without copying; see <see cref="Ops.Flatten"/>. ONNX Flatten(axis = 1). No parameters.</summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.FlattenExporter</c> (src/Onnx/Export/Layers/FlattenExporter.cs).</remarks>
-public sealed class Flatten : Module
+internal sealed class Flatten : Module
 {
     /// <summary>(B, …) → (B, rest)</summary>
     /// <param name="tape">Tape for allocation and gradients.</param>

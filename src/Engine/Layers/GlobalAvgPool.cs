@@ -5,7 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Exported as ONNX GlobalAveragePool + Flatten (ONNX keeps (B, C, 1, 1)). No parameters.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.GlobalAvgPoolExporter</c> (src/Onnx/Export/Layers/GlobalAvgPoolExporter.cs).</remarks>
-public sealed class GlobalAvgPool : Module
+internal sealed class GlobalAvgPool : Module
 {
     /// <summary>(B, C, …) → (B, C)</summary>
     /// <param name="tape">Tape for allocation and gradients.</param>

@@ -5,7 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// see <see cref="Ops.GlobalMaxPool"/>. Exported as ONNX GlobalMaxPool + Flatten. No parameters.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.GlobalMaxPoolExporter</c> (src/Onnx/Export/Layers/GlobalMaxPoolExporter.cs).</remarks>
-public sealed class GlobalMaxPool : Module
+internal sealed class GlobalMaxPool : Module
 {
     /// <summary>(B, C, …) → (B, C)</summary>
     /// <param name="tape">Tape for allocation and gradients.</param>

@@ -6,7 +6,7 @@ namespace MlNetDeep.Engine.Layers;
 /// h_t = (1 − z) ⊙ h̃ + z ⊙ h_{t−1}; W (dirs, 3H, in), R (dirs, 3H, H), bias (dirs, 6H). Exported as ONNX GRU.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.RecurrentExporter</c> (src/Onnx/Export/Layers/RecurrentExporter.cs).</remarks>
-public sealed class Gru : RecurrentLayer
+internal sealed class Gru : RecurrentLayer
 {
     /// <summary>Creates the layer; see <see cref="RecurrentLayer"/> for initialisation.</summary>
     /// <param name="inputSize">Input features I.</param>

@@ -2,7 +2,7 @@ namespace MlNetDeep.Engine.Layers;
 
 /// <summary>Fully connected layer y = x·Wᵀ + b with W (out, in) in ONNX/PyTorch layout (export is a copy).</summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.LinearExporter</c> (src/Onnx/Export/Layers/LinearExporter.cs).</remarks>
-public sealed class Linear : Module
+internal sealed class Linear : Module
 {
     /// <summary>Creates the layer and initialises W with <paramref name="init"/> (fanIn = in, fanOut = out); b = 0.</summary>
     /// <param name="inFeatures">Input features.</param>

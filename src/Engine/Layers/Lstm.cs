@@ -6,7 +6,7 @@ namespace MlNetDeep.Engine.Layers;
 /// W (dirs, 4H, in), R (dirs, 4H, H), bias (dirs, 8H). Forget-gate bias starts at 1. Exported as ONNX LSTM.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.RecurrentExporter</c> (src/Onnx/Export/Layers/RecurrentExporter.cs).</remarks>
-public sealed class Lstm : RecurrentLayer
+internal sealed class Lstm : RecurrentLayer
 {
     /// <summary>Creates the layer; see <see cref="RecurrentLayer"/> for initialisation.</summary>
     /// <param name="inputSize">Input features I.</param>

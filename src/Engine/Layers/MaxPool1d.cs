@@ -5,7 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// see <see cref="Ops.MaxPool1d"/>. Padding never wins (acts as −∞). Exported as ONNX MaxPool with explicit strides (ONNX defaults to 1, PyTorch to the kernel). No parameters.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.MaxPool1dExporter</c> (src/Onnx/Export/Layers/MaxPool1dExporter.cs).</remarks>
-public sealed class MaxPool1d : Pool1dLayer
+internal sealed class MaxPool1d : Pool1dLayer
 {
     /// <summary>Creates the layer.</summary>
     /// <param name="kernel">Window length k.</param>

@@ -5,7 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// see <see cref="Ops.MaxPool2d"/>. Padding never wins (acts as −∞). Exported as ONNX MaxPool with explicit strides (ONNX defaults to 1, PyTorch to the kernel). No parameters.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.MaxPool2dExporter</c> (src/Onnx/Export/Layers/MaxPool2dExporter.cs).</remarks>
-public sealed class MaxPool2d : Pool2dLayer
+internal sealed class MaxPool2d : Pool2dLayer
 {
     /// <summary>Creates the layer with an arbitrary window (dilation must be 1).</summary>
     /// <param name="window">Kernel, stride, padding (at most half the kernel).</param>

@@ -4,7 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// A network building block: owns parameters (trainable tensors) and buffers (state such as BatchNorm
 /// running averages), and maps an input tensor to an output through <see cref="Ops"/> on a <see cref="Tape"/>.
 /// </summary>
-public abstract class Module
+internal abstract class Module
 {
     /// <summary>True while training (Dropout active, BatchNorm uses batch statistics).</summary>
     public bool IsTraining { get; private set; } = true;

@@ -1,7 +1,7 @@
 namespace MlNetDeep.Engine.Layers;
 
 /// <summary>A copy of every parameter and buffer of a module, e.g. the best epoch kept by early stopping.</summary>
-public sealed class ModuleSnapshot
+internal sealed class ModuleSnapshot
 {
     private readonly float[][] _values;
 

@@ -5,7 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// convolutions of different widths: each branch (B, …) → (B, Fᵢ), output (B, Σ Fᵢ).
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.ParallelConcatExporter</c> (src/Onnx/Export/Layers/ParallelConcatExporter.cs).</remarks>
-public sealed class ParallelConcat : Module
+internal sealed class ParallelConcat : Module
 {
     private readonly Module[] _branches;
 

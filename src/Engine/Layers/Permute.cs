@@ -5,7 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// <see cref="Conv1d"/>; see <see cref="Ops.Permute"/>. ONNX Transpose(perm). No parameters.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.PermuteExporter</c> (src/Onnx/Export/Layers/PermuteExporter.cs).</remarks>
-public sealed class Permute : Module
+internal sealed class Permute : Module
 {
     private readonly int[] _perm;
 

@@ -4,7 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Base of the 1-D pooling layers (<see cref="MaxPool1d"/>, <see cref="AvgPool1d"/>) over the last axis of (B, C, L):
 /// validated kernel, stride and padding, no parameters.
 /// </summary>
-public abstract class Pool1dLayer : Module
+internal abstract class Pool1dLayer : Module
 {
     /// <summary>Validates and stores the window.</summary>
     /// <param name="kernel">Window length k.</param>

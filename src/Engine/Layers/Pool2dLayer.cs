@@ -4,7 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Base of the 2-D pooling layers (<see cref="MaxPool2d"/>, <see cref="AvgPool2d"/>): one validated window, no parameters.
 /// Only the op applied to each window differs between them.
 /// </summary>
-public abstract class Pool2dLayer : Module
+internal abstract class Pool2dLayer : Module
 {
     /// <summary>Validates and stores the window (dilation 1, padding at most half the kernel).</summary>
     /// <param name="window">Kernel, stride, padding.</param>

@@ -1,7 +1,7 @@
 namespace MlNetDeep.Engine.Layers;
 
 /// <summary>How each bin of a <see cref="SpatialPyramidPool"/> is summarised.</summary>
-public enum PyramidPoolKind
+internal enum PyramidPoolKind
 {
     /// <summary>Maximum of the bin.</summary>
     Max,

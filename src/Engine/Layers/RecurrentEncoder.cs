@@ -6,7 +6,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Used for windows of a numeric series (forecasting) and numeric sequence classification.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.RecurrentEncoderExporter</c> (src/Onnx/Export/Layers/RecurrentEncoderExporter.cs).</remarks>
-public sealed class RecurrentEncoder : Module
+internal sealed class RecurrentEncoder : Module
 {
     /// <summary>Creates the encoder.</summary>
     /// <param name="recurrent">The recurrent layer; its input size must equal <paramref name="featuresPerStep"/>.</param>

@@ -4,7 +4,7 @@ namespace MlNetDeep.Engine.Layers;
 /// The one gate-reorder function between PyTorch's and ONNX's (= the engine's) gate block order:
 /// LSTM PyTorch i, f, g, o ↔ ONNX i, o, f, c; GRU PyTorch r, z, n ↔ ONNX z, r, h; RNN has one block (copy).
 /// </summary>
-public static class RecurrentGateOrder
+internal static class RecurrentGateOrder
 {
     /// <summary>
     /// Copies the G gate blocks of <paramref name="source"/> to <paramref name="destination"/> in the other order.

@@ -11,7 +11,7 @@ namespace MlNetDeep.Engine.Layers;
 /// the LSTM forget gate's input bias Wb_f = 1 (Rb_f = 0), so the cell remembers by default.
 /// Between stacked layers, inverted dropout with <see cref="DropoutBetweenLayers"/> is applied while training.
 /// </remarks>
-public abstract class RecurrentLayer : Module
+internal abstract class RecurrentLayer : Module
 {
     private readonly Tensor[] _w, _r, _b;
     private readonly Rng _dropoutRng;

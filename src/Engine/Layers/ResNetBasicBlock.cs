@@ -12,7 +12,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Exported to ONNX as the children's nodes plus Add and Relu.
 /// <para>ONNX export: <c>MlNetDeep.Onnx.Export.ResidualBlockExporter</c> (src/Onnx/Export/Layers/ResidualBlockExporter.cs).</para>
 /// </remarks>
-public sealed class ResNetBasicBlock : ResidualBlock
+internal sealed class ResNetBasicBlock : ResidualBlock
 {
     /// <summary>Creates the block; convolutions are He-uniform initialised from <paramref name="rng"/>, BatchNorm γ = 1, β = 0.</summary>
     /// <param name="inChannels">C</param>

@@ -11,7 +11,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Exported to ONNX as the children's nodes plus Add and Relu.
 /// <para>ONNX export: <c>MlNetDeep.Onnx.Export.ResidualBlockExporter</c> (src/Onnx/Export/Layers/ResidualBlockExporter.cs).</para>
 /// </remarks>
-public sealed class ResNetBottleneckBlock : ResidualBlock
+internal sealed class ResNetBottleneckBlock : ResidualBlock
 {
     /// <summary>Default expansion e of the last 1×1 convolution (the paper's 4).</summary>
     public const int DefaultExpansion = 4;

@@ -2,7 +2,7 @@ namespace MlNetDeep.Engine.Layers;
 
 /// <summary>Views each row of (B, …) as the given per-row shape: (B, Π shape) → (B, shape…), e.g. flat pixels → (B, C, H, W).</summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.ReshapeExporter</c> (src/Onnx/Export/Layers/ReshapeExporter.cs).</remarks>
-public sealed class Reshape : Module
+internal sealed class Reshape : Module
 {
     private readonly int[] _shape;
 

@@ -5,7 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// and the channel count is unchanged, otherwise a projection conv1×1ₛ (no bias) → BN (option B of He et al. 2016).
 /// Derived blocks define the residual branch F.
 /// </summary>
-public abstract class ResidualBlock : Module
+internal abstract class ResidualBlock : Module
 {
     /// <summary>Stands for the branch's ReLU between layers (an op, not a parameterised module) in <see cref="BranchInOrder"/>.</summary>
     private protected static readonly Activation BranchRelu = new(ActivationKind.Relu);

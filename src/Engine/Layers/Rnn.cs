@@ -5,7 +5,7 @@ namespace MlNetDeep.Engine.Layers;
 /// bias (dirs, 2H). Exported as the ONNX RNN operator.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.RecurrentExporter</c> (src/Onnx/Export/Layers/RecurrentExporter.cs).</remarks>
-public sealed class Rnn : RecurrentLayer
+internal sealed class Rnn : RecurrentLayer
 {
     /// <summary>Creates the layer; see <see cref="RecurrentLayer"/> for initialisation.</summary>
     /// <param name="inputSize">Input features I.</param>

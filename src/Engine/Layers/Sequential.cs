@@ -2,7 +2,7 @@ namespace MlNetDeep.Engine.Layers;
 
 /// <summary>Applies its modules one after another.</summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.ChainExporter</c> (src/Onnx/Export/Layers/ChainExporter.cs).</remarks>
-public sealed class Sequential : Module
+internal sealed class Sequential : Module
 {
     private readonly Module[] _modules;
 

@@ -9,7 +9,7 @@ namespace MlNetDeep.Engine.Layers;
 /// No parameters.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.SpatialPyramidPoolExporter</c> (src/Onnx/Export/Layers/SpatialPyramidPoolExporter.cs).</remarks>
-public sealed class SpatialPyramidPool : Module
+internal sealed class SpatialPyramidPool : Module
 {
     private readonly int[] _levels;
 

@@ -7,7 +7,7 @@ namespace MlNetDeep.Engine.Layers;
 /// Because the recurrence stops at each row's length, padding never changes a text's encoding.
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.TextRecurrentEncoderExporter</c> (src/Onnx/Export/Layers/TextRecurrentEncoderExporter.cs).</remarks>
-public sealed class TextRecurrentEncoder : Module
+internal sealed class TextRecurrentEncoder : Module
 {
     /// <summary>Creates the encoder.</summary>
     /// <param name="embedding">Token embedding; its size must equal the recurrent layer's input size.</param>

@@ -6,7 +6,7 @@ namespace MlNetDeep.Engine.Layers;
 /// an untrained vector that only appears at test time. Identity at inference (exported as nothing).
 /// </summary>
 /// <remarks>ONNX export: <c>MlNetDeep.Onnx.Export.IdentityExporter</c> (src/Onnx/Export/Layers/IdentityExporter.cs).</remarks>
-public sealed class TokenDropout : Module
+internal sealed class TokenDropout : Module
 {
     private readonly Rng _rng;
 

@@ -8,7 +8,7 @@ namespace MlNetDeep.Engine.Layers;
 /// </summary>
 /// <remarks>Children in forward order: Norm, Relu, Conv, Pool; exported to ONNX as their nodes in that order by
 /// <c>MlNetDeep.Onnx.Export.ChainExporter</c> (src/Onnx/Export/Layers/ChainExporter.cs).</remarks>
-public sealed class TransitionLayer : Module
+internal sealed class TransitionLayer : Module
 {
     private readonly Module[] _children;
 

@@ -11,10 +11,10 @@ namespace MlNetDeep.Engine.Models;
 /// Channels: block b adds L_b·k; a transition maps C to max(1, ⌊θ·C⌋). Any input with H, W ≥ 2^(blocks − 1) works.
 /// Exportable to ONNX: yes.
 /// </remarks>
-public static class DenseNet
+internal static class DenseNet
 {
     /// <summary>Default settings of <see cref="DenseNetArchitecture"/>.</summary>
-    public static class Defaults
+    internal static class Defaults
     {
         /// <summary>Stem maps (2k).</summary>
         public const int StemChannels = 24;

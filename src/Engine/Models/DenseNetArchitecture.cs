@@ -1,4 +1,5 @@
-namespace MlNetDeep.Engine.Models;
+using MlNetDeep.Engine.Models;
+namespace MlNetDeep;
 
 /// <summary>Architecture of a <see cref="DenseNet"/>; every default is in <see cref="DenseNet.Defaults"/>.</summary>
 public sealed record DenseNetArchitecture
@@ -21,7 +22,7 @@ public sealed record DenseNetArchitecture
 
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive, there are no blocks, or θ is outside (0, 1].</exception>
-    public void Check()
+    internal void Check()
     {
         if (StemChannels <= 0) throw new ArgumentOutOfRangeException(nameof(StemChannels), StemChannels, "Must be positive.");
         if (GrowthRate <= 0) throw new ArgumentOutOfRangeException(nameof(GrowthRate), GrowthRate, "Must be positive.");

@@ -3,7 +3,7 @@ using MlNetDeep.Engine.Layers;
 namespace MlNetDeep.Engine.Models;
 
 /// <summary>Builds multilayer perceptrons: per hidden layer Linear → [BatchNorm] → activation → [Dropout], then a Linear output layer.</summary>
-public static class Mlp
+internal static class Mlp
 {
     /// <summary>Builds the network; weights come from <paramref name="rng"/> (He for ReLU-family, Glorot otherwise).</summary>
     /// <param name="architecture">Layer sizes and options.</param>

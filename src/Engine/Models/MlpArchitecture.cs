@@ -10,6 +10,6 @@ namespace MlNetDeep.Engine.Models;
 /// <param name="LeakyReluAlpha">Slope for z ≤ 0 when <paramref name="Activation"/> is LeakyReLU.</param>
 /// <param name="DropoutRate">Dropout probability after each hidden activation (0 disables).</param>
 /// <param name="BatchNorm">Insert BatchNorm between each hidden Linear and its activation.</param>
-public sealed record MlpArchitecture(int Inputs, IReadOnlyList<int> HiddenLayers, int Outputs,
+internal sealed record MlpArchitecture(int Inputs, IReadOnlyList<int> HiddenLayers, int Outputs,
     ActivationKind Activation = ActivationKind.Relu, float LeakyReluAlpha = Layers.Activation.DefaultLeakyReluAlpha,
     float DropoutRate = 0f, bool BatchNorm = false);

@@ -11,10 +11,10 @@ namespace MlNetDeep.Engine.Models;
 /// The defaults (stages 16, 32, 64 of two basic blocks) with C = 3 and K = 10 are the anchor benchmark's "resnet-small",
 /// 175,258 parameters. Any H, W ≥ 1 works (global pooling). Exportable to ONNX: yes.
 /// </remarks>
-public static class ResNet
+internal static class ResNet
 {
     /// <summary>Default settings of <see cref="ResNetArchitecture"/> ("resnet-small").</summary>
-    public static class Defaults
+    internal static class Defaults
     {
         /// <summary>Stem maps w₀.</summary>
         public const int StemChannels = 16;

@@ -1,6 +1,7 @@
+using MlNetDeep.Engine.Models;
 using MlNetDeep.Engine.Layers;
 
-namespace MlNetDeep.Engine.Models;
+namespace MlNetDeep;
 
 /// <summary>Architecture of a <see cref="ResNet"/>; every default is in <see cref="ResNet.Defaults"/>. The defaults are the anchor's "resnet-small".</summary>
 public sealed record ResNetArchitecture
@@ -27,7 +28,7 @@ public sealed record ResNetArchitecture
 
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A width or count is not positive, or the stage lists differ in length or are empty.</exception>
-    public void Check()
+    internal void Check()
     {
         if (StemChannels <= 0) throw new ArgumentOutOfRangeException(nameof(StemChannels), StemChannels, "Must be positive.");
         if (StageChannels.Count == 0 || StageChannels.Any(c => c <= 0))

@@ -1,6 +1,7 @@
+using MlNetDeep.Engine.Models;
 using MlNetDeep.Engine.Layers;
 
-namespace MlNetDeep.Engine.Models;
+namespace MlNetDeep;
 
 /// <summary>Residual block used by every stage of a <see cref="ResNet"/>.</summary>
 public enum ResNetBlockKind

@@ -16,10 +16,10 @@ namespace MlNetDeep.Engine.Models;
 /// (Linear input = 64·⌊⌊H/2⌋/2⌋·⌊⌊W/2⌋/2⌋); the pyramid variant accepts any H, W ≥ <see cref="MinimumInputSize"/> and is
 /// exported to ONNX with symbolic H and W. Exportable to ONNX: yes.
 /// </remarks>
-public static class SmallCnn
+internal static class SmallCnn
 {
     /// <summary>Default settings of <see cref="SmallCnnArchitecture"/>.</summary>
-    public static class Defaults
+    internal static class Defaults
     {
         /// <summary>Maps of the first convolution.</summary>
         public const int Conv1Channels = 32;

@@ -1,6 +1,7 @@
+using MlNetDeep.Engine.Models;
 using MlNetDeep.Engine.Layers;
 
-namespace MlNetDeep.Engine.Models;
+namespace MlNetDeep;
 
 /// <summary>Architecture of a <see cref="SmallCnn"/>; every default is in <see cref="SmallCnn.Defaults"/>.</summary>
 public sealed record SmallCnnArchitecture
@@ -38,7 +39,7 @@ public sealed record SmallCnnArchitecture
 
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive, the dropout rate is outside [0, 1), or the input is smaller than 4×4 without pyramid pooling.</exception>
-    public void Check()
+    internal void Check()
     {
         if (Conv1Channels <= 0) throw new ArgumentOutOfRangeException(nameof(Conv1Channels), Conv1Channels, "Must be positive.");
         if (Conv2Channels <= 0) throw new ArgumentOutOfRangeException(nameof(Conv2Channels), Conv2Channels, "Must be positive.");

@@ -10,7 +10,7 @@ namespace MlNetDeep.Engine.Models;
 /// touching F values per text instead of F·T; and Conv1d → max over time runs as one op whose backward only visits each
 /// filter's arg-max position (<see cref="Ops.Conv1dMaxOverTime"/>).
 /// </summary>
-public static class TextCnn
+internal static class TextCnn
 {
     /// <summary>Builds the network from <paramref name="rng"/>.</summary>
     /// <param name="a">Architecture.</param>

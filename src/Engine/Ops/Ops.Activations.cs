@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>σ(z) = 1/(1+e^−z); backward uses σ'(z) = σ(z)(1−σ(z)) from the saved output.</summary>
     /// <param name="tape">Tape that records the op.</param>

@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>Element-wise a + b for residual connections (no broadcasting). Backward (accumulates +=): da += dy, db += dy.</summary>
     /// <param name="tape">Tape that records the op.</param>

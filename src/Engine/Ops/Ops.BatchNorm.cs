@@ -2,7 +2,7 @@ using MlNetDeep.Engine.Kernels;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>
     /// Batch normalisation per channel. x is viewed as (B, C, S) where S is the product of the dimensions

@@ -4,7 +4,7 @@ using MlNetDeep.Engine.Kernels;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>
     /// 2-D cross-correlation (PyTorch Conv2d, ONNX Conv with group = 1):

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>
     /// <see cref="GlobalMaxPool"/>(<see cref="Conv1d"/>(x)): a TextCNN branch, y[b, o] = max over t of the convolution,

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>
     /// Table lookup (PyTorch Embedding, ONNX Gather on axis 0): y[b, t, :] = W[ids[b, t], :].

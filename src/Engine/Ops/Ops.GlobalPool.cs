@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>
     /// Mean over every position of each channel (ONNX GlobalAveragePool followed by Flatten):

@@ -8,7 +8,7 @@ namespace MlNetDeep.Engine;
 /// backward function that ACCUMULATES (+=) into the gradients of inputs that require one.
 /// Dimension letters are declared once per kernel family, in the READMEs under src/Engine/Kernels (Linear: Gemm/README.md).
 /// </summary>
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>Affine map y = x·Wᵀ + b (PyTorch's Linear, ONNX Gemm with transB=1).</summary>
     /// <param name="tape">Tape that records the op.</param>

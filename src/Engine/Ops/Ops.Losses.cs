@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>Mean squared error: mean over all elements of (prediction − target)².</summary>
     /// <param name="tape">Tape that records the op.</param>

@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of the outermost axis (a copy).</summary>
     /// <param name="tape">Tape that records the op.</param>

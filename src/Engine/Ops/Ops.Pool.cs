@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>
     /// Max pooling over (H, W) windows (PyTorch MaxPool2d, ceil_mode = false; ONNX MaxPool). Padding positions never

@@ -3,7 +3,7 @@ using MlNetDeep.Engine.Kernels;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>Per-direction buffers of the backward time loop (pooled, rented before the loop runs).</summary>
     private sealed class RecurrentBackwardWork

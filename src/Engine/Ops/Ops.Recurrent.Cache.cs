@@ -2,7 +2,7 @@ using MlNetDeep.Engine.Kernels;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>Sizes and options shared by the forward and backward of one recurrent op.</summary>
     private sealed record RecurrentDims(RecurrentCellKind Cell, RnnActivation Activation, int B, int T, int I, int H, int Dirs,

@@ -3,7 +3,7 @@ using MlNetDeep.Engine.Kernels;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>Input projections of all steps, initial states and Rᵀ of one direction (before the time loop).</summary>
     private static void PrepareForward(RecurrentDims m, int d, RecurrentCache cache, Tensor x, Tensor w, Tensor r, Tensor bias,

@@ -4,7 +4,7 @@ using MlNetDeep.Engine.Kernels;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>
     /// One recurrent layer (one or two directions) over a whole batch of sequences, with a fused forward and a

@@ -1,6 +1,6 @@
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>
     /// Inverted dropout: while training each element is zeroed with probability <paramref name="p"/> and the

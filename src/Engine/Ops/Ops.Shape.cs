@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>
     /// Same elements, new shape (ONNX Reshape/Flatten). The output is a view: it shares x's buffer, and its gradient

@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 
 namespace MlNetDeep.Engine;
 
-public static partial class Ops
+internal static partial class Ops
 {
     /// <summary>
     /// Softmax over the last axis, computed as exp(log softmax) so the row maximum is subtracted before exp

@@ -7,7 +7,7 @@ namespace MlNetDeep.Engine.Optimizers;
 /// Adam (Kingma &amp; Ba), PyTorch's form: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
 /// p ← p − lr·m̂ / (√v̂ + ε) with m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ).
 /// </summary>
-public sealed class Adam : Optimizer
+internal sealed class Adam : Optimizer
 {
     private readonly float[][] _m, _v;
     private int _t;

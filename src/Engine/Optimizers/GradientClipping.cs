@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace MlNetDeep.Engine.Optimizers;
 
 /// <summary>Gradient clipping applied between backward and the optimiser step.</summary>
-public static class GradientClipping
+internal static class GradientClipping
 {
     /// <summary>
     /// Scales all gradients by maxNorm / ‖g‖ when the global L2 norm ‖g‖ over every parameter exceeds

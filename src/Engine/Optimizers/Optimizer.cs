@@ -1,7 +1,7 @@
 namespace MlNetDeep.Engine.Optimizers;
 
 /// <summary>Updates parameters from their accumulated gradients.</summary>
-public abstract class Optimizer
+internal abstract class Optimizer
 {
     /// <summary>Creates the optimiser over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">Trainable tensors (each must own a gradient buffer).</param>

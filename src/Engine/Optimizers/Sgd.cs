@@ -6,7 +6,7 @@ namespace MlNetDeep.Engine.Optimizers;
 /// Stochastic gradient descent with optional momentum (PyTorch form): v ← μ·v + g; p ← p − lr·v.
 /// With μ = 0 this is plain p ← p − lr·g.
 /// </summary>
-public sealed class Sgd : Optimizer
+internal sealed class Sgd : Optimizer
 {
     private readonly float[][]? _velocity;
 

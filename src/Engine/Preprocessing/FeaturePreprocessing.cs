@@ -15,7 +15,7 @@ namespace MlNetDeep.Engine.Preprocessing;
 /// <param name="Mean">(G) values subtracted.</param>
 /// <param name="Std">(G) positive divisors.</param>
 /// <param name="RelativeStepSize">F, values per time step, when rows are made relative to their last step; 0: off.</param>
-public sealed record FeaturePreprocessing(float[] Mean, float[] Std, int RelativeStepSize = 0)
+internal sealed record FeaturePreprocessing(float[] Mean, float[] Std, int RelativeStepSize = 0)
 {
     /// <summary>G, the number of standardisation groups.</summary>
     public int Groups => Mean.Length;

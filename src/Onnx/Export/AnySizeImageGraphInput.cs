@@ -18,7 +18,7 @@ namespace MlNetDeep.Onnx.Export;
 /// <param name="Planes">P, planes per image in <see cref="PixelsName"/>.</param>
 /// <param name="Channels">(C) plane index of each network channel, in the network's channel order.</param>
 /// <param name="Preprocessing">The model's preprocessing, with (C) statistics.</param>
-public sealed record AnySizeImageGraphInput(string PixelsName, string SizeName, int Planes, int[] Channels, FeaturePreprocessing Preprocessing)
+internal sealed record AnySizeImageGraphInput(string PixelsName, string SizeName, int Planes, int[] Channels, FeaturePreprocessing Preprocessing)
     : IGraphInput
 {
     /// <summary>Smallest H and W the network accepts, stated in the metadata. <value>Default 1.</value></summary>

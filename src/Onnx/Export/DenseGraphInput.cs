@@ -6,7 +6,7 @@ namespace MlNetDeep.Onnx.Export;
 /// <param name="Name">Input name (the feature column's).</param>
 /// <param name="FeatureCount">F</param>
 /// <param name="Preprocessing">The model's preprocessing, with (F) statistics.</param>
-public sealed record DenseGraphInput(string Name, int FeatureCount, FeaturePreprocessing Preprocessing) : IGraphInput
+internal sealed record DenseGraphInput(string Name, int FeatureCount, FeaturePreprocessing Preprocessing) : IGraphInput
 {
     /// <inheritdoc/>
     public GraphInputValues Add(OnnxGraphBuilder graph) =>

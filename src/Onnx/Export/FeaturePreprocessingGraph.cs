@@ -6,7 +6,7 @@ namespace MlNetDeep.Onnx.Export;
 /// The ONNX form of <see cref="FeaturePreprocessing"/>: the same steps in the same order and arithmetic as
 /// <see cref="FeaturePreprocessing.Apply"/>, so the graph's values match the trainer's to the bit.
 /// </summary>
-public static class FeaturePreprocessingGraph
+internal static class FeaturePreprocessingGraph
 {
     /// <summary>Preprocesses flat rows: made relative (when <see cref="FeaturePreprocessing.RelativeStepSize"/> &gt; 0), then standardised per slot.</summary>
     /// <param name="graph">Graph under construction.</param>

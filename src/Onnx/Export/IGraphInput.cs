@@ -1,7 +1,7 @@
 namespace MlNetDeep.Onnx.Export;
 
 /// <summary>How a scoring graph receives its features and turns them into the network's input.</summary>
-public interface IGraphInput
+internal interface IGraphInput
 {
     /// <summary>Adds the graph input(s) and preprocessing nodes.</summary>
     /// <param name="graph">Graph under construction.</param>

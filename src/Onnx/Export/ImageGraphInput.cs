@@ -11,7 +11,7 @@ namespace MlNetDeep.Onnx.Export;
 /// <param name="Height">H</param>
 /// <param name="Width">W</param>
 /// <param name="Preprocessing">The model's preprocessing, with (C) statistics.</param>
-public sealed record ImageGraphInput(string Name, int Channels, int Height, int Width, FeaturePreprocessing Preprocessing) : IGraphInput
+internal sealed record ImageGraphInput(string Name, int Channels, int Height, int Width, FeaturePreprocessing Preprocessing) : IGraphInput
 {
     /// <inheritdoc/>
     public GraphInputValues Add(OnnxGraphBuilder graph)

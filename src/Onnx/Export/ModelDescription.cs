@@ -8,7 +8,7 @@ namespace MlNetDeep.Onnx.Export;
 /// </summary>
 /// <param name="Task">"classification" or "regression".</param>
 /// <param name="Architecture">Entries describing the network (e.g. "architecture" = "mlp"), keys without the prefix.</param>
-public sealed record ModelDescription(string Task, IReadOnlyDictionary<string, string> Architecture)
+internal sealed record ModelDescription(string Task, IReadOnlyDictionary<string, string> Architecture)
 {
     /// <summary>Epochs that ran, or null for an untrained (schema) model.</summary>
     public int? EpochsTrained { get; init; }

@@ -7,7 +7,7 @@ namespace MlNetDeep.Onnx.Export;
 /// every non-abstract <see cref="IModuleExporter"/> (i.e. <see cref="ModuleExporter{TLayer}"/>) in this assembly, so a
 /// new exporter needs no registration; a test fails when a concrete engine module has none.
 /// </summary>
-public static class ModuleExporter
+internal static class ModuleExporter
 {
     private static readonly Dictionary<Type, IModuleExporter> ByLayerType = Index(Discover(typeof(ModuleExporter).Assembly));
 

@@ -6,7 +6,7 @@ namespace MlNetDeep.Onnx.Export;
 /// Complete scoring graphs: the input and its preprocessing (<see cref="IGraphInput"/>), the network in inference
 /// form, and the task head. Every output has the batch first and rank 2 (ML.NET cannot read rank-0 outputs).
 /// </summary>
-public static class SupervisedGraph
+internal static class SupervisedGraph
 {
     /// <summary>
     /// Classifier: <paramref name="scoreName"/> = Softmax(logits, axis = −1) float [N, K];

@@ -4,7 +4,7 @@ namespace MlNetDeep.Onnx.Export;
 /// <param name="Name">Input name (the token column's).</param>
 /// <param name="Length">T</param>
 /// <param name="PadId">Id written after the end of a shorter row.</param>
-public sealed record TokenGraphInput(string Name, int Length, long PadId) : IGraphInput
+internal sealed record TokenGraphInput(string Name, int Length, long PadId) : IGraphInput
 {
     /// <summary>
     /// Null (default): rows longer than T are truncated. Otherwise they are rejected at scoring time by a node of this

@@ -5,7 +5,7 @@ namespace MlNetDeep.Onnx.Export;
 /// and is 0 for an empty text); the graph turns them into exactly T int64 ids, padding shorter rows with the pad id
 /// like the trainer does, and either truncating longer rows or failing on them.
 /// </summary>
-public static class TokenInputGraph
+internal static class TokenInputGraph
 {
     /// <summary>Adds the input and the pad/truncate (or pad/reject) nodes.</summary>
     /// <param name="graph">Graph under construction.</param>

@@ -11,7 +11,7 @@ namespace MlNetDeep.Estimators.Tests.Support;
 /// GetOutputSchema with an <see cref="ArgumentException"/> that names it; (c) Save → Load in a fresh MLContext gives the
 /// same outputs, bit for bit, through Transform and through a PredictionEngine.
 /// </summary>
-public static class EstimatorWorkout
+internal static class EstimatorWorkout
 {
     /// <summary>Runs the workout and returns the fitted model for the caller's own checks (accuracy, metadata…).</summary>
     /// <param name="ml">Context the pipeline was made with.</param>

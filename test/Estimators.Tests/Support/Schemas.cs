@@ -3,7 +3,7 @@ using Microsoft.ML;
 
 namespace MlNetDeep.Estimators.Tests.Support;
 
-public static class Schemas
+internal static class Schemas
 {
     /// <summary>SchemaShape.Create is internal in ML.NET 5; EstimatorChain.Fit calls it the same way.</summary>
     public static SchemaShape Shape(DataViewSchema schema) =>

@@ -4,7 +4,7 @@ using MlNetDeep.Engine;
 
 namespace MlNetDeep.Estimators.Tests.Support;
 
-public sealed class BlobRow
+internal sealed class BlobRow
 {
     [VectorType(4)]
     public float[] Features { get; set; } = [];
@@ -12,7 +12,7 @@ public sealed class BlobRow
     public string Label { get; set; } = "";
 }
 
-public sealed class CurveRow
+internal sealed class CurveRow
 {
     [VectorType(3)]
     public float[] Features { get; set; } = [];
@@ -20,20 +20,20 @@ public sealed class CurveRow
     public float Label { get; set; }
 }
 
-public sealed class ClassPrediction
+internal sealed class ClassPrediction
 {
     public string PredictedClass { get; set; } = "";
 
     public float[] Score { get; set; } = [];
 }
 
-public sealed class ValuePrediction
+internal sealed class ValuePrediction
 {
     public float Score { get; set; }
 }
 
 /// <summary>Small deterministic data sets that an MLP learns in a few epochs.</summary>
-public static class SyntheticData
+internal static class SyntheticData
 {
     public static readonly string[] Classes = ["cat", "dog", "bird"];
 

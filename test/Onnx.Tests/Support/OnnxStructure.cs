@@ -7,7 +7,7 @@ namespace MlNetDeep.Onnx.Tests.Support;
 /// Structural checks of serialised models, decoded independently with OnnxSharp (generated from the official
 /// onnx.proto schema).
 /// </summary>
-public static class OnnxStructure
+internal static class OnnxStructure
 {
     /// <summary>Decodes model bytes with OnnxSharp.</summary>
     public static ModelProto Parse(byte[] model) => ModelProto.Parser.ParseFrom(model);

@@ -6,7 +6,7 @@ namespace MlNetDeep.Onnx.Tests.Support;
 /// A named input tensor for <see cref="OnnxTestRunner"/>. Create with <see cref="Float"/>, <see cref="Int64"/>,
 /// <see cref="Bool"/>, or implicitly from a tuple <c>("x", new float[] { ... }, new long[] { 2, 3 })</c>.
 /// </summary>
-public sealed class OnnxTestInput
+internal sealed class OnnxTestInput
 {
     private readonly Func<OrtValue> _create;
 

@@ -6,7 +6,7 @@ namespace MlNetDeep.Onnx.Tests.Support;
 /// One output tensor returned by <see cref="OnnxTestRunner"/>: its element type, shape and data.
 /// Use <see cref="Floats"/> / <see cref="Int64s"/> / <see cref="Bools"/> to get the data as the expected type.
 /// </summary>
-public sealed class OnnxTestOutput
+internal sealed class OnnxTestOutput
 {
     private readonly Array _data;
 

@@ -12,7 +12,7 @@ namespace MlNetDeep.Onnx.Tests.Support;
 /// the unoptimised run (the most literal reading of the exported graph).
 /// </para>
 /// </summary>
-public static class OnnxTestRunner
+internal static class OnnxTestRunner
 {
     /// <summary>The optimisation levels every model is run at.</summary>
     public static readonly GraphOptimizationLevel[] Levels =

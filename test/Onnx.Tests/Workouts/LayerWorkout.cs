@@ -22,7 +22,7 @@ namespace MlNetDeep.Onnx.Tests.Workouts;
 /// The steps run in that order on one layer, so the BatchNorm running statistics and weights that the export sees have
 /// moved away from their initial values.
 /// </summary>
-public static class LayerWorkout
+internal static class LayerWorkout
 {
     /// <summary>B of the gradient check and the training step (3: BatchNorm over 2 rows normalises every value to ±1).</summary>
     public const int TrainingBatch = 3;

@@ -13,7 +13,7 @@ namespace MlNetDeep.Onnx.Tests.Workouts;
 /// inside (residual and dense blocks) always have some unit near the kink; they use BlockTests' step 3e-4 and atol 5e-3
 /// (a 60-seed sweep there: smaller steps drown in float round-off, larger ones cross kinks).
 /// </remarks>
-public static class LayerWorkoutCases
+internal static class LayerWorkoutCases
 {
     private const float BlockStep = 3e-4f;
     private const double BlockAtol = 5e-3, BlockRtol = 3e-2;

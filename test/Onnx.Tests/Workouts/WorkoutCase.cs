@@ -13,7 +13,7 @@ namespace MlNetDeep.Onnx.Tests.Workouts;
 /// <param name="Input">Input of shape (B, row…).</param>
 /// <param name="OutputRow">Expected output shape after the batch axis: the output is (B, OutputRow…).</param>
 /// <param name="ParameterCount">Expected trainable scalars.</param>
-public sealed record WorkoutCase(string Name, Type LayerType, Func<Module> Create, WorkoutInput Input, int[] OutputRow, long ParameterCount)
+internal sealed record WorkoutCase(string Name, Type LayerType, Func<Module> Create, WorkoutInput Input, int[] OutputRow, long ParameterCount)
 {
     /// <summary>
     /// The layer draws random masks while training (dropouts). The gradient check then builds a fresh layer from

@@ -8,7 +8,7 @@ namespace MlNetDeep.Onnx.Tests.Workouts;
 /// and exported as a float graph input; token ids are exact float integers for the engine, int64 for ONNX Runtime, and
 /// carry no gradient.
 /// </summary>
-public sealed class WorkoutInput
+internal sealed class WorkoutInput
 {
     private readonly Func<Rng, int, Tensor> _generate;
 

@@ -8,7 +8,7 @@ namespace MlNetDeep.Engine.Kernels;
 /// col is (C·kh·kw, Ho·Wo): row r = (c·kh + i)·kw + j, column oh·Wo + ow holds
 /// x[c, oh·sh − ph + i·dh, ow·sw − pw + j·dw], or 0 where that position is padding.
 /// </summary>
-public static class Im2Col
+internal static class Im2Col
 {
     /// <summary>Writes (overwrites) the column matrix of one image.</summary>
     /// <param name="col">(C·kh·kw, Ho·Wo) destination, rows <paramref name="ldCol"/> apart.</param>

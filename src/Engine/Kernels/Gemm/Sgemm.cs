@@ -12,7 +12,7 @@ namespace MlNetDeep.Engine.Kernels;
 /// <c>lda ≥ k</c>; when true A is stored k×m with <c>lda ≥ m</c>. Likewise for B (k×n or n×k).
 /// Packed, cache-blocked, multithreaded; the micro-kernel (AVX-512, AVX2+FMA or portable) is chosen at run time.
 /// </remarks>
-public static class Sgemm
+internal static class Sgemm
 {
     /// <summary>Computes C = op(A)·op(B), or C += op(A)·op(B) when <paramref name="accumulate"/> is true.</summary>
     /// <param name="transA">Use Aᵀ.</param>

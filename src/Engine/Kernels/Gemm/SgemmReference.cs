@@ -4,7 +4,7 @@ namespace MlNetDeep.Engine.Kernels;
 /// Plain scalar SGEMM: the oracle every optimised path is tested against, and the portable fallback.
 /// Same contract as <see cref="Sgemm.Multiply"/>. Accumulates each dot product in double.
 /// </summary>
-public static class SgemmReference
+internal static class SgemmReference
 {
     /// <summary>C = op(A)·op(B) (+ C when <paramref name="accumulate"/>); see <see cref="Sgemm.Multiply"/>.</summary>
     /// <param name="transA">Use Aᵀ.</param>

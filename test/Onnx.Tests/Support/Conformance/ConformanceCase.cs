@@ -12,7 +12,7 @@ namespace MlNetDeep.Onnx.Tests.Support.Conformance;
 /// c.AssertOutputClose(0, y.Span.ToArray(), y.Shape);
 /// </code>
 /// </summary>
-public sealed class ConformanceCase
+internal sealed class ConformanceCase
 {
     private ConformanceCase(string name, string directory, byte[] modelBytes, ModelProto model,
         IReadOnlyList<ConformanceTensor> inputs, IReadOnlyList<ConformanceTensor> outputs)

@@ -6,7 +6,7 @@ namespace MlNetDeep.Onnx.Tests.Support.Conformance;
 /// conformance outputs, so they pin down how the decoded parameters are meant (pads order, ceil_mode,
 /// count_include_pad, gate order) and can serve as an oracle for inputs the fixtures do not cover.
 /// </summary>
-public static class ConformanceReference
+internal static class ConformanceReference
 {
     /// <summary>ONNX Conv: Y (N, M, out…) with out = ⌊(in + pb + pe − d·(k−1) − 1)/s⌋ + 1.</summary>
     public static (float[] values, int[] shape) Conv(ConvCase p)

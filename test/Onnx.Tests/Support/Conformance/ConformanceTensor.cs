@@ -8,7 +8,7 @@ namespace MlNetDeep.Onnx.Tests.Support.Conformance;
 /// One decoded onnx TensorProto from a conformance case. <see cref="Data"/> is <c>float[]</c> (FLOAT),
 /// <c>long[]</c> (INT64), <c>int[]</c> (INT32) or <c>bool[]</c> (BOOL); read it through the typed accessors.
 /// </summary>
-public sealed class ConformanceTensor
+internal sealed class ConformanceTensor
 {
     public ConformanceTensor(string name, TensorProto.Types.DataType elementType, long[] dims, Array data)
     {

@@ -5,7 +5,7 @@ namespace MlNetDeep.Onnx.Tests.Support.Conformance;
 /// attributes with ONNX defaults. <see cref="PadsBegin"/>/<see cref="PadsEnd"/> split ONNX's
 /// [x1_begin, x2_begin, …, x1_end, x2_end, …] pads. auto_pad cases are rejected (none are committed).
 /// </summary>
-public sealed record ConvCase(ConformanceCase Case, ConformanceTensor X, ConformanceTensor W, ConformanceTensor? B,
+internal sealed record ConvCase(ConformanceCase Case, ConformanceTensor X, ConformanceTensor W, ConformanceTensor? B,
     int[] KernelShape, int[] Strides, int[] PadsBegin, int[] PadsEnd, int[] Dilations, int Group, ConformanceTensor ExpectedY)
 {
     public static ConvCase Load(string name)
@@ -43,7 +43,7 @@ public sealed record ConvCase(ConformanceCase Case, ConformanceTensor X, Conform
 /// A MaxPool, AveragePool or GlobalAveragePool case decoded for an engine test: X (N, C, spatial…) and the
 /// attributes with ONNX defaults (a global pool gets kernel = spatial dims, stride 1, no pads).
 /// </summary>
-public sealed record PoolCase(ConformanceCase Case, string OpType, ConformanceTensor X, int[] KernelShape, int[] Strides,
+internal sealed record PoolCase(ConformanceCase Case, string OpType, ConformanceTensor X, int[] KernelShape, int[] Strides,
     int[] PadsBegin, int[] PadsEnd, int[] Dilations, bool CeilMode, bool CountIncludePad, ConformanceTensor ExpectedY)
 {
     public bool IsMax => OpType == "MaxPool";
@@ -73,7 +73,7 @@ public sealed record PoolCase(ConformanceCase Case, string OpType, ConformanceTe
 /// Gate order in W/R/B: LSTM i, o, f, c; GRU z, r, h; RNN one gate. Only Y_h is provided by the committed cases
 /// (<see cref="ExpectedY"/> is null for them).
 /// </summary>
-public sealed record RnnCase(ConformanceCase Case, string OpType, int HiddenSize, string Direction, int Gates,
+internal sealed record RnnCase(ConformanceCase Case, string OpType, int HiddenSize, string Direction, int Gates,
     ConformanceTensor X, ConformanceTensor W, ConformanceTensor R, float[] B, long[]? SequenceLens,
     float[] InitialH, float[] InitialC, bool LinearBeforeReset,
     ConformanceTensor? ExpectedY, ConformanceTensor? ExpectedYh, ConformanceTensor? ExpectedYc)
