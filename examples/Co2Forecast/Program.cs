@@ -46,8 +46,7 @@ Console.WriteLine($"{windows.Count} training windows of {Window} months: {window
 
 var trainer = ml.DeepLearning().Regression.Recurrent(new RecurrentRegressor.Options
 {
-    Cell = RecurrentCellKind.Lstm,
-    HiddenSize = 32,
+    Recurrent = new RecurrentArchitecture { Cell = RecurrentCellKind.Lstm, HiddenSize = 32 },
     ForecastChanges = true,          // learn y[t+1] − y[t]: the trend leaves the training range, the changes do not
     NumberOfEpochs = 60,
     BatchSize = 16,

@@ -30,17 +30,19 @@ var options = network switch
 {
     "bilstm" => new TextClassifier.Options
     {
-        Network = TextNetwork.Recurrent, Cell = RecurrentCellKind.Lstm, Bidirectional = true, HiddenSize = 64,
-        EmbeddingSize = 64, MaximumLength = 48, DropoutRate = 0.5f, NumberOfEpochs = 12, BatchSize = 32, LearningRate = 2e-3f,
+        Network = TextNetwork.Recurrent,
+        Recurrent = new RecurrentArchitecture { Cell = RecurrentCellKind.Lstm, Bidirectional = true, HiddenSize = 64, DropoutRate = 0.5f },
+        EmbeddingSize = 64, MaximumLength = 48, NumberOfEpochs = 12, BatchSize = 32, LearningRate = 2e-3f,
     },
     "charcnn" => new TextClassifier.Options
     {
         Network = TextNetwork.Cnn, TokenUnit = TokenUnit.Characters, MaximumLength = 200, EmbeddingSize = 32,
-        KernelSizes = [3, 5, 7], FiltersPerKernel = 96, NumberOfEpochs = 20, BatchSize = 32, LearningRate = 1e-3f,
+        Cnn = new TextCnnArchitecture { KernelSizes = [3, 5, 7], FiltersPerKernel = 96 }, NumberOfEpochs = 20, BatchSize = 32, LearningRate = 1e-3f,
     },
     _ => new TextClassifier.Options
     {
-        Network = TextNetwork.Cnn, EmbeddingSize = 64, MaximumLength = 48, KernelSizes = [3, 4, 5], FiltersPerKernel = 64,
+        Network = TextNetwork.Cnn, EmbeddingSize = 64, MaximumLength = 48,
+        Cnn = new TextCnnArchitecture { KernelSizes = [3, 4, 5], FiltersPerKernel = 64 },
         NumberOfEpochs = 12, BatchSize = 32, LearningRate = 1e-3f,
     },
 };
@@ -53,10 +55,14 @@ foreach (var kv in args.Skip(1).Select(a => a.Split('=')))
         case "epochs": options.NumberOfEpochs = int.Parse(kv[1]); break;
         case "lr": options.LearningRate = float.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture); break;
         case "emb": options.EmbeddingSize = int.Parse(kv[1]); break;
-        case "filters": options.FiltersPerKernel = int.Parse(kv[1]); break;
-        case "hidden": options.HiddenSize = int.Parse(kv[1]); break;
+        case "filters": options.Cnn = options.Cnn with { FiltersPerKernel = int.Parse(kv[1]) }; break;
+        case "hidden": options.Recurrent = options.Recurrent with { HiddenSize = int.Parse(kv[1]) }; break;
         case "len": options.MaximumLength = int.Parse(kv[1]); break;
-        case "dropout": options.DropoutRate = float.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "dropout":
+            float dropout = float.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture);
+            options.Cnn = options.Cnn with { DropoutRate = dropout };
+            options.Recurrent = options.Recurrent with { DropoutRate = dropout };
+            break;
         case "batch": options.BatchSize = int.Parse(kv[1]); break;
         default: Console.Error.WriteLine($"unknown override '{kv[0]}'"); return 2;
     }

@@ -1,5 +1,4 @@
 using MlNetDeep;
-using MlNetDeep.Engine.Layers;
 
 namespace Microsoft.ML;
 
@@ -35,13 +34,13 @@ public sealed class DeepLearningCatalog
         /// <param name="learningRate">Adam step size.</param>
         /// <param name="seed">Seed; null derives it from the MLContext.</param>
         public MlpClassifier Mlp(string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
-            int[]? hiddenLayers = null, ActivationKind activation = MlpOptions.ArchitectureDefaults.Activation,
+            int[]? hiddenLayers = null, ActivationKind activation = MlpOptions.Defaults.Activation,
             int numberOfEpochs = TrainerOptions.Defaults.NumberOfEpochs, int batchSize = TrainerOptions.Defaults.BatchSize,
             float learningRate = TrainerOptions.Defaults.LearningRate, int? seed = null) =>
             Mlp(new MlpClassifier.Options
             {
                 LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName,
-                HiddenLayers = hiddenLayers ?? (int[])MlpOptions.ArchitectureDefaults.HiddenLayers.Clone(), Activation = activation,
+                HiddenLayers = hiddenLayers ?? (int[])MlpOptions.Defaults.HiddenLayers.Clone(), Activation = activation,
                 NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
             });
 
@@ -49,15 +48,73 @@ public sealed class DeepLearningCatalog
         /// <param name="options">Options; checked now, before any data is read.</param>
         public MlpClassifier Mlp(MlpClassifier.Options options) => new(_ml, options);
 
-        /// <summary>An RNN/LSTM/GRU classifier over numeric sequences (T·F values per row).</summary>
+        /// <summary>An RNN/LSTM/GRU classifier over numeric sequences (T·F values per row) with the most used options.</summary>
+        /// <param name="labelColumnName">Key label column.</param>
+        /// <param name="featureColumnName">Known-size vector of Single holding T steps of F values.</param>
+        /// <param name="featuresPerStep">F, values per time step.</param>
+        /// <param name="cell">Recurrent cell.</param>
+        /// <param name="hiddenSize">Hidden units per direction.</param>
+        /// <param name="numberOfEpochs">Passes over the data.</param>
+        /// <param name="batchSize">Rows per mini-batch.</param>
+        /// <param name="learningRate">Adam step size.</param>
+        /// <param name="seed">Seed; null derives it from the MLContext.</param>
+        public RecurrentClassifier Recurrent(string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
+            int featuresPerStep = NumericSequenceOptions.Defaults.FeaturesPerStep, RecurrentCellKind cell = RecurrentArchitecture.Defaults.Cell,
+            int hiddenSize = RecurrentArchitecture.Defaults.HiddenSize, int numberOfEpochs = TrainerOptions.Defaults.NumberOfEpochs,
+            int batchSize = TrainerOptions.Defaults.BatchSize, float learningRate = TrainerOptions.Defaults.LearningRate, int? seed = null) =>
+            Recurrent(new RecurrentClassifier.Options
+            {
+                LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, FeaturesPerStep = featuresPerStep,
+                Recurrent = new RecurrentArchitecture { Cell = cell, HiddenSize = hiddenSize },
+                NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
+            });
+
+        /// <summary>An RNN/LSTM/GRU classifier over numeric sequences (T·F values per row) with every option.</summary>
         /// <param name="options">Options; checked now, before any data is read.</param>
         public RecurrentClassifier Recurrent(RecurrentClassifier.Options options) => new(_ml, options);
 
-        /// <summary>An image classifier (SmallCnn, ResNet or DenseNet) over planar CHW pixels, e.g. from ExtractPixels.</summary>
+        /// <summary>An image classifier over planar CHW pixels (e.g. from ExtractPixels) with the most used options.</summary>
+        /// <param name="labelColumnName">Key label column.</param>
+        /// <param name="featureColumnName">Vector&lt;Single, C, H, W&gt; of pixels.</param>
+        /// <param name="network">SmallCnn, ResNet or DenseNet, each with its default settings.</param>
+        /// <param name="numberOfEpochs">Passes over the data.</param>
+        /// <param name="batchSize">Rows per mini-batch.</param>
+        /// <param name="learningRate">Adam step size.</param>
+        /// <param name="seed">Seed; null derives it from the MLContext.</param>
+        public ImageClassifier Image(string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
+            ImageNetwork network = ImageClassifier.Options.Defaults.Network, int numberOfEpochs = TrainerOptions.Defaults.NumberOfEpochs,
+            int batchSize = TrainerOptions.Defaults.BatchSize, float learningRate = TrainerOptions.Defaults.LearningRate, int? seed = null) =>
+            Image(new ImageClassifier.Options
+            {
+                LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Network = network,
+                NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
+            });
+
+        /// <summary>An image classifier (SmallCnn, ResNet or DenseNet) over planar CHW pixels with every option.</summary>
         /// <param name="options">Options; checked now, before any data is read.</param>
         public ImageClassifier Image(ImageClassifier.Options options) => new(_ml, options);
 
-        /// <summary>A text classifier (TextCNN or recurrent) over a raw text column; the vocabulary is learned in Fit.</summary>
+        /// <summary>A text classifier over a raw text column (vocabulary learned in Fit) with the most used options.</summary>
+        /// <param name="labelColumnName">Key label column.</param>
+        /// <param name="textColumnName">Raw text column.</param>
+        /// <param name="network">TextCNN or recurrent network, each with its default settings.</param>
+        /// <param name="tokenUnit">Words or characters.</param>
+        /// <param name="maximumLength">Tokens read per text (longer texts are truncated).</param>
+        /// <param name="numberOfEpochs">Passes over the data.</param>
+        /// <param name="batchSize">Rows per mini-batch.</param>
+        /// <param name="learningRate">Adam step size.</param>
+        /// <param name="seed">Seed; null derives it from the MLContext.</param>
+        public TextClassifier Text(string labelColumnName = DefaultColumnNames.Label, string textColumnName = TextClassifier.Options.Defaults.TextColumnName,
+            TextNetwork network = TextClassifier.Options.Defaults.Network, TokenUnit tokenUnit = TextClassifier.Options.Defaults.TokenUnit,
+            int maximumLength = TextClassifier.Options.Defaults.MaximumLength, int numberOfEpochs = TrainerOptions.Defaults.NumberOfEpochs,
+            int batchSize = TrainerOptions.Defaults.BatchSize, float learningRate = TrainerOptions.Defaults.LearningRate, int? seed = null) =>
+            Text(new TextClassifier.Options
+            {
+                LabelColumnName = labelColumnName, TextColumnName = textColumnName, Network = network, TokenUnit = tokenUnit,
+                MaximumLength = maximumLength, NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
+            });
+
+        /// <summary>A text classifier (TextCNN or recurrent) over a raw text column with every option.</summary>
         /// <param name="options">Options; checked now, before any data is read.</param>
         public TextClassifier Text(TextClassifier.Options options) => new(_ml, options);
     }
@@ -79,13 +136,13 @@ public sealed class DeepLearningCatalog
         /// <param name="learningRate">Adam step size.</param>
         /// <param name="seed">Seed; null derives it from the MLContext.</param>
         public MlpRegressor Mlp(string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
-            int[]? hiddenLayers = null, ActivationKind activation = MlpOptions.ArchitectureDefaults.Activation,
+            int[]? hiddenLayers = null, ActivationKind activation = MlpOptions.Defaults.Activation,
             int numberOfEpochs = TrainerOptions.Defaults.NumberOfEpochs, int batchSize = TrainerOptions.Defaults.BatchSize,
             float learningRate = TrainerOptions.Defaults.LearningRate, int? seed = null) =>
             Mlp(new MlpRegressor.Options
             {
                 LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName,
-                HiddenLayers = hiddenLayers ?? (int[])MlpOptions.ArchitectureDefaults.HiddenLayers.Clone(), Activation = activation,
+                HiddenLayers = hiddenLayers ?? (int[])MlpOptions.Defaults.HiddenLayers.Clone(), Activation = activation,
                 NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
             });
 
@@ -93,7 +150,28 @@ public sealed class DeepLearningCatalog
         /// <param name="options">Options; checked now, before any data is read.</param>
         public MlpRegressor Mlp(MlpRegressor.Options options) => new(_ml, options);
 
-        /// <summary>An RNN/LSTM/GRU regressor / forecaster over windows of a numeric series (see <see cref="SeriesWindows"/>).</summary>
+        /// <summary>An RNN/LSTM/GRU regressor / forecaster over windows of a numeric series (see <see cref="SeriesWindows"/>) with the most used options.</summary>
+        /// <param name="labelColumnName">Single label column (the next value of the series).</param>
+        /// <param name="featureColumnName">Known-size vector of Single holding T steps of F values.</param>
+        /// <param name="featuresPerStep">F, values per time step.</param>
+        /// <param name="cell">Recurrent cell.</param>
+        /// <param name="hiddenSize">Hidden units per direction.</param>
+        /// <param name="numberOfEpochs">Passes over the data.</param>
+        /// <param name="batchSize">Rows per mini-batch.</param>
+        /// <param name="learningRate">Adam step size.</param>
+        /// <param name="seed">Seed; null derives it from the MLContext.</param>
+        public RecurrentRegressor Recurrent(string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
+            int featuresPerStep = NumericSequenceOptions.Defaults.FeaturesPerStep, RecurrentCellKind cell = RecurrentArchitecture.Defaults.Cell,
+            int hiddenSize = RecurrentArchitecture.Defaults.HiddenSize, int numberOfEpochs = TrainerOptions.Defaults.NumberOfEpochs,
+            int batchSize = TrainerOptions.Defaults.BatchSize, float learningRate = TrainerOptions.Defaults.LearningRate, int? seed = null) =>
+            Recurrent(new RecurrentRegressor.Options
+            {
+                LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, FeaturesPerStep = featuresPerStep,
+                Recurrent = new RecurrentArchitecture { Cell = cell, HiddenSize = hiddenSize },
+                NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
+            });
+
+        /// <summary>An RNN/LSTM/GRU regressor / forecaster over windows of a numeric series with every option.</summary>
         /// <param name="options">Options; checked now, before any data is read.</param>
         public RecurrentRegressor Recurrent(RecurrentRegressor.Options options) => new(_ml, options);
     }

@@ -29,6 +29,13 @@ public sealed class ImageClassifier : NetworkEstimator
     /// <summary>Options of <see cref="ImageClassifier"/>.</summary>
     public sealed class Options : TrainerOptions
     {
+        /// <summary>Defaults of the options declared here; the training defaults are in <see cref="TrainerOptions.Defaults"/>.</summary>
+        public new static class Defaults
+        {
+            /// <summary>SmallCnn.</summary>
+            public const ImageNetwork Network = ImageNetwork.SmallCnn;
+        }
+
         /// <summary>Pixels in CHW order: Vector&lt;Single, C, H, W&gt; from ExtractPixels, or C·H·W values. <value>Default "Features".</value></summary>
         public string FeatureColumnName { get; set; } = DefaultColumnNames.Features;
 
@@ -45,12 +52,12 @@ public sealed class ImageClassifier : NetworkEstimator
         public float[]? ChannelStds { get; set; }
 
         /// <summary>Architecture. <value>Default SmallCnn.</value></summary>
-        public ImageNetwork Network { get; set; } = ImageNetwork.SmallCnn;
+        public ImageNetwork Network { get; set; } = Defaults.Network;
 
         /// <summary>SmallCnn settings (its input size is set from the images). <value>Defaults of <see cref="SmallCnnArchitecture"/>.</value></summary>
         public SmallCnnArchitecture SmallCnn { get; set; } = new();
 
-        /// <summary>ResNet settings. <value>Defaults of <see cref="ResNetArchitecture"/> (the "resnet-small" of the benchmark).</value></summary>
+        /// <summary>ResNet settings (the defaults are the benchmark's "resnet-small"). <value>Defaults of <see cref="ResNetArchitecture"/>.</value></summary>
         public ResNetArchitecture ResNet { get; set; } = new();
 
         /// <summary>DenseNet settings. <value>Defaults of <see cref="DenseNetArchitecture"/>.</value></summary>
@@ -61,6 +68,10 @@ public sealed class ImageClassifier : NetworkEstimator
             ImageShape = (int[]?)ImageShape?.Clone();
             ChannelMeans = (float[]?)ChannelMeans?.Clone();
             ChannelStds = (float[]?)ChannelStds?.Clone();
+            // The records are immutable, but their lists may be the caller's arrays.
+            SmallCnn = SmallCnn is null ? null! : SmallCnn with { SpatialPyramidLevels = SmallCnn.SpatialPyramidLevels?.ToArray() };
+            ResNet = ResNet is null ? null! : ResNet with { StageChannels = ResNet.StageChannels?.ToArray()!, BlocksPerStage = ResNet.BlocksPerStage?.ToArray()! };
+            DenseNet = DenseNet is null ? null! : DenseNet with { LayersPerBlock = DenseNet.LayersPerBlock?.ToArray()! };
         }
 
         internal override void Check()
@@ -77,16 +88,9 @@ public sealed class ImageClassifier : NetworkEstimator
                 throw new ArgumentOutOfRangeException(nameof(ChannelMeans), "ChannelMeans must be finite numbers.");
             if (ChannelMeans is not null && ChannelStds is not null && ChannelMeans.Length != ChannelStds.Length)
                 throw new ArgumentOutOfRangeException(nameof(ChannelStds), $"ChannelMeans has {ChannelMeans.Length} values and ChannelStds {ChannelStds.Length}; give one per channel.");
-            Wrap(nameof(SmallCnn), () => SmallCnn.Check());
-            Wrap(nameof(ResNet), () => ResNet.Check());
-            Wrap(nameof(DenseNet), () => DenseNet.Check());
-        }
-
-        // The architecture records throw with their own property names; name the option that holds them.
-        private static void Wrap(string option, Action check)
-        {
-            try { check(); }
-            catch (ArgumentException ex) { throw new ArgumentOutOfRangeException(option, $"{option}: {ex.Message}"); }
+            CheckPart(nameof(SmallCnn), SmallCnn, a => a.Check());
+            CheckPart(nameof(ResNet), ResNet, a => a.Check());
+            CheckPart(nameof(DenseNet), DenseNet, a => a.Check());
         }
     }
 

@@ -5,8 +5,13 @@ namespace MlNetDeep;
 /// <summary>Options of the multilayer-perceptron trainers: the feature column and the architecture.</summary>
 public abstract class MlpOptions : TrainerOptions
 {
-    /// <summary>Architecture defaults, in one place (training defaults are in <see cref="TrainerOptions.Defaults"/>).</summary>
-    public static class ArchitectureDefaults
+    /// <summary>Only MlNetDeep's own options derive from this class.</summary>
+    private protected MlpOptions()
+    {
+    }
+
+    /// <summary>Defaults of the options declared here; the training defaults are in <see cref="TrainerOptions.Defaults"/>.</summary>
+    public new static class Defaults
     {
         /// <summary>One hidden layer of 128 units.</summary>
         public static readonly int[] HiddenLayers = [128];
@@ -16,27 +21,33 @@ public abstract class MlpOptions : TrainerOptions
 
         /// <summary>0.01 (PyTorch's and ONNX's LeakyReLU slope).</summary>
         public const float LeakyReluAlpha = 0.01f;
+
+        /// <summary>No dropout.</summary>
+        public const float DropoutRate = 0f;
+
+        /// <summary>No batch normalisation.</summary>
+        public const bool BatchNorm = false;
     }
 
     /// <summary>Known-size vector of Single (or a Single scalar). <value>Default "Features".</value></summary>
     public string FeatureColumnName { get; set; } = DefaultColumnNames.Features;
 
     /// <summary>Width of each hidden layer, input side first; empty gives a linear model. <value>Default [128].</value></summary>
-    public int[] HiddenLayers { get; set; } = (int[])ArchitectureDefaults.HiddenLayers.Clone();
+    public int[] HiddenLayers { get; set; } = (int[])Defaults.HiddenLayers.Clone();
 
     private protected override void CopyArrays() => HiddenLayers = (int[])HiddenLayers?.Clone()!;
 
-    /// <summary>Nonlinearity after each hidden layer. <value>Default ReLU.</value></summary>
-    public ActivationKind Activation { get; set; } = ArchitectureDefaults.Activation;
+    /// <summary>Nonlinearity after each hidden layer. <value>Default Relu.</value></summary>
+    public ActivationKind Activation { get; set; } = Defaults.Activation;
 
     /// <summary>LeakyReLU slope for negative inputs (≥ 0). <value>Default 0.01.</value></summary>
-    public float LeakyReluAlpha { get; set; } = ArchitectureDefaults.LeakyReluAlpha;
+    public float LeakyReluAlpha { get; set; } = Defaults.LeakyReluAlpha;
 
     /// <summary>Dropout probability after each hidden layer, in [0, 1). <value>Default 0.</value></summary>
-    public float DropoutRate { get; set; }
+    public float DropoutRate { get; set; } = Defaults.DropoutRate;
 
     /// <summary>Batch normalisation between each hidden layer and its activation. <value>Default false.</value></summary>
-    public bool BatchNorm { get; set; }
+    public bool BatchNorm { get; set; } = Defaults.BatchNorm;
 
     internal override void Check()
     {

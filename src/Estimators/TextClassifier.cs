@@ -40,14 +40,26 @@ namespace MlNetDeep;
 /// </remarks>
 public sealed class TextClassifier : NetworkEstimator
 {
-    /// <summary>Options of <see cref="TextClassifier"/>.</summary>
-    public sealed class Options : RecurrentOptions
+    /// <summary>Options of <see cref="TextClassifier"/>: the text, the tokens, and the settings of the chosen <see cref="Network"/>.</summary>
+    public sealed class Options : TrainerOptions
     {
-        /// <summary>Text defaults, in one place.</summary>
-        public static class TextDefaults
+        /// <summary>Defaults of the options declared here; the training defaults are in <see cref="TrainerOptions.Defaults"/>.</summary>
+        public new static class Defaults
         {
+            /// <summary>Column "Text".</summary>
+            public const string TextColumnName = "Text";
+
+            /// <summary>TextCNN.</summary>
+            public const TextNetwork Network = TextNetwork.Cnn;
+
+            /// <summary>Words.</summary>
+            public const TokenUnit TokenUnit = MlNetDeep.TokenUnit.Words;
+
             /// <summary>64 tokens.</summary>
             public const int MaximumLength = 64;
+
+            /// <summary>Truncate.</summary>
+            public const LongTextHandling LongerTexts = LongTextHandling.Truncate;
 
             /// <summary>100,000 tokens.</summary>
             public const int MaximumVocabularySize = 100_000;
@@ -55,63 +67,66 @@ public sealed class TextClassifier : NetworkEstimator
             /// <summary>64 dimensions.</summary>
             public const int EmbeddingSize = 64;
 
-            /// <summary>Widths 3, 4 and 5.</summary>
-            public static readonly int[] KernelSizes = [3, 4, 5];
-
             /// <summary>0.1 of the tokens.</summary>
             public const float TokenDropoutRate = 0.1f;
 
-            /// <summary>64 feature maps per width.</summary>
-            public const int FiltersPerKernel = 64;
+            /// <summary>0.5 before the output layer of a recurrent network, as for TextCNN.</summary>
+            public const float RecurrentDropoutRate = 0.5f;
+
+            /// <summary>Global-norm gradient clipping at 5 (recurrent networks explode without it; harmless for TextCNN).</summary>
+            public const float GradientClipNorm = 5f;
         }
 
-        /// <summary>Creates options with TextCNN's usual dropout of 0.5.</summary>
-        public Options() => DropoutRate = 0.5f;
+        /// <summary>Creates options with gradient clipping on (<see cref="Defaults.GradientClipNorm"/>).</summary>
+        public Options() => GradientClipNorm = Defaults.GradientClipNorm;
 
         /// <summary>Raw text column. <value>Default "Text".</value></summary>
-        public string TextColumnName { get; set; } = "Text";
+        public string TextColumnName { get; set; } = Defaults.TextColumnName;
 
         /// <summary>Output key column. <value>Default "PredictedLabel".</value></summary>
         public string PredictedLabelColumnName { get; set; } = DefaultColumnNames.PredictedLabel;
 
-        /// <summary>TextCNN or recurrent network. <value>Default Cnn.</value></summary>
-        public TextNetwork Network { get; set; } = TextNetwork.Cnn;
+        /// <summary>TextCNN (settings in <see cref="Cnn"/>) or recurrent network (settings in <see cref="Recurrent"/>). <value>Default Cnn.</value></summary>
+        public TextNetwork Network { get; set; } = Defaults.Network;
 
         /// <summary>Words or characters. <value>Default Words.</value></summary>
-        public TokenUnit TokenUnit { get; set; } = TokenUnit.Words;
+        public TokenUnit TokenUnit { get; set; } = Defaults.TokenUnit;
 
         /// <summary>
         /// T, tokens read per text: shorter texts are padded, longer ones truncated or rejected as <see cref="LongerTexts"/>
         /// says (≥ 1; for Cnn ≥ the widest kernel). <value>Default 64.</value>
         /// </summary>
-        public int MaximumLength { get; set; } = TextDefaults.MaximumLength;
+        public int MaximumLength { get; set; } = Defaults.MaximumLength;
 
         /// <summary>
         /// Texts of more than <see cref="MaximumLength"/> tokens, in Fit and at scoring: Truncate keeps their first
         /// MaximumLength tokens; Reject fails on them (see <see cref="LongTextHandling.Reject"/>). Texts of at most
         /// MaximumLength tokens score identically either way. <value>Default Truncate.</value>
         /// </summary>
-        public LongTextHandling LongerTexts { get; set; } = LongTextHandling.Truncate;
+        public LongTextHandling LongerTexts { get; set; } = Defaults.LongerTexts;
 
         /// <summary>Distinct tokens kept, the first seen in the training text; later ones count as unknown (≥ 1). <value>Default 100,000.</value></summary>
-        public int MaximumVocabularySize { get; set; } = TextDefaults.MaximumVocabularySize;
+        public int MaximumVocabularySize { get; set; } = Defaults.MaximumVocabularySize;
 
         /// <summary>E, embedding dimensions (≥ 1). <value>Default 64.</value></summary>
-        public int EmbeddingSize { get; set; } = TextDefaults.EmbeddingSize;
+        public int EmbeddingSize { get; set; } = Defaults.EmbeddingSize;
 
         /// <summary>
         /// Word dropout while training, in [0, 1): each token is replaced by the unknown token with this probability, so
         /// words never seen in training still meet a trained embedding at scoring time. <value>Default 0.1.</value>
         /// </summary>
-        public float TokenDropoutRate { get; set; } = TextDefaults.TokenDropoutRate;
+        public float TokenDropoutRate { get; set; } = Defaults.TokenDropoutRate;
 
-        /// <summary>Cnn: convolution widths (each ≥ 1). <value>Default [3, 4, 5].</value></summary>
-        public int[] KernelSizes { get; set; } = (int[])TextDefaults.KernelSizes.Clone();
+        /// <summary>TextCNN settings, used when <see cref="Network"/> is Cnn. <value>Defaults of <see cref="TextCnnArchitecture"/>.</value></summary>
+        public TextCnnArchitecture Cnn { get; set; } = new();
 
-        private protected override void CopyArrays() => KernelSizes = (int[])KernelSizes?.Clone()!;
+        /// <summary>
+        /// Recurrent settings, used when <see cref="Network"/> is Recurrent.
+        /// <value>Defaults of <see cref="RecurrentArchitecture"/>, with DropoutRate 0.5.</value>
+        /// </summary>
+        public RecurrentArchitecture Recurrent { get; set; } = new() { DropoutRate = Defaults.RecurrentDropoutRate };
 
-        /// <summary>Cnn: feature maps per width (≥ 1). <value>Default 64.</value></summary>
-        public int FiltersPerKernel { get; set; } = TextDefaults.FiltersPerKernel;
+        private protected override void CopyArrays() => Cnn = Cnn is null ? null! : Cnn with { KernelSizes = Cnn.KernelSizes?.ToArray()! };
 
         internal override void Check()
         {
@@ -125,11 +140,10 @@ public sealed class TextClassifier : NetworkEstimator
             if (MaximumVocabularySize < 1) throw new ArgumentOutOfRangeException(nameof(MaximumVocabularySize), MaximumVocabularySize, "MaximumVocabularySize must be at least 1.");
             if (EmbeddingSize < 1) throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "EmbeddingSize must be at least 1.");
             if (!(TokenDropoutRate >= 0 && TokenDropoutRate < 1)) throw new ArgumentOutOfRangeException(nameof(TokenDropoutRate), TokenDropoutRate, "TokenDropoutRate must lie in [0, 1).");
-            if (FiltersPerKernel < 1) throw new ArgumentOutOfRangeException(nameof(FiltersPerKernel), FiltersPerKernel, "FiltersPerKernel must be at least 1.");
-            if (KernelSizes is null || KernelSizes.Length == 0 || KernelSizes.Any(k => k < 1))
-                throw new ArgumentOutOfRangeException(nameof(KernelSizes), "KernelSizes must hold at least one positive width.");
-            if (Network == TextNetwork.Cnn && KernelSizes.Max() > MaximumLength)
-                throw new ArgumentOutOfRangeException(nameof(MaximumLength), MaximumLength, $"MaximumLength must be at least the widest kernel ({KernelSizes.Max()}).");
+            CheckPart(nameof(Cnn), Cnn, c => c.Check());
+            CheckPart(nameof(Recurrent), Recurrent, r => r.Check());
+            if (Network == TextNetwork.Cnn && Cnn.KernelSizes.Max() > MaximumLength)
+                throw new ArgumentOutOfRangeException(nameof(MaximumLength), MaximumLength, $"MaximumLength must be at least the widest kernel ({Cnn.KernelSizes.Max()}).");
         }
     }
 

@@ -6,6 +6,11 @@ namespace MlNetDeep;
 /// <summary>Options every MlNetDeep trainer shares: columns, the training loop, validation, progress and scoring. Every option is checked before any work starts.</summary>
 public abstract class TrainerOptions
 {
+    /// <summary>Only MlNetDeep's own options derive from this class.</summary>
+    private protected TrainerOptions()
+    {
+    }
+
     /// <summary>Default values, in one place.</summary>
     public static class Defaults
     {
@@ -29,6 +34,9 @@ public abstract class TrainerOptions
 
         /// <summary>10,000 rows held for shuffling.</summary>
         public const int ShufflePoolSize = 10_000;
+
+        /// <summary>Score on the CPU when the GPU cannot be used.</summary>
+        public const bool FallbackToCpu = true;
     }
 
     /// <summary>Label column. <value>Default "Label".</value></summary>
@@ -52,7 +60,7 @@ public abstract class TrainerOptions
     /// <summary>SGD momentum in [0, 1). <value>Default 0.9.</value></summary>
     public float Momentum { get; set; } = Defaults.Momentum;
 
-    /// <summary>Clip gradients to this global L2 norm (&gt; 0), or null for no clipping. <value>Default null.</value></summary>
+    /// <summary>Clip gradients to this global L2 norm (&gt; 0), or null for no clipping. <value>Default null (5 for RecurrentClassifier, RecurrentRegressor and TextClassifier).</value></summary>
     public float? GradientClipNorm { get; set; }
 
     /// <summary>Clamp every gradient element to ±this value (&gt; 0) before each step, or null. <value>Default null.</value></summary>
@@ -86,7 +94,7 @@ public abstract class TrainerOptions
     public int? GpuDeviceId { get; set; }
 
     /// <summary>When the GPU cannot be used, score on the CPU and log why (true) or throw (false). <value>Default true.</value></summary>
-    public bool FallbackToCpu { get; set; } = true;
+    public bool FallbackToCpu { get; set; } = Defaults.FallbackToCpu;
 
     /// <summary>
     /// The copy a trainer keeps when it is created (arrays copied too), so that changing the caller's object later neither
@@ -119,6 +127,14 @@ public abstract class TrainerOptions
         if (EarlyStoppingPatience is int patience && patience < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), patience, "EarlyStoppingPatience must be at least 1, or null to disable early stopping.");
         if (ShufflePoolSize < 1) throw new ArgumentOutOfRangeException(nameof(ShufflePoolSize), ShufflePoolSize, "ShufflePoolSize must be at least 1.");
         if (GpuDeviceId is int device && device < 0) throw new ArgumentOutOfRangeException(nameof(GpuDeviceId), device, "GpuDeviceId must be ≥ 0, or null for the CPU.");
+    }
+
+    /// <summary>Checks a settings record held by option <paramref name="option"/>; its errors name that option too.</summary>
+    private protected static void CheckPart<T>(string option, T? part, Action<T> check) where T : class
+    {
+        if (part is null) throw new ArgumentNullException(option, $"{option} must not be null (leave it unset for the defaults).");
+        try { check(part); }
+        catch (ArgumentException ex) { throw new ArgumentOutOfRangeException(option, $"{option}: {ex.Message}"); }
     }
 
     private protected static void CheckName(string? name, string option)

@@ -10,7 +10,7 @@ public class TextModelTests
     [Fact]
     public void AnchorTextCnnHasTheAnchorsParameterCount()
     {
-        var net = TextCnn.Build(new TextCnnArchitecture(5000, 0, 100, 64, [3, 4, 5], 64, 0.5f, 2), new Rng(1));
+        var net = TextCnn.Build(new TextCnnSpec(5000, 0, 100, 64, [3, 4, 5], 64, 0.5f, 2), new Rng(1));
         Assert.Equal(369_730, net.ParameterCount());
     }
 
@@ -27,7 +27,7 @@ public class TextModelTests
     public void TextCnnGradientEveryParameter()
     {
         var rng = new Rng(4);
-        var net = TextCnn.Build(new TextCnnArchitecture(6, 5, 5, 3, [2, 3], 2, 0f, 2), rng);
+        var net = TextCnn.Build(new TextCnnSpec(6, 5, 5, 3, [2, 3], 2, 0f, 2), rng);
         var ids = Tensor.FromArray([1, 2, 3, 5, 5, 4, 0, 1, 2, 3], 2, 5);
         GradCheck.Check(t => Ops.SoftmaxCrossEntropy(t, net.Forward(t, ids), [0, 1]), net.Parameters().ToArray(), atol: 5e-3, rtol: 3e-2);
     }

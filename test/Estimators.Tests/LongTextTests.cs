@@ -25,7 +25,7 @@ public class LongTextTests
     private static TextClassifier.Options Options(TextNetwork network, LongTextHandling longerTexts, string textColumn = "Text") => new()
     {
         Network = network, TextColumnName = textColumn, MaximumLength = MaximumLength, LongerTexts = longerTexts, EmbeddingSize = 8,
-        FiltersPerKernel = 8, HiddenSize = 8, NumberOfEpochs = 2, BatchSize = 16, LearningRate = 0.01f, Seed = 2,
+        Cnn = new TextCnnArchitecture { FiltersPerKernel = 8 }, Recurrent = new RecurrentArchitecture { HiddenSize = 8 }, NumberOfEpochs = 2, BatchSize = 16, LearningRate = 0.01f, Seed = 2,
     };
 
     private static IEstimator<ITransformer> Pipeline(MLContext ml, TextClassifier.Options options) =>

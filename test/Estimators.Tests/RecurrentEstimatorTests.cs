@@ -16,7 +16,7 @@ public class RecurrentEstimatorTests
 
     private static RecurrentRegressor.Options Options(RecurrentCellKind cell = RecurrentCellKind.Lstm) => new()
     {
-        Cell = cell, HiddenSize = 16, NumberOfEpochs = 40, BatchSize = 16, LearningRate = 0.01f, Seed = 3,
+        Recurrent = new RecurrentArchitecture { Cell = cell, HiddenSize = 16 }, NumberOfEpochs = 40, BatchSize = 16, LearningRate = 0.01f, Seed = 3,
     };
 
     [Theory]
@@ -61,7 +61,7 @@ public class RecurrentEstimatorTests
         var data = ml.Data.LoadFromEnumerable(rows);
         var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.DeepLearning().MulticlassClassification.Recurrent(
-            new RecurrentClassifier.Options { FeaturesPerStep = 2, Cell = RecurrentCellKind.Gru, Bidirectional = true, HiddenSize = 8, NumberOfEpochs = 15, LearningRate = 0.01f, Seed = 1 }));
+            new RecurrentClassifier.Options { FeaturesPerStep = 2, Recurrent = new RecurrentArchitecture { Cell = RecurrentCellKind.Gru, Bidirectional = true, HiddenSize = 8 }, NumberOfEpochs = 15, LearningRate = 0.01f, Seed = 1 }));
         var model = EstimatorWorkout.Run<SequenceRow, SequencePrediction>(ml, pipeline, split.TrainSet, rows.Take(10).ToList(), ["Features", "Label"]);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
         Assert.True(metrics.MicroAccuracy > 0.95, $"accuracy {metrics.MicroAccuracy}");
@@ -77,8 +77,10 @@ public class RecurrentEstimatorTests
         var ml = new MLContext();
         Assert.Equal("FeaturesPerStep", Assert.Throws<ArgumentOutOfRangeException>(() =>
             ml.DeepLearning().Regression.Recurrent(new RecurrentRegressor.Options { FeaturesPerStep = 0 })).ParamName);
-        Assert.Equal("HiddenSize", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            ml.DeepLearning().Regression.Recurrent(new RecurrentRegressor.Options { HiddenSize = 0 })).ParamName);
+        var hidden = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.DeepLearning().Regression.Recurrent(new RecurrentRegressor.Options { Recurrent = new RecurrentArchitecture { HiddenSize = 0 } }));
+        Assert.Equal("Recurrent", hidden.ParamName);
+        Assert.Contains("HiddenSize must be at least 1", hidden.Message);
         // A window size that is not a multiple of FeaturesPerStep.
         var data = SeriesWindows.ToDataView(ml, SeriesWindows.Create(Series(20, 1), 5));
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
@@ -115,7 +117,7 @@ public class RecurrentEstimatorTests
             Features = Enumerable.Range(0, 20).Select(t => (i % 2 == 0 ? 1f : -1f) * t).ToArray(), Label = i % 2 == 0 ? "up" : "down",
         }).ToList();
         var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.DeepLearning().MulticlassClassification.Recurrent(
-            new RecurrentClassifier.Options { FeaturesPerStep = 2, HiddenSize = 4, NumberOfEpochs = 1, Seed = 1 })).Fit(ml.Data.LoadFromEnumerable(rows));
+            new RecurrentClassifier.Options { FeaturesPerStep = 2, Recurrent = new RecurrentArchitecture { HiddenSize = 4 }, NumberOfEpochs = 1, Seed = 1 })).Fit(ml.Data.LoadFromEnumerable(rows));
         var other = new SequenceRow { Features = new float[values], Label = "up" };
         var schema = SchemaDefinition.Create(typeof(SequenceRow));
         schema[nameof(SequenceRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, values);

@@ -45,7 +45,8 @@ public class TextClassifierTests
     private static TextClassifier.Options Options(TextNetwork network, TokenUnit unit) => new()
     {
         Network = network, TokenUnit = unit, MaximumLength = unit == TokenUnit.Words ? 16 : 80, EmbeddingSize = 16,
-        FiltersPerKernel = 16, HiddenSize = 16, Bidirectional = true, NumberOfEpochs = 6, BatchSize = 16, LearningRate = 0.01f, Seed = 2,
+        Cnn = new TextCnnArchitecture { FiltersPerKernel = 16 }, Recurrent = new RecurrentArchitecture { HiddenSize = 16, Bidirectional = true, DropoutRate = 0.5f },
+        NumberOfEpochs = 6, BatchSize = 16, LearningRate = 0.01f, Seed = 2,
     };
 
     private static IEstimator<ITransformer> Pipeline(MLContext ml, TextClassifier.Options options) =>

@@ -34,7 +34,7 @@ public sealed record SmallCnnArchitecture
     /// Bins per side of each spatial-pyramid level, e.g. [1, 2, 4]: replaces Flatten by max <see cref="SpatialPyramidPool"/>,
     /// so any input size works and the hidden layer sees Conv2Channels·Σn² features. Null keeps Flatten.
     /// </summary>
-    /// <value>Default null (Flatten, fixed input size).</value>
+    /// <value>Default null; Flatten, fixed input size.</value>
     public IReadOnlyList<int>? SpatialPyramidLevels { get; init; }
 
     /// <summary>Throws when a setting is out of range.</summary>

@@ -15,7 +15,7 @@ internal static class TextCnn
     /// <summary>Builds the network from <paramref name="rng"/>.</summary>
     /// <param name="a">Architecture.</param>
     /// <param name="rng">Seeded generator.</param>
-    public static Sequential Build(TextCnnArchitecture a, Rng rng)
+    public static Sequential Build(TextCnnSpec a, Rng rng)
     {
         if (a.KernelSizes.Count == 0) throw new ArgumentException("TextCNN needs at least one kernel size.", nameof(a));
         if (a.KernelSizes.Max() > a.Length)

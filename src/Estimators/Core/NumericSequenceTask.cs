@@ -30,13 +30,13 @@ internal sealed class NumericSequenceTask(NumericSequenceOptions options, bool f
     {
         var input = columns.Input;
         int steps = input.Count / options.FeaturesPerStep;
-        var encoder = new RecurrentEncoder(options.CreateLayer(options.FeaturesPerStep, rng), steps, options.FeaturesPerStep);
+        var encoder = new RecurrentEncoder(options.Recurrent.CreateLayer(options.FeaturesPerStep, rng), steps, options.FeaturesPerStep);
         var head = new Linear(encoder.OutputSize, columns.ClassCount, rng);
-        Module network = options.DropoutRate > 0
-            ? new Sequential(encoder, new Dropout(options.DropoutRate, rng), head)
+        Module network = options.Recurrent.DropoutRate > 0
+            ? new Sequential(encoder, new Dropout(options.Recurrent.DropoutRate, rng), head)
             : new Sequential(encoder, head);
         var preprocessing = scan.PerSlot(input.RelativeStepSize);
-        return new TaskModel(network, preprocessing, new DenseGraphInput(OnnxInputColumn, input.Count, preprocessing), options.ArchitectureMetadata);
+        return new TaskModel(network, preprocessing, new DenseGraphInput(OnnxInputColumn, input.Count, preprocessing), options.Recurrent.Metadata);
     }
 
     public void CheckInput(SchemaShape schema) => SchemaChecks.Features(schema, options.FeatureColumnName);
@@ -48,6 +48,6 @@ internal sealed class NumericSequenceTask(NumericSequenceOptions options, bool f
         var encoder = new RecurrentEncoder(new Gru(f, 1, rng), 1, f);
         var preprocessing = new FeaturePreprocessing(new float[f], Enumerable.Repeat(1f, f).ToArray());
         return new TaskModel(new Sequential(encoder, new Linear(1, outputs, rng)), null, new DenseGraphInput(OnnxInputColumn, f, preprocessing),
-            options.ArchitectureMetadata);
+            options.Recurrent.Metadata);
     }
 }

@@ -50,14 +50,14 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
     {
         int rows = input.PadId + 1;
         if (options.Network == TextNetwork.Cnn)
-            return TextCnn.Build(new TextCnnArchitecture(rows, input.PadId, input.Count, options.EmbeddingSize,
-                options.KernelSizes, options.FiltersPerKernel, options.DropoutRate, classes, options.TokenDropoutRate, UnknownId, EmbeddingInitStd), rng);
+            return TextCnn.Build(new TextCnnSpec(rows, input.PadId, input.Count, options.EmbeddingSize,
+                options.Cnn.KernelSizes, options.Cnn.FiltersPerKernel, options.Cnn.DropoutRate, classes, options.TokenDropoutRate, UnknownId, EmbeddingInitStd), rng);
         var encoder = new TextRecurrentEncoder(new Embedding(rows, options.EmbeddingSize, rng, input.PadId, EmbeddingInitStd),
-            options.CreateLayer(options.EmbeddingSize, rng), input.PadId);
+            options.Recurrent.CreateLayer(options.EmbeddingSize, rng), input.PadId);
         var modules = new List<Module>();
         if (options.TokenDropoutRate > 0) modules.Add(new TokenDropout(options.TokenDropoutRate, UnknownId, input.PadId, rng));
         modules.Add(encoder);
-        if (options.DropoutRate > 0) modules.Add(new Dropout(options.DropoutRate, rng));
+        if (options.Recurrent.DropoutRate > 0) modules.Add(new Dropout(options.Recurrent.DropoutRate, rng));
         modules.Add(new Linear(encoder.OutputSize, classes, rng));
         return new Sequential(modules.ToArray());
     }
@@ -83,9 +83,9 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
             ["tokens"] = options.TokenUnit.ToString(),
             ["maximum_length"] = options.MaximumLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["longer_texts"] = options.LongerTexts.ToString(),
-            ["kernel_sizes"] = string.Join(",", options.KernelSizes),
+            ["kernel_sizes"] = string.Join(",", options.Cnn.KernelSizes),
         }
-        : new Dictionary<string, string>(options.ArchitectureMetadata)
+        : new Dictionary<string, string>(options.Recurrent.Metadata)
         {
             ["tokens"] = options.TokenUnit.ToString(),
             ["maximum_length"] = options.MaximumLength.ToString(System.Globalization.CultureInfo.InvariantCulture),

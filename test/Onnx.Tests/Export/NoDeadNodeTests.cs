@@ -93,7 +93,7 @@ public class NoDeadNodeTests
     }
 
     private static Module TextCnn(Rng rng) =>
-        Engine.Models.TextCnn.Build(new TextCnnArchitecture(Vocabulary, PadId, Length, 5, [2, 3], 4, 0.5f, Classes, TokenDropoutRate: 0.1f), rng);
+        Engine.Models.TextCnn.Build(new TextCnnSpec(Vocabulary, PadId, Length, 5, [2, 3], 4, 0.5f, Classes, TokenDropoutRate: 0.1f), rng);
 
     // As the text trainer builds it: TokenDropout → encoder → Dropout → Linear.
     private static Module TextRecurrent(RecurrentLayer recurrent, Rng rng)

@@ -63,7 +63,7 @@ public class TextModelParityTests
         }
     }
 
-    private static Module Cnn() => TextCnn.Build(new TextCnnArchitecture(Vocabulary, PadId, Length, 5, [2, 3], 4, 0.5f, 3), new Rng(1));
+    private static Module Cnn() => TextCnn.Build(new TextCnnSpec(Vocabulary, PadId, Length, 5, [2, 3], 4, 0.5f, 3), new Rng(1));
 
     private static Module Recurrent(RecurrentCellKind cell, bool bidirectional)
     {

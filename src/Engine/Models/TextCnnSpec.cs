@@ -12,5 +12,5 @@ namespace MlNetDeep.Engine.Models;
 /// <param name="TokenDropoutRate">Word dropout while training: tokens replaced by <paramref name="UnknownId"/> with this probability.</param>
 /// <param name="UnknownId">Id of the unknown token.</param>
 /// <param name="EmbeddingInitStd">σ of the embedding's N(0, σ²) initialisation (1 is PyTorch's default, as the anchor benchmark uses).</param>
-internal sealed record TextCnnArchitecture(int VocabularySize, int PadId, int Length, int EmbeddingSize, IReadOnlyList<int> KernelSizes,
+internal sealed record TextCnnSpec(int VocabularySize, int PadId, int Length, int EmbeddingSize, IReadOnlyList<int> KernelSizes,
     int FiltersPerKernel, float DropoutRate, int Outputs, float TokenDropoutRate = 0f, int UnknownId = 0, float EmbeddingInitStd = 1f);

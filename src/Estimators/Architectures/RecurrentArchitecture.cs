@@ -1,12 +1,17 @@
 using MlNetDeep.Engine;
+using MlNetDeep.Engine.Layers;
 
 namespace MlNetDeep;
 
-/// <summary>Options of the recurrent trainers: the recurrent architecture (training options are inherited).</summary>
-public abstract class RecurrentOptions : TrainerOptions
+/// <summary>
+/// A stack of recurrent layers (RNN, LSTM or GRU, as ONNX's operators and PyTorch's nn.RNN/nn.LSTM/nn.GRU compute them):
+/// the recurrent part of <see cref="RecurrentClassifier"/>, <see cref="RecurrentRegressor"/> and a recurrent
+/// <see cref="TextClassifier"/>. Every default is in <see cref="Defaults"/>.
+/// </summary>
+public sealed record RecurrentArchitecture
 {
-    /// <summary>Architecture defaults, in one place.</summary>
-    public static class ArchitectureDefaults
+    /// <summary>Default values, in one place.</summary>
+    public static class Defaults
     {
         /// <summary>LSTM.</summary>
         public const RecurrentCellKind Cell = RecurrentCellKind.Lstm;
@@ -17,45 +22,47 @@ public abstract class RecurrentOptions : TrainerOptions
         /// <summary>One layer.</summary>
         public const int NumberOfLayers = 1;
 
-        /// <summary>Global-norm gradient clipping at 5 (recurrent nets explode without it).</summary>
-        public const float GradientClipNorm = 5f;
+        /// <summary>One direction.</summary>
+        public const bool Bidirectional = false;
+
+        /// <summary>No dropout.</summary>
+        public const float DropoutRate = 0f;
     }
 
-    /// <summary>Sets the recurrent defaults that differ from other trainers (gradient clipping on).</summary>
-    protected RecurrentOptions() => GradientClipNorm = ArchitectureDefaults.GradientClipNorm;
-
     /// <summary>Cell: Rnn (tanh), Lstm or Gru (linear-before-reset form). <value>Default Lstm.</value></summary>
-    public RecurrentCellKind Cell { get; set; } = ArchitectureDefaults.Cell;
+    public RecurrentCellKind Cell { get; init; } = Defaults.Cell;
 
     /// <summary>Hidden units per direction (≥ 1). <value>Default 64.</value></summary>
-    public int HiddenSize { get; set; } = ArchitectureDefaults.HiddenSize;
+    public int HiddenSize { get; init; } = Defaults.HiddenSize;
 
     /// <summary>Stacked recurrent layers (≥ 1). <value>Default 1.</value></summary>
-    public int NumberOfLayers { get; set; } = ArchitectureDefaults.NumberOfLayers;
+    public int NumberOfLayers { get; init; } = Defaults.NumberOfLayers;
 
     /// <summary>Read the sequence in both directions and concatenate the final states. <value>Default false.</value></summary>
-    public bool Bidirectional { get; set; }
+    public bool Bidirectional { get; init; } = Defaults.Bidirectional;
 
     /// <summary>Dropout between stacked layers and before the output layer, in [0, 1). <value>Default 0.</value></summary>
-    public float DropoutRate { get; set; }
+    public float DropoutRate { get; init; } = Defaults.DropoutRate;
 
-    internal override void Check()
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    internal void Check()
     {
-        base.Check();
         if (!Enum.IsDefined(Cell)) throw new ArgumentOutOfRangeException(nameof(Cell), Cell, "Unknown recurrent cell.");
         if (HiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(HiddenSize), HiddenSize, "HiddenSize must be at least 1.");
         if (NumberOfLayers < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfLayers), NumberOfLayers, "NumberOfLayers must be at least 1.");
         if (!(DropoutRate >= 0 && DropoutRate < 1)) throw new ArgumentOutOfRangeException(nameof(DropoutRate), DropoutRate, "DropoutRate must lie in [0, 1).");
     }
 
-    internal Engine.Layers.RecurrentLayer CreateLayer(int inputSize, Rng rng) => Cell switch
+    /// <summary>The engine layer: input (B, T, <paramref name="inputSize"/>) → (B, T, dirs·H) and the final states.</summary>
+    internal RecurrentLayer CreateLayer(int inputSize, Rng rng) => Cell switch
     {
-        RecurrentCellKind.Rnn => new Engine.Layers.Rnn(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
-        RecurrentCellKind.Gru => new Engine.Layers.Gru(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
-        _ => new Engine.Layers.Lstm(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
+        RecurrentCellKind.Rnn => new Rnn(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
+        RecurrentCellKind.Gru => new Gru(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
+        _ => new Lstm(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
     };
 
-    internal IReadOnlyDictionary<string, string> ArchitectureMetadata => new Dictionary<string, string>
+    /// <summary>The ONNX metadata that describes this architecture.</summary>
+    internal Dictionary<string, string> Metadata => new()
     {
         ["architecture"] = "recurrent",
         ["cell"] = Cell.ToString(),
