@@ -14,8 +14,8 @@ internal static class OnnxModelApplier
     /// <param name="ml">Context whose transforms catalog creates the estimator.</param>
     /// <param name="outputColumns">ONNX output names (= column names).</param>
     /// <param name="inputColumns">ONNX input names (= column names).</param>
-    /// <param name="onnxModel">Model bytes (ML.NET copies them to a temp file under MLContext.TempFilePath, deleted when the
-    /// transformer is disposed) or a model file (used in place).</param>
+    /// <param name="onnxModel">Model bytes (ML.NET 5 and 6 copy them to a temp file under MLContext.TempFilePath that is never
+    /// deleted, not even on Dispose: docs/ml-net-6-and-onnx-runtime-1.32.md; issue 11 point 6) or a model file (used in place).</param>
     /// <param name="scoring">GPU settings.</param>
     /// <param name="log">Receives the fallback message.</param>
     public static IEstimator<ITransformer> Create(MLContext ml, string[] outputColumns, string[] inputColumns, OnnxModelSource onnxModel,
@@ -30,7 +30,7 @@ internal static class OnnxModelApplier
         catch (Exception ex) when (IsMissingGpuRuntime(ex))
         {
             string message = $"GPU device {device} cannot be used ({Describe(ex)}); " +
-                "the application needs the Microsoft.ML.OnnxRuntime.Gpu package (CUDA 12 and cuDNN 9) instead of Microsoft.ML.OnnxRuntime.";
+                "the application needs the Microsoft.ML.OnnxRuntime.Gpu package (CUDA 13 and cuDNN 9) instead of Microsoft.ML.OnnxRuntime.";
             if (!scoring.FallbackToCpu) throw new InvalidOperationException(message + " Set FallbackToCpu to score on the CPU instead.", ex);
             log?.Invoke(message + " Falling back to the CPU.");
             return Apply(ml, outputColumns, inputColumns, onnxModel, null);

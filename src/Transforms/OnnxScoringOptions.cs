@@ -4,7 +4,7 @@ namespace MlNetDeep.Transforms;
 internal sealed class OnnxScoringOptions
 {
     /// <summary>
-    /// CUDA device to score on, or null for the CPU. Needs the Microsoft.ML.OnnxRuntime.Gpu package (CUDA 12, cuDNN 9)
+    /// CUDA device to score on, or null for the CPU. Needs the Microsoft.ML.OnnxRuntime.Gpu package (CUDA 13, cuDNN 9)
     /// in the application. Not saved with the model: a loaded model uses the loading MLContext's GpuDeviceId.
     /// </summary>
     public int? GpuDeviceId { get; init; }
