@@ -97,4 +97,52 @@ internal static partial class Ops
         });
         return loss;
     }
+
+    /// <summary>
+    /// Token-level softmax cross-entropy for sequence outputs, as PyTorch's CrossEntropyLoss(ignore_index, label_smoothing):
+    /// rows whose target is negative (padding) are ignored; with smoothing ε the target distribution is
+    /// (1 − ε)·onehot + ε/V, so loss_r = (1 − ε)·(−log p[target]) + ε·mean_j(−log p[j]); the mean is over counted rows.
+    /// </summary>
+    /// <param name="tape">Tape that records the op.</param>
+    /// <param name="logits">(N, V) one row per target token.</param>
+    /// <param name="targets">(N) token ids in [0, V), or negative for padding; kept unchanged until backward.</param>
+    /// <param name="labelSmoothing">ε in [0, 1).</param>
+    /// <returns>(1) the mean loss; 0 (with zero gradient) when every row is padding.</returns>
+    public static Tensor TokenCrossEntropy(Tape tape, Tensor logits, int[] targets, float labelSmoothing = 0f)
+    {
+        if (logits.Rank != 2) throw new ArgumentException($"Token cross-entropy expects logits (N,V), got {logits}.", nameof(logits));
+        int n = logits.Shape[0], v = logits.Shape[1];
+        if (targets.Length < n) throw new ArgumentException($"{targets.Length} targets for {n} rows.", nameof(targets));
+        if (!(labelSmoothing >= 0f && labelSmoothing < 1f)) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Must lie in [0, 1).");
+        var loss = tape.NewOutput([1], logits);
+        var probs = tape.Pool.Rent(false, n, v); // softmax rows, cached for backward
+        double sum = 0;
+        int counted = 0;
+        for (int r = 0; r < n; r++)
+        {
+            int target = targets[r];
+            if (target < 0) continue;
+            if (target >= v) throw new ArgumentOutOfRangeException(nameof(targets), target, $"A target token must lie in [0, {v}) or be negative (padding).");
+            var row = probs.Span.Slice(r * v, v);
+            LogSoftmaxRow(logits.Span.Slice(r * v, v), row);
+            sum -= (1 - labelSmoothing) * row[target] + labelSmoothing * TensorPrimitives.Sum(row) / v;
+            TensorPrimitives.Exp(row, row);
+            counted++;
+        }
+        loss.Span[0] = counted == 0 ? 0f : (float)(sum / counted);
+        tape.Record(loss, () =>
+        {
+            if (!logits.RequiresGrad || counted == 0) return;
+            float g = loss.Grad!.Span[0] / counted, smooth = labelSmoothing / v;
+            var dz = tape.GradOf(logits).Span; var ps = probs.Span;
+            for (int r = 0; r < n; r++)
+            {
+                if (targets[r] < 0) continue;
+                // d/dz = p − ((1 − ε)·onehot + ε/V)
+                for (int j = 0; j < v; j++) dz[r * v + j] += g * (ps[r * v + j] - smooth);
+                dz[r * v + targets[r]] -= g * (1 - labelSmoothing);
+            }
+        });
+        return loss;
+    }
 }
