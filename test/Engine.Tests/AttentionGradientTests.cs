@@ -32,13 +32,27 @@ public class AttentionGradientTests
         GradCheck.Check(t => Ops.AttentionAdditiveScores(t, q, k, v), [q, k, v]);
     }
 
+    [Fact]
+    public void ScoresOfSeveralQueriesPerItemMatchFiniteDifferences()
+    {
+        var rng = new Rng(8);
+        var q = GradCheck.Random(rng, 0.1f, 1f, B, 2, D);
+        var k = GradCheck.Random(rng, 0.1f, 1f, B, S, D);
+        GradCheck.Check(t => Ops.AttentionDotScores(t, q, k), [q, k]);
+        var qa = GradCheck.Random(rng, 0.1f, 1f, B, 2, A);
+        var ka = GradCheck.Random(rng, 0.1f, 1f, B, S, A);
+        var v = GradCheck.Random(rng, 0.1f, 1f, A);
+        GradCheck.Check(t => Ops.AttentionAdditiveScores(t, qa, ka, v), [qa, ka, v]);
+    }
+
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void MaskedContextMatchesFiniteDifferences(bool padded)
+    [InlineData(true, 1)]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public void MaskedContextMatchesFiniteDifferences(bool padded, int queries)
     {
         var rng = new Rng(3);
-        var scores = GradCheck.Random(rng, 0.1f, 1f, B, S);
+        var scores = queries == 1 ? GradCheck.Random(rng, 0.1f, 1f, B, S) : GradCheck.Random(rng, 0.1f, 1f, B, queries, S);
         var values = GradCheck.Random(rng, 0.1f, 1f, B, S, D);
         GradCheck.Check(t => Ops.AttentionContext(t, scores, values, padded ? Lengths : null).Context, [scores, values]);
     }
@@ -88,11 +102,12 @@ public class AttentionGradientTests
     }
 
     [Theory]
-    [InlineData(AttentionKind.Dot)]
-    [InlineData(AttentionKind.General)]
-    [InlineData(AttentionKind.Additive)]
-    public void LayerMatchesFiniteDifferences(AttentionKind kind)
+    [InlineData("Dot")]
+    [InlineData("General")]
+    [InlineData("Additive")]
+    public void LayerMatchesFiniteDifferences(string kindName)
     {
+        var kind = Enum.Parse<AttentionKind>(kindName);
         var rng = new Rng(5);
         int keySize = kind == AttentionKind.Dot ? D : D + 1;
         var attention = new Attention(kind, D, keySize, rng, attentionSize: A);
