@@ -86,30 +86,37 @@ internal sealed class Attention : Module
         var keys = encoderOutputs;
         if (KeyProjection is not null)
         {
-            int b = encoderOutputs.Shape[0], s = encoderOutputs.Shape[1];
-            // (B·S, He) → (B·S, A) → (B, S, A)
-            var flat = Ops.Reshape(tape, encoderOutputs, b * s, KeySize);
-            keys = Ops.Reshape(tape, KeyProjection.Forward(tape, flat), b, s, KeyProjection.OutFeatures);
+            // (B, S, He) → (B, S, A)
+            keys = Project(tape, KeyProjection, encoderOutputs);
         }
         return new AttentionSource(keys, encoderOutputs, lengths);
     }
 
-    /// <summary>One attention step.</summary>
+    /// <summary>Attention of one or several queries per batch item.</summary>
     /// <param name="tape">Tape for allocation and gradients.</param>
-    /// <param name="query">(B, Hd) decoder state.</param>
+    /// <param name="query">(B, Hd) one decoder state per item, or (B, Q, Hd) the states of Q steps.</param>
     /// <param name="source">From <see cref="Prepare"/>.</param>
-    /// <returns>Context (B, He) and weights (B, S).</returns>
+    /// <returns>Context (B, He) or (B, Q, He) and weights (B, S) or (B, Q, S).</returns>
     public AttentionOutput Attend(Tape tape, Tensor query, AttentionSource source)
     {
-        if (query.Rank != 2 || query.Shape[1] != QuerySize)
-            throw new ArgumentException($"Attention expects a query (B, {QuerySize}); got {query}.", nameof(query));
+        if (query.Rank is not (2 or 3) || query.Shape[^1] != QuerySize)
+            throw new ArgumentException($"Attention expects a query (B, {QuerySize}) or (B, Q, {QuerySize}); got {query}.", nameof(query));
         var scores = Kind switch
         {
             AttentionKind.Dot => Ops.AttentionDotScores(tape, query, source.Keys),
-            AttentionKind.General => Ops.AttentionDotScores(tape, QueryProjection!.Forward(tape, query), source.Keys),
-            _ => Ops.AttentionAdditiveScores(tape, QueryProjection!.Forward(tape, query), source.Keys, ScoreVector!),
+            AttentionKind.General => Ops.AttentionDotScores(tape, Project(tape, QueryProjection!, query), source.Keys),
+            _ => Ops.AttentionAdditiveScores(tape, Project(tape, QueryProjection!, query), source.Keys, ScoreVector!),
         };
         return Ops.AttentionContext(tape, scores, source.Values, source.Lengths);
+    }
+
+    /// <summary>A Linear over the last axis of (B, X) or (B, Q, X).</summary>
+    private static Tensor Project(Tape tape, Linear linear, Tensor x)
+    {
+        if (x.Rank == 2) return linear.Forward(tape, x);
+        int b = x.Shape[0], q = x.Shape[1];
+        var flat = linear.Forward(tape, Ops.Reshape(tape, x, b * q, x.Shape[2]));
+        return Ops.Reshape(tape, flat, b, q, linear.OutFeatures);
     }
 }
 

@@ -136,6 +136,15 @@ internal abstract class RecurrentLayer : Module
     /// <returns>Output (B, T, dirs·H) of the top layer (zero on padding); FinalHidden (layers·dirs, B, H); FinalCell for LSTM.</returns>
     public RecurrentOutput Forward(Tape tape, Tensor x, int[]? lengths) => ForwardCore(tape, x, lengths, null, null);
 
+    /// <summary>Runs every stacked layer from the initial states <paramref name="h0"/> and <paramref name="c0"/> (zeros when null).</summary>
+    /// <param name="tape">Tape for allocation and gradients.</param>
+    /// <param name="x">(B, T, I), batch-first.</param>
+    /// <param name="lengths">[B] valid steps per sequence in [1, T], or null for all T.</param>
+    /// <param name="h0">(layers·dirs, B, H), or null.</param>
+    /// <param name="c0">(layers·dirs, B, H) for LSTM, or null.</param>
+    /// <returns>Output (B, T, dirs·H), FinalHidden (layers·dirs, B, H), FinalCell for LSTM.</returns>
+    public RecurrentOutput ForwardFrom(Tape tape, Tensor x, int[]? lengths, Tensor? h0, Tensor? c0) => ForwardCore(tape, x, lengths, h0, c0);
+
     /// <summary>
     /// The final hidden state of the last stacked layer with the batch first and both directions side by side:
     /// FinalHidden (layers·dirs, B, H) → rows of the last layer (dirs, B, H) → (B, dirs·H). The usual sequence encoding.
