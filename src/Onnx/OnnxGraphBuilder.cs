@@ -113,6 +113,20 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>
+    /// Adds a graph input whose shape (even its rank) is not stated, only its element type: the <c>Loop</c> body inputs
+    /// whose shape changes between iterations (ORT rejects a changed element type but accepts a changed shape).
+    /// </summary>
+    /// <param name="name">Input name.</param>
+    /// <param name="type">Element type.</param>
+    /// <returns><paramref name="name"/>.</returns>
+    public string AddInputOfUnknownShape(string name, OnnxElementType type)
+    {
+        Define(name, "input");
+        _inputs.Add(new OnnxValueInfo(name, type, null));
+        return name;
+    }
+
+    /// <summary>
     /// Declares a graph output with a known shape. The value must be produced by a node (or be an input or
     /// initializer) by the time the model is written. For a scalar pass <c>Array.Empty&lt;OnnxDim&gt;()</c>;
     /// calling with no dims selects the unknown-shape overload.

@@ -11,7 +11,7 @@ namespace MlNetDeep.Engine.Layers;
 /// (<see cref="QueryProjection"/>), W_k (A, He) with bias b (<see cref="KeyProjection"/>) and v (A) (<see cref="ScoreVector"/>).
 /// Linear weights are Glorot uniform; v is U(±1/√A) (PyTorch's Linear default for a 1-output layer).
 /// </remarks>
-internal sealed class Attention : Module
+internal sealed class Attention : Module, IMultiInputModule
 {
     /// <summary>Creates the attention and initialises its parameters.</summary>
     /// <param name="kind">Score function.</param>

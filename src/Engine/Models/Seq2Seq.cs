@@ -17,7 +17,7 @@ namespace MlNetDeep.Engine.Models;
 /// Teacher forcing without input feeding or scheduled sampling runs the decoder over all target steps at once (one fused
 /// recurrent op and one batched attention); otherwise it runs step by step. Both give the same values.
 /// </remarks>
-internal sealed class Seq2Seq : Module
+internal sealed class Seq2Seq : Module, IMultiInputModule
 {
     private readonly Rng _dropoutRng;
 

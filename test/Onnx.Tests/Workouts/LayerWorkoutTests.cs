@@ -25,7 +25,8 @@ public class LayerWorkoutTests
     {
         var covered = LayerWorkoutCases.All.Select(c => c.LayerType).ToHashSet();
         var missing = typeof(Module).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(Module)) && !t.IsAbstract && !covered.Contains(t))
+            // Multi-input modules (attention, seq2seq) are exported by dedicated graphs with their own parity tests.
+            .Where(t => t.IsSubclassOf(typeof(Module)) && !t.IsAbstract && !covered.Contains(t) && !typeof(IMultiInputModule).IsAssignableFrom(t))
             .Select(t => t.FullName)
             .Order()
             .ToArray();

@@ -1,0 +1,73 @@
+using MlNetDeep.Engine;
+using MlNetDeep.Engine.Models;
+
+namespace MlNetDeep.Onnx.Export;
+
+/// <summary>Names produced by the encoder part of a sequence-to-sequence graph (N sources, not yet repeated per beam).</summary>
+/// <param name="Outputs">(N, S, He) encoder outputs (zero on padding).</param>
+/// <param name="Keys">(N, S, A) projected keys for additive attention, otherwise <paramref name="Outputs"/>.</param>
+/// <param name="Mask">(N, S) additive mask: 0 on the source, −1e9 on padding.</param>
+/// <param name="Hidden">(1, N, H) decoder initial state.</param>
+/// <param name="Cell">(1, N, H) decoder initial LSTM cell, or null.</param>
+/// <param name="SourceTokens">(N) int64 source tokens without the final EOS.</param>
+internal sealed record EncodedSourceNames(string Outputs, string Keys, string Mask, string Hidden, string? Cell, string SourceTokens);
+
+/// <summary>
+/// <see cref="Seq2Seq.Encode"/> as ONNX nodes: mask = src ≠ PAD; lengths = Σ mask (int32, the RNN's sequence_lens);
+/// Gather(embedding) → the encoder's RNN/LSTM/GRU layers (<see cref="RecurrentExporter.ExportAllOutputs"/>) → outputs
+/// and the top layer's final states → the bridge (bidirectional: Transpose → (N, 2H) → Gemm → Tanh for h, Gemm for c).
+/// </summary>
+internal static class Seq2SeqEncoderGraph
+{
+    /// <summary>Appends the encoder to <paramref name="graph"/>.</summary>
+    /// <param name="graph">Main graph.</param>
+    /// <param name="model">Trained network.</param>
+    /// <param name="source">(N, S) int64 ids, right-padded, each row ending with EOS.</param>
+    public static EncodedSourceNames Add(OnnxGraphBuilder graph, Seq2Seq model, string source)
+    {
+        var embedding = model.SourceEmbedding;
+        string notPad = graph.AddNode("Not", [graph.AddNode("Equal", [source, graph.ScalarConstant((long)Seq2SeqTokens.Pad)])]);
+        string lengths = graph.AddNode("ReduceSum", [graph.AddNode("Cast", [notPad], OnnxAttribute.Int("to", (long)OnnxElementType.Int64)), graph.Constant([1L])],
+            OnnxAttribute.Int("keepdims", 0));                                                                      // (N) int64
+        string mask = graph.AddNode("Where", [notPad, graph.ScalarConstant(0f), graph.ScalarConstant(Ops.AttentionMaskValue)]);
+        string table = graph.AddInitializer(graph.UniqueName("source_embedding"), embedding.Weight.Span, embedding.VocabularySize, embedding.EmbeddingSize);
+        string embedded = graph.AddNode("Gather", [table, source], OnnxAttribute.Int("axis", 0));                     // (N, S, E)
+        var encoder = model.Encoder;
+        var run = RecurrentExporter.ExportAllOutputs(graph, encoder, embedded,
+            graph.AddNode("Cast", [lengths], OnnxAttribute.Int("to", (long)OnnxElementType.Int32)));
+        int dirs = encoder.Directions, top = (encoder.NumberOfLayers - 1) * dirs;
+        string hidden = Bridge(graph, TopLayer(graph, run.FinalHidden, top, dirs), model.BridgeHidden, tanh: true);
+        string? cell = run.FinalCell is null ? null : Bridge(graph, TopLayer(graph, run.FinalCell, top, dirs), model.BridgeCell, tanh: false);
+
+        string keys = run.Output;
+        if (model.Attention.KeyProjection is { } projection)
+        {
+            // keys = enc (N, S, He) · W_kᵀ (He, A) + b
+            int a = projection.OutFeatures, he = projection.InFeatures;
+            var transposed = new float[he * a];
+            var w = projection.Weight.Span;
+            for (int i = 0; i < a; i++) for (int j = 0; j < he; j++) transposed[j * a + i] = w[i * he + j];
+            string wt = graph.AddInitializer(graph.UniqueName("attention_key_weight"), transposed, he, a);
+            string bias = graph.AddInitializer(graph.UniqueName("attention_key_bias"), projection.Bias!.Span, a);
+            keys = graph.AddNode("Add", [graph.AddNode("MatMul", [run.Output, wt]), bias]);
+        }
+        string tokens = graph.AddNode("Sub", [lengths, graph.ScalarConstant(1L)]);
+        return new EncodedSourceNames(run.Output, keys, mask, hidden, cell, tokens);
+    }
+
+    private static string TopLayer(OnnxGraphBuilder graph, string states, int top, int dirs) => top == 0 ? states
+        : graph.AddNode("Slice", [states, graph.Constant([(long)top]), graph.Constant([(long)(top + dirs)]), graph.Constant([0L])]);
+
+    /// <summary>(dirs, N, H) → (1, N, H): unchanged for one direction, else the learned projection of [forward; backward].</summary>
+    private static string Bridge(OnnxGraphBuilder graph, string states, Engine.Layers.Linear? projection, bool tanh)
+    {
+        if (projection is null) return states;
+        int h = projection.OutFeatures;
+        string joined = graph.AddNode("Reshape", [graph.AddNode("Transpose", [states], OnnxAttribute.Ints("perm", 1, 0, 2)), graph.Constant([0L, 2L * h])]);
+        string w = graph.AddInitializer(graph.UniqueName("bridge_weight"), projection.Weight.Span, h, 2 * h);
+        string b = graph.AddInitializer(graph.UniqueName("bridge_bias"), projection.Bias!.Span, h);
+        string projected = graph.AddNode("Gemm", [joined, w, b], OnnxAttribute.Int("transB", 1));
+        if (tanh) projected = graph.AddNode("Tanh", [projected]);
+        return graph.AddNode("Unsqueeze", [projected, graph.Constant([0L])]);
+    }
+}
