@@ -8,7 +8,7 @@ namespace MlNetDeep.Onnx.Tests.Export;
 /// <summary>
 /// The exported decoder against the engine's: the beam-search graph (encoder, Loop, final selection) gives the engine's
 /// tokens and scores for every cell, attention kind, input feeding, stacked and bidirectional encoders, K = 1 and K &gt; 1,
-/// n-best, each length penalty and length limit, on padded batches with an empty source, at both ORT optimisation levels;
+/// n-best, each length penalty and length limit, repeated n-gram blocking, on padded batches with an empty source, at both ORT optimisation levels;
 /// the standalone step graph gives the engine's step. Networks are untrained with sharpened outputs (peaked, varied choices).
 /// </summary>
 public class Seq2SeqExportParityTests
@@ -57,6 +57,8 @@ public class Seq2SeqExportParityTests
                      new BeamSearchSettings(BeamSize: 4, NBest: 3, MaxLength: 10),
                      new BeamSearchSettings(BeamSize: 3, NBest: 2, MaxLength: 12, MinLength: 3, LengthPenalty: LengthPenaltyKind.Gnmt, Alpha: 0.8f),
                      new BeamSearchSettings(BeamSize: 2, MaxLength: 30, MaxLengthRatio: 1.5f, LengthPenalty: LengthPenaltyKind.None),
+                     new BeamSearchSettings(BeamSize: 3, NBest: 2, MaxLength: 16, MinLength: 8, NoRepeatNgramSize: 2),
+                     new BeamSearchSettings(BeamSize: 2, MaxLength: 16, MinLength: 10, NoRepeatNgramSize: 3),
                  })
             AssertSameDecoding(model, sources, settings);
     }
@@ -78,14 +80,6 @@ public class Seq2SeqExportParityTests
         var greedy = Run(model, sources, new BeamSearchSettings(BeamSize: 1, MaxLength: 10, LengthPenalty: LengthPenaltyKind.None)).Tokens;
         var beam = Run(model, sources, new BeamSearchSettings(BeamSize: 4, MaxLength: 10, LengthPenalty: LengthPenaltyKind.None)).Tokens;
         Assert.Contains(Enumerable.Range(0, sources.Count), i => !greedy[i][0].SequenceEqual(beam[i][0]));
-    }
-
-    [Fact]
-    public void NgramBlockingIsRefusedByTheExport()
-    {
-        var model = Model("Gru", "Dot", false, false, 1, seed: 1);
-        var error = Assert.Throws<NotSupportedException>(() => Seq2SeqOnnx.BeamSearchModel(model, new BeamSearchSettings(NoRepeatNgramSize: 2)));
-        Assert.Contains("NoRepeatNgramSize", error.Message);
     }
 
     [Theory]

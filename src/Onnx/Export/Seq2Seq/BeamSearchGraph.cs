@@ -15,7 +15,6 @@ namespace MlNetDeep.Onnx.Export;
 /// Loop-carried values (B = N·K rows, row n·K + k is beam k of source n): tokens (B), hidden (1, B, H)
 /// [, cell (1, B, H)] [, ã (B, H)], scores (N, K), finished (B), generated length (B), history (B, 1 + t) and attention
 /// history (B, t, S). Body values are declared by element type only: history and attention grow a step per iteration.
-/// Repeated n-gram blocking is engine-only for now: exporting settings that use it is refused.
 /// </remarks>
 internal static class BeamSearchGraph
 {
@@ -26,8 +25,6 @@ internal static class BeamSearchGraph
     {
         int vocab = model.Spec.TargetVocabularySize, k = settings.BeamSize, h = model.Spec.HiddenSize;
         settings.Check(vocab);
-        if (settings.NoRepeatNgramSize > 0)
-            throw new NotSupportedException($"{nameof(BeamSearchSettings.NoRepeatNgramSize)} is applied by the engine's decoder only; the ONNX export does not support it yet (use 0).");
         bool lstm = model.Spec.Cell == RecurrentCellKind.Lstm, feeding = model.Spec.InputFeeding;
 
         var g = new OnnxGraphBuilder("seq2seq_beam_search");
@@ -128,6 +125,7 @@ internal static class BeamSearchGraph
         // At a source's last allowed step only EOS remains (with its own log-probability).
         string atLimit = b.AddNode("Unsqueeze", [b.AddNode("GreaterOrEqual", [it, lastStep]), b.Constant([1L])]);
         logp = b.AddNode("Where", [b.AddNode("And", [atLimit, b.AddNode("Not", [isEos])]), minusInf, logp]);
+        if (settings.NoRepeatNgramSize >= 2) logp = BlockRepeatedNgrams(b, logp, it, history, settings.NoRepeatNgramSize, vocab);
         // A finished beam only extends with EOS, at cost 0 (Where, never a 0/1 product: 0·(−∞) = NaN).
         logp = b.AddNode("Where", [b.AddNode("Unsqueeze", [finished, b.Constant([1L])]), eosOnly, logp]);
 
@@ -163,6 +161,38 @@ internal static class BeamSearchGraph
             b.AddOutput(name, types[i]);
         }
         return b;
+    }
+
+    /// <summary>
+    /// Forbids every token that would complete an n-gram already in the hypothesis: over the generated tokens y (B, t)
+    /// (history without BOS, t = iteration), windows j = 0 … t − n whose n − 1 tokens equal the last n − 1 tokens ban
+    /// y[j + n − 1]. For t &lt; n − 1 every slice is empty and nothing is banned (no negative index is ever formed:
+    /// slice starts are clamped at 0).
+    /// </summary>
+    private static string BlockRepeatedNgrams(OnnxGraphBuilder b, string logp, string it, string history, int n, int vocab)
+    {
+        string axis1 = b.Constant([1L]);
+        string generated = b.AddNode("Slice", [history, b.Constant([1L]), b.Constant([long.MaxValue]), axis1]);   // (B, t)
+        string t = b.AddNode("Unsqueeze", [it, b.Constant([0L])]);                                               // (1)
+        string windows = b.AddNode("Sub", [t, b.Constant([(long)(n - 1)])]);                                     // t − n + 1 windows
+        string match = "";
+        for (int m = 0; m < n - 1; m++)
+        {
+            string offset = b.Constant([(long)m]);
+            string column = b.AddNode("Slice", [generated, offset, b.AddNode("Add", [windows, offset]), axis1]);  // (B, J)
+            string lastStart = b.AddNode("Max", [b.AddNode("Add", [windows, offset]), b.Constant([0L])]);
+            string last = b.AddNode("Slice", [generated, lastStart, b.AddNode("Add", [lastStart, b.Constant([1L])]), axis1]); // (B, 1)
+            string equal = b.AddNode("Equal", [column, last]);
+            match = m == 0 ? equal : b.AddNode("And", [match, equal]);
+        }
+        string followers = b.AddNode("Slice", [generated, b.Constant([(long)(n - 1)]), b.AddNode("Add", [windows, b.Constant([(long)(n - 1)])]), axis1]); // (B, J)
+        string isFollower = b.AddNode("Equal", [b.AddNode("Unsqueeze", [followers, b.Constant([2L])]),
+            b.Constant(Enumerable.Range(0, vocab).Select(v => (long)v).ToArray(), [1, 1, vocab])]);              // (B, J, V)
+        string hits = b.AddNode("And", [isFollower, b.AddNode("Unsqueeze", [match, b.Constant([2L])])]);
+        string count = b.AddNode("ReduceSum", [b.AddNode("Cast", [hits], OnnxAttribute.Int("to", (long)OnnxElementType.Int64)), axis1],
+            OnnxAttribute.Int("keepdims", 0));                                                                  // (B, V); 0 over no windows
+        string banned = b.AddNode("Greater", [count, b.ScalarConstant(0L)]);
+        return b.AddNode("Where", [banned, b.ScalarConstant(float.NegativeInfinity), logp]);
     }
 
     /// <summary>Per source: MaxLength, or with a ratio Clip(⌈ratio · tokens⌉, 1, MaxLength) (tokens without the EOS).</summary>
