@@ -66,18 +66,18 @@ internal sealed class SupervisedFitter
         var scoring = new OnnxScoringOptions { GpuDeviceId = _options.GpuDeviceId, FallbackToCpu = _options.FallbackToCpu };
         Action<string> warn = message => Warn(host, message);
         byte[] onnx;
-        IEstimator<ITransformer> scoringChain;
+        Func<OnnxModelSource, IEstimator<ITransformer>> scoringChain;
         if (target == TargetKind.Classification)
         {
             onnx = SupervisedGraph.Classifier(result.Network, model.GraphInput, columns.ClassCount, _options.ScoreColumnName, TemporaryColumns.PredictedIndexVector, description);
-            scoringChain = ScoringChain.Classifier(_ml, onnx, _task.OnnxInputColumn, _options.ScoreColumnName, predictedLabelColumn!, keyValues!, scoring, warn);
+            scoringChain = source => ScoringChain.Classifier(_ml, source, _task.OnnxInputColumn, _options.ScoreColumnName, predictedLabelColumn!, keyValues!, scoring, warn);
         }
         else
         {
             onnx = SupervisedGraph.Regressor(result.Network, model.GraphInput, scan.LabelMean, scan.LabelStd, TemporaryColumns.ScoreVector, description);
-            scoringChain = ScoringChain.Regressor(_ml, onnx, _task.OnnxInputColumn, _options.ScoreColumnName, scoring, warn);
+            scoringChain = source => ScoringChain.Regressor(_ml, source, _task.OnnxInputColumn, _options.ScoreColumnName, scoring, warn);
         }
-        var scoringModel = ScoringChain.Fit(WithCleanup(scoringChain), view);
+        var scoringModel = ScoringChain.Fit(_ml, onnx, source => WithCleanup(scoringChain(source)), view, scoring);
         var chain = preprocessing is null ? scoringModel : new TransformerChain<ITransformer>([.. preprocessing, .. scoringModel]);
         var fitted = new FittedNetwork(model, columns, keyValues, _options.ScoreColumnName, predictedLabelColumn, scoring, warn, description);
         return (chain, new TrainingReport(onnx, result.History, result.BestEpoch), fitted);
