@@ -129,6 +129,35 @@ public class BadInputTests
             ml => SyntheticData.View(ml, new List<CurveRow>()), "training data has no rows");
     }
 
+    [Fact]
+    public void EmptyClassificationData()
+    {
+        // MapValueToKey over no rows gives Key<UInt32, 0-0>, which used to be reported as "a key with at least 2 classes".
+        var ex = FitFails<ArgumentOutOfRangeException>(ml => Classifier(ml), ml => SyntheticData.View(ml, new List<BlobRow>()),
+            "The training data is empty: it has no rows (label column 'Label').");
+        Assert.DoesNotContain("0-0", ex.Message);
+    }
+
+    [Fact]
+    public void NoLabelledRows()
+    {
+        var rows = SyntheticData.Blobs(6, 1);
+        foreach (var row in rows) row.Label = "";
+        FitFails<ArgumentOutOfRangeException>(ml => Classifier(ml), ml => SyntheticData.View(ml, rows),
+            "The training data has no labelled rows: all 6 rows have a missing 'Label'");
+    }
+
+    [Fact]
+    public void OneClassOnly()
+    {
+        var rows = SyntheticData.Blobs(6, 1);
+        foreach (var row in rows) row.Label = "cat";
+        rows[4].Label = "";
+        var ex = FitFails<ArgumentOutOfRangeException>(ml => Classifier(ml), ml => SyntheticData.View(ml, rows),
+            "The training data has one class only: every labelled row of 'Label' is 'cat' (5 of 6 rows); a classifier needs at least 2 classes.");
+        Assert.DoesNotContain("Key<UInt32", ex.Message);
+    }
+
     [Theory]
     [InlineData(float.NaN, "NaN")]
     [InlineData(float.PositiveInfinity, "Infinity")]
