@@ -275,6 +275,41 @@ public class BadInputTests
     }
 
     [Fact]
+    public void ValidationSetWithAClassTheTrainingDataLacksIsRejectedWithTheValues()
+    {
+        // Keyed by its own MapValueToKey: the training keys in the training order, then one more class.
+        var ml = new MLContext(seed: 1);
+        var trainRows = SyntheticData.Blobs(30, 1);
+        var validationRows = trainRows.Concat(SyntheticData.Blobs(3, 2).Select(r => new BlobRow { Features = r.Features, Label = "fish" })).ToList();
+        var validation = SyntheticData.View(ml, validationRows);
+        var options = Options();
+        options.ValidationSet = ml.Transforms.Conversion.MapValueToKey("Label").Fit(validation).Transform(validation);
+        var train = SyntheticData.View(ml, trainRows);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.DeepLearning().MulticlassClassification.Mlp(options).Fit(ml.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train)));
+        Assert.Equal("ValidationSet", ex.ParamName);
+        Assert.Contains("ValidationSet has 4 keys and the training data 3", ex.Message);
+        Assert.Contains("fish]", ex.Message);
+    }
+
+    [Fact]
+    public void ValidationSetWhoseLabelsAreAllUnknownToTrainingIsRejected()
+    {
+        // Every validation row dropped would otherwise report a validation accuracy over no rows.
+        var rows = SyntheticData.Blobs(5, 2);
+        foreach (var row in rows) row.Label = "fish";
+        FitFails<InvalidOperationException>(ml =>
+            {
+                var keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(SyntheticData.View(ml, SyntheticData.Blobs(30, 1)));
+                var options = Options();
+                options.ValidationSet = keys.Transform(SyntheticData.View(ml, rows));
+                return ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.DeepLearning().MulticlassClassification.Mlp(options));
+            },
+            ml => SyntheticData.View(ml, SyntheticData.Blobs(30, 1)),
+            "The validation data has no rows with a label: all 5 rows have a missing 'Label'");
+    }
+
+    [Fact]
     public void ChangingTheOptionsAfterCreatingTheTrainerHasNoEffect()
     {
         // Options are copied and checked when the trainer is created: later changes cannot bypass the checks.
