@@ -57,7 +57,7 @@ public sealed class AnySizeImageScorer : IEstimator<TransformerChain<ITransforme
         var type = SchemaChecks.Find(input.Schema, ImageBytesColumnName, nameof(input)).Type;
         if (type is not VectorDataViewType { ItemType: var item, IsKnownSize: false } || item != NumberDataViewType.Byte)
             throw SchemaChecks.Mismatch(nameof(input), ImageBytesColumnName, "Vector<Byte> of encoded image bytes (use mlContext.Transforms.LoadRawImageBytes)", type);
-        return ScoringChain.Fit(Chain(OnnxModel), input);
+        return ScoringChain.Fit(_ml, OnnxModel, Chain, input, _network.Fitted.Scoring);
     }
 
     /// <summary>The schema after scoring: adds Score and PredictedLabel.</summary>

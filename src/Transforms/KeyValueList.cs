@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -97,10 +98,40 @@ internal sealed class KeyValueList
 
     private static KeyValueList Of<T>(T[] values, DataViewType itemType) => new(
         values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToArray(), itemType, (ml, output, input) =>
-        ml.Transforms.Conversion.MapValue(TemporaryColumns.PredictedValue, values.Select((v, i) => new KeyValuePair<long, T>(i, v)), input)
+        ml.Transforms.Conversion.MapValue(TemporaryColumns.PredictedValue, IndexToValue(values), input)
             .Append(ml.Transforms.Conversion.MapValueToKey(output, TemporaryColumns.PredictedValue,
                 keyData: ml.Data.LoadFromEnumerable(values.Select(v => new KeyDataRow<T> { Value = v }))))
             .Append(ml.Transforms.DropColumns(TemporaryColumns.PredictedValue)));
+
+    /// <summary>
+    /// Index i → value i, and index −1 (the scoring graph's "no prediction", for a row with a NaN or ±∞ feature) → a value
+    /// that is not a key value, which MapValueToKey turns into key 0 (missing), as ML.NET's own trainers predict for such rows.
+    /// Boolean key values using both false and true leave no free value: there −1 maps to the key of false (MapValue's default).
+    /// </summary>
+    /// <param name="values">The K key values in key order.</param>
+    private static IEnumerable<KeyValuePair<long, T>> IndexToValue<T>(T[] values)
+    {
+        var entries = values.Select((v, i) => new KeyValuePair<long, T>(i, v)).ToList();
+        if (NotAKeyValue(values) is { } missing) entries.Add(new KeyValuePair<long, T>(-1, missing.Value!));
+        return entries;
+    }
+
+    /// <summary>A value of type <typeparamref name="T"/> absent from <paramref name="values"/> (NaN for floating point), or null if there is none (both Booleans used).</summary>
+    /// <param name="values">The key values.</param>
+    private static StrongBox<T>? NotAKeyValue<T>(T[] values)
+    {
+        var used = new HashSet<T>(values);
+        object? free = values switch
+        {
+            float[] => float.NaN,
+            double[] => double.NaN,
+            string[] => Enumerable.Range(1, values.Length + 1).Select(n => new string('\u0001', n)).First(v => !used.Contains((T)(object)v)),
+            bool[] => new[] { false, true }.Cast<bool?>().FirstOrDefault(b => !used.Contains((T)(object)b!.Value)),
+            _ => Enumerable.Range(0, values.Length + 1).Select(n => Convert.ChangeType(n, typeof(T), System.Globalization.CultureInfo.InvariantCulture))
+                .First(v => !used.Contains((T)v)),
+        };
+        return free is null ? null : new StrongBox<T>((T)free);
+    }
 
     /// <summary>One key value, as a row of the keyData view.</summary>
     private sealed class KeyDataRow<T>

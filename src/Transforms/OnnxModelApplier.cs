@@ -15,7 +15,7 @@ internal static class OnnxModelApplier
     /// <param name="outputColumns">ONNX output names (= column names).</param>
     /// <param name="inputColumns">ONNX input names (= column names).</param>
     /// <param name="onnxModel">Model bytes (ML.NET 5 and 6 copy them to a temp file under MLContext.TempFilePath that is never
-    /// deleted, not even on Dispose: docs/ml-net-6-and-onnx-runtime-1.32.md; issue 11 point 6) or a model file (used in place).</param>
+    /// deleted, not even on Dispose: docs/ml-net-6-and-onnx-runtime-1.32.md; so <see cref="ScoringChain.Fit"/> passes a file) or a model file (used in place).</param>
     /// <param name="scoring">GPU settings.</param>
     /// <param name="log">Receives the fallback message.</param>
     public static IEstimator<ITransformer> Create(MLContext ml, string[] outputColumns, string[] inputColumns, OnnxModelSource onnxModel,
@@ -42,7 +42,9 @@ internal static class OnnxModelApplier
             ? ml.Transforms.ApplyOnnxModel(outputs, inputs, path, device, fallbackToCpu: false)
             : ml.Transforms.ApplyOnnxModel(outputs, inputs, new MemoryStream(model.Bytes!), device, fallbackToCpu: false);
 
-    private static bool IsMissingGpuRuntime(Exception ex) => ex switch
+    /// <summary>Whether <paramref name="ex"/> (or an inner exception) says the GPU runtime or device is missing.</summary>
+    /// <param name="ex">What ML.NET threw.</param>
+    internal static bool IsMissingGpuRuntime(Exception ex) => ex switch
     {
         EntryPointNotFoundException or DllNotFoundException or OnnxRuntimeException => true,
         { InnerException: { } inner } => IsMissingGpuRuntime(inner),

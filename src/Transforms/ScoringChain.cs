@@ -118,14 +118,63 @@ internal static class ScoringChain
         }
     }
 
-    /// <summary>Fits <paramref name="estimator"/> and flattens the result into a chain of its built-in transformers.</summary>
-    /// <param name="estimator">A chain made by <see cref="Classifier"/>, <see cref="AnySizeImageClassifier"/> or <see cref="Regressor"/>.</param>
+    /// <summary>
+    /// Fits the chain that <paramref name="build"/> makes around <paramref name="onnxModel"/> and returns it as a chain of built-in
+    /// transformers that leaves no file behind once disposed. ApplyOnnxModel(Stream) would copy the bytes to a file under
+    /// MLContext.TempFilePath that ML.NET never deletes (docs/ml-net-6-and-onnx-runtime-1.32.md, temp files); a file given by
+    /// path is used in place and never deleted. So the chain is fitted around a file of ours, saved and loaded again: the
+    /// loaded OnnxTransformer owns its temp file (under MLContext.TempFilePath), which ML.NET deletes when the model is
+    /// disposed (or garbage-collected). Our file and the first chain are gone before this returns, also on an exception.
+    /// </summary>
+    /// <param name="ml">Context of the estimator (its TempFilePath receives the model's file; its log, the messages).</param>
+    /// <param name="onnxModel">ONNX bytes of the trained model.</param>
+    /// <param name="build">Makes the scoring chain around a model source (<see cref="Classifier"/>, <see cref="AnySizeImageClassifier"/> or <see cref="Regressor"/>).</param>
     /// <param name="data">Data with the input schema (rows are not read).</param>
-    public static TransformerChain<ITransformer> Fit(IEstimator<ITransformer> estimator, IDataView data)
+    /// <param name="scoring">GPU settings: a loaded OnnxTransformer takes them from the loading context, so it is loaded in one that has them.</param>
+    public static TransformerChain<ITransformer> Fit(MLContext ml, byte[] onnxModel, Func<OnnxModelSource, IEstimator<ITransformer>> build, IDataView data,
+        OnnxScoringOptions scoring)
     {
-        var fitted = estimator.Fit(data);
-        return fitted is IEnumerable<ITransformer> parts
-            ? new TransformerChain<ITransformer>(parts.ToArray())
-            : new TransformerChain<ITransformer>(fitted);
+        string folder = string.IsNullOrEmpty(ml.TempFilePath) ? System.IO.Path.GetTempPath() : ml.TempFilePath;
+        string path = System.IO.Path.Combine(folder, $"mlnetdeep-fit-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, onnxModel);
+        try
+        {
+            using var stream = new MemoryStream();
+            using (var fitted = Flatten(build(OnnxModelSource.FromFile(path)).Fit(data)))
+                ml.Model.Save(fitted, data.Schema, stream);
+            return Flatten(Load(ml, stream, scoring));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
+
+    private static ITransformer Load(MLContext ml, MemoryStream saved, OnnxScoringOptions scoring)
+    {
+        if (scoring.GpuDeviceId is int device)
+        {
+            try
+            {
+                saved.Position = 0;
+                return LoadingContext(ml, device, scoring.FallbackToCpu).Model.Load(saved, out _);
+            }
+            catch (Exception ex) when (scoring.FallbackToCpu && OnnxModelApplier.IsMissingGpuRuntime(ex))
+            {
+                // The chain was built on the CPU already (OnnxModelApplier logged why); load it there too.
+            }
+        }
+        saved.Position = 0;
+        return LoadingContext(ml, null, false).Model.Load(saved, out _);
+    }
+
+    /// <summary><paramref name="ml"/> itself when its GPU settings are the requested ones, else a context with them and the same TempFilePath.</summary>
+    private static MLContext LoadingContext(MLContext ml, int? device, bool fallbackToCpu) =>
+        ml.GpuDeviceId == device && (device is null || ml.FallbackToCpu == fallbackToCpu)
+            ? ml
+            : new MLContext { TempFilePath = ml.TempFilePath, GpuDeviceId = device, FallbackToCpu = fallbackToCpu };
+
+    private static TransformerChain<ITransformer> Flatten(ITransformer fitted) => fitted is IEnumerable<ITransformer> parts
+        ? new TransformerChain<ITransformer>(parts.ToArray())
+        : new TransformerChain<ITransformer>(fitted);
 }

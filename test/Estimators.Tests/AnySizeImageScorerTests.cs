@@ -146,6 +146,21 @@ public sealed class AnySizeImageScorerTests : IDisposable
     }
 
     [Fact]
+    public void DisposedModelsLeaveNoFileInTempFilePath()
+    {
+        string temp = Directory.CreateDirectory(Path.Combine(_folder, "temp")).FullName;
+        var ml = new MLContext(seed: 1) { TempFilePath = temp };
+        var (model, trainer) = Train(ml, Spp(epochs: 1), TrainingImages(12, 2), new Pixels());
+        var rows = ml.Data.LoadFromEnumerable(TrainingImages(2, 3));
+        var anySize = AnySize(ml, trainer.CreateAnySizeScorer("ImageBytes")).Fit(rows);
+        Assert.Equal(2, Directory.GetFiles(temp).Length); // one ONNX file per model while it lives
+        Assert.Equal(2, anySize.Transform(rows).GetColumn<float[]>("Score").Count());
+        ((IDisposable)anySize).Dispose();
+        ((IDisposable)model).Dispose();
+        Assert.Empty(Directory.GetFiles(temp));
+    }
+
+    [Fact]
     public void ExtractPixelsSettingsOfTheTrainingCarryOver()
     {
         // Four channels in A, B, G, R order with an offset and a scale; translucent images so the alpha plane matters.

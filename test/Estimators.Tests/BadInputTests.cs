@@ -129,6 +129,35 @@ public class BadInputTests
             ml => SyntheticData.View(ml, new List<CurveRow>()), "training data has no rows");
     }
 
+    [Fact]
+    public void EmptyClassificationData()
+    {
+        // MapValueToKey over no rows gives Key<UInt32, 0-0>, which used to be reported as "a key with at least 2 classes".
+        var ex = FitFails<ArgumentOutOfRangeException>(ml => Classifier(ml), ml => SyntheticData.View(ml, new List<BlobRow>()),
+            "The training data is empty: it has no rows (label column 'Label').");
+        Assert.DoesNotContain("0-0", ex.Message);
+    }
+
+    [Fact]
+    public void NoLabelledRows()
+    {
+        var rows = SyntheticData.Blobs(6, 1);
+        foreach (var row in rows) row.Label = "";
+        FitFails<ArgumentOutOfRangeException>(ml => Classifier(ml), ml => SyntheticData.View(ml, rows),
+            "The training data has no labelled rows: all 6 rows have a missing 'Label'");
+    }
+
+    [Fact]
+    public void OneClassOnly()
+    {
+        var rows = SyntheticData.Blobs(6, 1);
+        foreach (var row in rows) row.Label = "cat";
+        rows[4].Label = "";
+        var ex = FitFails<ArgumentOutOfRangeException>(ml => Classifier(ml), ml => SyntheticData.View(ml, rows),
+            "The training data has one class only: every labelled row of 'Label' is 'cat' (5 of 6 rows); a classifier needs at least 2 classes.");
+        Assert.DoesNotContain("Key<UInt32", ex.Message);
+    }
+
     [Theory]
     [InlineData(float.NaN, "NaN")]
     [InlineData(float.PositiveInfinity, "Infinity")]
@@ -243,6 +272,41 @@ public class BadInputTests
         options.ValidationSet = keys.Transform(SyntheticData.View(ml, rows));
         ml.DeepLearning().MulticlassClassification.Mlp(options).Fit(keys.Transform(train));
         Assert.Contains(warnings, w => w.Contains("2 validation rows with a missing 'Label'", StringComparison.Ordinal) && w.Contains("training keys do not know"));
+    }
+
+    [Fact]
+    public void ValidationSetWithAClassTheTrainingDataLacksIsRejectedWithTheValues()
+    {
+        // Keyed by its own MapValueToKey: the training keys in the training order, then one more class.
+        var ml = new MLContext(seed: 1);
+        var trainRows = SyntheticData.Blobs(30, 1);
+        var validationRows = trainRows.Concat(SyntheticData.Blobs(3, 2).Select(r => new BlobRow { Features = r.Features, Label = "fish" })).ToList();
+        var validation = SyntheticData.View(ml, validationRows);
+        var options = Options();
+        options.ValidationSet = ml.Transforms.Conversion.MapValueToKey("Label").Fit(validation).Transform(validation);
+        var train = SyntheticData.View(ml, trainRows);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.DeepLearning().MulticlassClassification.Mlp(options).Fit(ml.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train)));
+        Assert.Equal("ValidationSet", ex.ParamName);
+        Assert.Contains("ValidationSet has 4 keys and the training data 3", ex.Message);
+        Assert.Contains("fish]", ex.Message);
+    }
+
+    [Fact]
+    public void ValidationSetWhoseLabelsAreAllUnknownToTrainingIsRejected()
+    {
+        // Every validation row dropped would otherwise report a validation accuracy over no rows.
+        var rows = SyntheticData.Blobs(5, 2);
+        foreach (var row in rows) row.Label = "fish";
+        FitFails<InvalidOperationException>(ml =>
+            {
+                var keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(SyntheticData.View(ml, SyntheticData.Blobs(30, 1)));
+                var options = Options();
+                options.ValidationSet = keys.Transform(SyntheticData.View(ml, rows));
+                return ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.DeepLearning().MulticlassClassification.Mlp(options));
+            },
+            ml => SyntheticData.View(ml, SyntheticData.Blobs(30, 1)),
+            "The validation data has no rows with a label: all 5 rows have a missing 'Label'");
     }
 
     [Fact]

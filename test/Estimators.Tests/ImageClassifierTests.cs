@@ -105,6 +105,12 @@ public sealed class ImageClassifierTests : IDisposable
         Assert.Equal("3,12,12", session.ModelMetadata.CustomMetadataMap["mlnetdeep.image_shape"]);
     }
 
+    private sealed class ColourRow
+    {
+        [VectorType(3, 8, 8)] public float[] Features { get; set; } = [];
+        public string Label { get; set; } = "";
+    }
+
     private sealed class FlatRow
     {
         [VectorType(50)] public float[] Features { get; set; } = [];
@@ -126,13 +132,32 @@ public sealed class ImageClassifierTests : IDisposable
         var options = Small(ImageNetwork.SmallCnn);
         options.ImageShape = [1, 7, 8];
         var wrongShape = Assert.Throws<ArgumentOutOfRangeException>(() => ml.DeepLearning().MulticlassClassification.Image(options).Fit(keyed));
-        Assert.Contains("expected 56 values for ImageShape (1, 7, 8)", wrongShape.Message);
+        Assert.Contains("'Features': expected ImageShape (C, H, W) = (1, 7, 8), 56 values, got 50 values", wrongShape.Message);
 
         // Channel statistics for the wrong number of channels.
         options.ImageShape = [2, 5, 5];
         options.ChannelMeans = [0f];
         options.ChannelStds = [1f];
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.DeepLearning().MulticlassClassification.Image(options).Fit(keyed));
+
+        // ExtractPixels' three channels where ImageShape says one (before: "Length of memory (192) must match product of dimensions (64)"
+        // once scored), and a shape written channels last: the column, the expected and the actual shape are named before training.
+        var rgb = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 4).Select(i => new ColourRow { Features = new float[192], Label = i % 2 == 0 ? "a" : "b" }));
+        var keyedRgb = ml.Transforms.Conversion.MapValueToKey("Label").Fit(rgb).Transform(rgb);
+        var grey = Small(ImageNetwork.SmallCnn);
+        grey.ImageShape = [1, 8, 8];
+        var channels = Assert.Throws<ArgumentOutOfRangeException>(() => ml.DeepLearning().MulticlassClassification.Image(grey).Fit(keyedRgb));
+        Assert.Contains("input column 'Features': expected ImageShape (C, H, W) = (1, 8, 8), 64 values, got shape (3, 8, 8), 192 values", channels.Message);
+        var channelsLast = Small(ImageNetwork.ResNet);
+        channelsLast.ImageShape = [8, 8, 3];
+        var order = Assert.Throws<ArgumentOutOfRangeException>(() => ml.DeepLearning().MulticlassClassification.Image(channelsLast).Fit(keyedRgb));
+        Assert.Contains("input column 'Features': expected ImageShape (C, H, W) = (8, 8, 3)", order.Message);
+        Assert.Contains("got shape (3, 8, 8), 192 values", order.Message);
+        var means = Small(ImageNetwork.SmallCnn);
+        means.ChannelMeans = [0f];
+        means.ChannelStds = [1f];
+        var meansError = Assert.Throws<ArgumentOutOfRangeException>(() => ml.DeepLearning().MulticlassClassification.Image(means).Fit(keyedRgb));
+        Assert.Contains("The images in column 'Features' have shape (C, H, W) = (3, 8, 8), 3 channels, but 1 ChannelMeans and 1 ChannelStds are given", meansError.Message);
 
         // A missing image file: ML.NET's LoadImages reports the path before training starts.
         var rows = WriteImages(6, 4);

@@ -89,6 +89,19 @@ public class TextClassifierTests
         var mismatch = Assert.Throws<ArgumentOutOfRangeException>(() => Pipeline(ml, Options(TextNetwork.Cnn, TokenUnit.Words)).Fit(numbers));
         Assert.Contains("'Text': expected String, got Single", mismatch.Message);
 
+        // Texts that are all empty (or, for words, punctuation only) used to train without a word.
+        var blank = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 6).Select(i => new Review { Text = i % 3 == 0 ? "" : "?! ...", Label = i % 2 == 0 ? "a" : "b" }).ToList());
+        var noWords = Assert.Throws<ArgumentOutOfRangeException>(() => Pipeline(ml, Options(TextNetwork.Cnn, TokenUnit.Words)).Fit(blank));
+        Assert.Contains("Column 'Text' has no words in any row of the training data: every text is empty or punctuation only", noWords.Message);
+        var empty = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 6).Select(i => new Review { Text = "", Label = i % 2 == 0 ? "a" : "b" }).ToList());
+        var noCharacters = Assert.Throws<ArgumentOutOfRangeException>(() => Pipeline(ml, Options(TextNetwork.Cnn, TokenUnit.Characters)).Fit(empty));
+        Assert.Contains("Column 'Text' has no characters in any row of the training data: every text is empty,", noCharacters.Message);
+        // With one word somewhere, training goes ahead.
+        var oneWord = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 6).Select(i => new Review { Text = i == 3 ? "fine" : "", Label = i % 2 == 0 ? "a" : "b" }).ToList());
+        var quick = Options(TextNetwork.Cnn, TokenUnit.Words);
+        quick.NumberOfEpochs = 1;
+        Pipeline(ml, quick).Fit(oneWord);
+
         var tooShort = Options(TextNetwork.Cnn, TokenUnit.Words);
         tooShort.MaximumLength = 4;
         Assert.Equal("MaximumLength", Assert.Throws<ArgumentOutOfRangeException>(() => ml.DeepLearning().MulticlassClassification.Text(tooShort)).ParamName);

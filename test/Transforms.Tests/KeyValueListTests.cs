@@ -41,6 +41,37 @@ public class KeyValueListTests
         Assert.Equal([7f, 5f, 3f], back.GetColumn<float>("Value").ToArray());
     }
 
+    private sealed class LabelRow<T>
+    {
+        public T Label { get; set; } = default!;
+    }
+
+    private static void AssertIndexMinusOneIsMissing<T>(params T[] labels)
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromEnumerable(labels.Select(v => new LabelRow<T> { Label = v }).ToList());
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
+        var list = KeyValueList.FromColumn(keyed.Schema["Label"]);
+        var indices = ml.Data.LoadFromEnumerable(new[] { -1L, 0L, 1L }.Select(i => new IndexRow { Index = i }).ToList());
+        var mapped = list.CreateIndexToKey(ml, "Predicted", "Index").Fit(indices).Transform(indices);
+        // −1 is the scoring graph's index for a row with a NaN or ±∞ feature: key 0 (missing), never a class.
+        Assert.Equal([0u, 1u, 2u], mapped.GetColumn<uint>("Predicted").ToArray());
+    }
+
+    [Fact]
+    public void IndexMinusOneBecomesTheMissingKeyForEveryKeyValueType()
+    {
+        // Numeric lists hold the default value 0, which MapValue would give an index it does not know. (Boolean keys using
+        // both values have no free value: there −1 still maps to the key of false; a known limitation.)
+        AssertIndexMinusOneIsMissing(0f, 1f);
+        AssertIndexMinusOneIsMissing(0d, 2d);
+        AssertIndexMinusOneIsMissing("cat", "dog");
+        AssertIndexMinusOneIsMissing("\u0001", "dog");
+        AssertIndexMinusOneIsMissing(0, 1);
+        AssertIndexMinusOneIsMissing(0L, 1L);
+        AssertIndexMinusOneIsMissing(0u, 1u);
+    }
+
     [Fact]
     public void VectorToScalarMappingsTakeTheOnlyElement()
     {

@@ -20,6 +20,15 @@ internal interface INetworkTask
     /// <param name="paramName">"input" or "ValidationSet", for messages.</param>
     FeatureInput DescribeInput(DataViewSchema schema, string paramName);
 
+    /// <summary>
+    /// Checks what only the training data's content shows (e.g. a vocabulary without a token), after the label's classes
+    /// are known to be fine; throws naming the column. Nothing by default.
+    /// </summary>
+    /// <param name="schema">Schema of the training data after <see cref="FitPreprocessing"/>.</param>
+    void CheckTrainingContent(DataViewSchema schema)
+    {
+    }
+
     /// <summary>The model for <paramref name="columns"/>: network, preprocessing and graph input, from the training statistics.</summary>
     TaskModel Build(SupervisedColumns columns, DataScan scan, Rng rng);
 

@@ -18,15 +18,25 @@ internal sealed class ImageTask(ImageClassifier.Options options) : INetworkTask
     {
         int count = SchemaChecks.FeatureCount(schema, options.FeatureColumnName, paramName);
         var type = schema[options.FeatureColumnName].Type;
-        int[]? shape = options.ImageShape ?? (type is VectorDataViewType { Dimensions.Length: 3 } v ? v.Dimensions.ToArray() : null);
+        int[]? dimensions = type is VectorDataViewType { Dimensions.Length: 3 } v ? v.Dimensions.ToArray() : null;
+        int[]? shape = options.ImageShape ?? dimensions;
         if (shape is null)
             throw SchemaChecks.Mismatch(paramName, options.FeatureColumnName, "Vector<Single, C, H, W> (from ExtractPixels) or set ImageShape", type);
+        string expected = $"(C, H, W) = ({string.Join(", ", shape)})";
         if (shape[0] * shape[1] * shape[2] != count)
-            throw SchemaChecks.Mismatch(paramName, options.FeatureColumnName, $"{shape[0] * shape[1] * shape[2]} values for ImageShape ({string.Join(", ", shape)})", type);
+            throw SchemaChecks.Mismatch(paramName, options.FeatureColumnName,
+                $"ImageShape {expected}, {shape[0] * shape[1] * shape[2]} values", $"{Shape(dimensions, count)}, {type}");
+        if (dimensions is not null && !dimensions.SequenceEqual(shape))
+            throw SchemaChecks.Mismatch(paramName, options.FeatureColumnName,
+                $"ImageShape {expected} (the column's own shape, as ExtractPixels gives it: channels first)", $"{Shape(dimensions, count)}, {type}");
         if ((options.ChannelMeans?.Length ?? shape[0]) != shape[0] || (options.ChannelStds?.Length ?? shape[0]) != shape[0])
-            throw new ArgumentOutOfRangeException(nameof(ImageClassifier.Options.ChannelMeans), $"The images have {shape[0]} channels; give one mean and one standard deviation per channel.");
+            throw new ArgumentOutOfRangeException(nameof(ImageClassifier.Options.ChannelMeans),
+                $"The images in column '{options.FeatureColumnName}' have shape {expected}, {shape[0]} channels, but " +
+                $"{options.ChannelMeans?.Length ?? shape[0]} ChannelMeans and {options.ChannelStds?.Length ?? shape[0]} ChannelStds are given: give one mean and one standard deviation per channel.");
         return new FeatureInput(OnnxInputColumn, count, Shape: shape);
     }
+
+    private static string Shape(int[]? dimensions, int count) => dimensions is null ? $"{count} values" : $"shape ({string.Join(", ", dimensions)}), {count} values";
 
     public TaskModel Build(SupervisedColumns columns, DataScan scan, Rng rng)
     {

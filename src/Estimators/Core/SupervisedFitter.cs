@@ -40,7 +40,7 @@ internal sealed class SupervisedFitter
         var view = preprocessing?.Transform(input) ?? input;
         var validation = _options.ValidationSet is { } raw ? preprocessing?.Transform(raw) ?? raw : null;
 
-        var columns = Columns(view.Schema, nameof(input), target);
+        var columns = Columns(view.Schema, nameof(input), target, view);
         var keyValues = target == TargetKind.Classification ? KeyValueList.FromColumn(view.Schema[_options.LabelColumnName]) : null;
         if (validation is not null && keyValues is not null) CheckValidationKeys(keyValues, validation.Schema);
         if (validation is not null && Columns(validation.Schema, nameof(TrainerOptions.ValidationSet), target) is var v && v != columns)
@@ -66,18 +66,18 @@ internal sealed class SupervisedFitter
         var scoring = new OnnxScoringOptions { GpuDeviceId = _options.GpuDeviceId, FallbackToCpu = _options.FallbackToCpu };
         Action<string> warn = message => Warn(host, message);
         byte[] onnx;
-        IEstimator<ITransformer> scoringChain;
+        Func<OnnxModelSource, IEstimator<ITransformer>> scoringChain;
         if (target == TargetKind.Classification)
         {
             onnx = SupervisedGraph.Classifier(result.Network, model.GraphInput, columns.ClassCount, _options.ScoreColumnName, TemporaryColumns.PredictedIndexVector, description);
-            scoringChain = ScoringChain.Classifier(_ml, onnx, _task.OnnxInputColumn, _options.ScoreColumnName, predictedLabelColumn!, keyValues!, scoring, warn);
+            scoringChain = source => ScoringChain.Classifier(_ml, source, _task.OnnxInputColumn, _options.ScoreColumnName, predictedLabelColumn!, keyValues!, scoring, warn);
         }
         else
         {
             onnx = SupervisedGraph.Regressor(result.Network, model.GraphInput, scan.LabelMean, scan.LabelStd, TemporaryColumns.ScoreVector, description);
-            scoringChain = ScoringChain.Regressor(_ml, onnx, _task.OnnxInputColumn, _options.ScoreColumnName, scoring, warn);
+            scoringChain = source => ScoringChain.Regressor(_ml, source, _task.OnnxInputColumn, _options.ScoreColumnName, scoring, warn);
         }
-        var scoringModel = ScoringChain.Fit(WithCleanup(scoringChain), view);
+        var scoringModel = ScoringChain.Fit(_ml, onnx, source => WithCleanup(scoringChain(source)), view, scoring);
         var chain = preprocessing is null ? scoringModel : new TransformerChain<ITransformer>([.. preprocessing, .. scoringModel]);
         var fitted = new FittedNetwork(model, columns, keyValues, _options.ScoreColumnName, predictedLabelColumn, scoring, warn, description);
         return (chain, new TrainingReport(onnx, result.History, result.BestEpoch), fitted);
@@ -109,13 +109,48 @@ internal sealed class SupervisedFitter
     private IEstimator<ITransformer> WithCleanup(IEstimator<ITransformer> scoring) =>
         _task.TemporaryColumns.Count > 0 ? scoring.Append(_ml.Transforms.DropColumns(_task.TemporaryColumns.ToArray())) : scoring;
 
-    private SupervisedColumns Columns(DataViewSchema schema, string paramName, TargetKind target)
+    /// <summary>Checks and describes the columns; for the training data (<paramref name="training"/> given) also the label's classes and the task's content checks.</summary>
+    private SupervisedColumns Columns(DataViewSchema schema, string paramName, TargetKind target, IDataView? training = null)
     {
         var input = _task.DescribeInput(schema, paramName);
+        if (training is not null)
+        {
+            if (target == TargetKind.Classification) CheckClasses(training);
+            _task.CheckTrainingContent(schema);
+        }
         int classes = 1;
         if (target == TargetKind.Classification) classes = SchemaChecks.ClassCount(schema, _options.LabelColumnName, paramName);
         else SchemaChecks.RegressionLabel(schema, _options.LabelColumnName, paramName);
         return new SupervisedColumns(input, _options.LabelColumnName, target, classes);
+    }
+
+    /// <summary>
+    /// A key label with fewer than two classes: MapValueToKey gives Key&lt;UInt32, 0-0&gt; (one key) for data with no rows, with
+    /// no labelled rows and with one class alike, so the rows say which it is, before anything else reads the data.
+    /// </summary>
+    private void CheckClasses(IDataView input)
+    {
+        string label = _options.LabelColumnName;
+        if (input.Schema.GetColumnOrNull(label) is not { Type: KeyDataViewType { Count: < 2 } key } column || key.RawType != typeof(uint)) return; // Columns() explains the rest
+        long rows = 0, labelled = 0;
+        using (var cursor = input.GetRowCursor([column]))
+        {
+            var getter = cursor.GetGetter<uint>(column);
+            uint value = 0;
+            while (cursor.MoveNext())
+            {
+                rows++;
+                getter(ref value);
+                if (value != 0) labelled++;
+            }
+        }
+        string message = rows == 0
+            ? $"The training data is empty: it has no rows (label column '{label}')."
+            : labelled == 0
+                ? $"The training data has no labelled rows: all {rows} rows have a missing '{label}' (key 0: an empty or unknown value before MapValueToKey)."
+                : $"The training data has one class only: every labelled row of '{label}' is '{KeyValueList.FromColumn(column).Values[0]}' " +
+                  $"({labelled} of {rows} rows); a classifier needs at least 2 classes.";
+        throw new ArgumentOutOfRangeException("input", message);
     }
 
     /// <summary>

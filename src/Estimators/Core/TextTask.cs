@@ -32,6 +32,14 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
         return TextVocabulary.Fit(ml, training, options.TextColumnName, options.TokenUnit, options.MaximumVocabularySize);
     }
 
+    public void CheckTrainingContent(DataViewSchema schema)
+    {
+        // MapValueToKey over no tokens at all gives one key without values: every text is empty (or, for words, punctuation only).
+        if (schema[TextVocabulary.TokenColumn].Annotations.Schema.GetColumnOrNull("KeyValues") is null)
+            throw new ArgumentOutOfRangeException("input", $"Column '{options.TextColumnName}' has no {(options.TokenUnit == TokenUnit.Words ? "words" : "characters")} " +
+                $"in any row of the training data: every text is empty{(options.TokenUnit == TokenUnit.Words ? " or punctuation only" : "")}, so there is nothing to learn from.");
+    }
+
     public FeatureInput DescribeInput(DataViewSchema schema, string paramName)
     {
         if (schema.GetColumnOrNull(TextVocabulary.TokenColumn) is null) SchemaChecks.Text(schema, options.TextColumnName, paramName);

@@ -52,7 +52,7 @@ internal sealed record AnySizeImageGraphInput(string PixelsName, string SizeName
         // operations here give the same bits (and skipping them when they are the identity changes nothing).
         if (Offset != 0f) x = graph.AddNode("Sub", [x, graph.ScalarConstant(Offset)]);
         if (Scale != 1f) x = graph.AddNode("Mul", [x, graph.ScalarConstant(Scale)]);
-        return new GraphInputValues(FeaturePreprocessingGraph.AddPlanes(graph, x, Preprocessing));
+        return new GraphInputValues(FeaturePreprocessingGraph.AddPlanes(graph, x, Preprocessing), RowCheck: FeaturePreprocessingGraph.AddRowCheck(graph, pixels, 2));
     }
 
     /// <summary>Names of the <see cref="Planes"/> in their order, for the metadata. <value>Default "0", "1", ….</value></summary>

@@ -18,6 +18,7 @@ internal static class FeaturePreprocessingGraph
     {
         if (preprocessing.Mean.Length != featureCount || preprocessing.Std.Length != featureCount)
             throw new ArgumentException($"Standardisation has {preprocessing.Mean.Length} slots; expected {featureCount}.");
+        string rowCheck = AddRowCheck(graph, x, 2);
         string? offset = null;
         if (preprocessing.RelativeStepSize > 0)
         {
@@ -29,7 +30,23 @@ internal static class FeaturePreprocessingGraph
         }
         // Subtract, then divide (not multiply by a reciprocal), as the trainer does.
         string centred = graph.AddNode("Sub", [x, graph.Constant(preprocessing.Mean, [featureCount])]);
-        return new GraphInputValues(graph.AddNode("Div", [centred, graph.Constant(preprocessing.Std, [featureCount])]), offset);
+        return new GraphInputValues(graph.AddNode("Div", [centred, graph.Constant(preprocessing.Std, [featureCount])]), offset, rowCheck);
+    }
+
+    /// <summary>
+    /// Per-row finiteness of a float input: Σ (x − x) over all values of the row, which is +0 when every value is finite
+    /// (x − x = +0 exactly) and NaN when one is NaN or ±∞ (∞ − ∞ = NaN). Adding it to an output leaves finite rows'
+    /// values bit for bit unchanged and turns non-finite rows into NaN, as ML.NET's own trainers score them.
+    /// </summary>
+    /// <param name="graph">Graph under construction.</param>
+    /// <param name="x">(N, …) float input values.</param>
+    /// <param name="rank">Rank of <paramref name="x"/> (≥ 2).</param>
+    /// <returns>(N, 1) float: +0 or NaN.</returns>
+    public static string AddRowCheck(OnnxGraphBuilder graph, string x, int rank)
+    {
+        string zeros = graph.AddNode("Sub", [x, x]);
+        if (rank > 2) zeros = graph.AddNode("Reshape", [zeros, graph.Constant([0L, -1L])]);   // (N, everything else)
+        return graph.AddNode("ReduceSum", [zeros, graph.Constant([1L])], OnnxAttribute.Int("keepdims", 1));
     }
 
     /// <summary>Standardises images per channel: (x − mean[c]) / std[c] with [C, 1, 1] constants broadcast over (N, C, H, W).</summary>

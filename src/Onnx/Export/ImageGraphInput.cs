@@ -17,6 +17,6 @@ internal sealed record ImageGraphInput(string Name, int Channels, int Height, in
     public GraphInputValues Add(OnnxGraphBuilder graph)
     {
         string x = graph.AddInput(Name, OnnxElementType.Float, "N", Channels, Height, Width);
-        return new GraphInputValues(FeaturePreprocessingGraph.AddPlanes(graph, x, Preprocessing));
+        return new GraphInputValues(FeaturePreprocessingGraph.AddPlanes(graph, x, Preprocessing), RowCheck: FeaturePreprocessingGraph.AddRowCheck(graph, x, 4));
     }
 }

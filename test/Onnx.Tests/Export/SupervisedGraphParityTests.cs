@@ -101,4 +101,59 @@ public class SupervisedGraphParityTests
             OnnxTestRunner.AssertClose(engine, score.values);
         }
     }
+
+    [Fact]
+    public void NonFiniteRowsScoreNaNAndPredictIndexMinusOneWhileOtherRowsAreUnchanged()
+    {
+        var net = Mlp.Build(new MlpArchitecture(4, [6], 3, ActivationKind.Relu), new Rng(5));
+        net.SetTraining(false);
+        var description = new ModelDescription("classification", new Dictionary<string, string>());
+        byte[] classifier = SupervisedGraph.Classifier(net, new DenseGraphInput("Features", 4, Standard), 3, "Score", "PredictedIndex", description);
+        var regressionNet = Mlp.Build(new MlpArchitecture(4, [6], 1, ActivationKind.Relu), new Rng(6));
+        regressionNet.SetTraining(false);
+        byte[] regressor = SupervisedGraph.Regressor(regressionNet, new DenseGraphInput("Features", 4, Standard), 1f, 2f, "Score", Description);
+        // Rows: finite, NaN, +∞, −∞ (in one slot each), finite.
+        float[] x = Random(5 * 4, 7);
+        x[1 * 4 + 2] = float.NaN;
+        x[2 * 4 + 0] = float.PositiveInfinity;
+        x[3 * 4 + 3] = float.NegativeInfinity;
+        var tape = new Tape { IsRecording = false };
+        var logits = net.Forward(tape, Tensor.FromArray(Standardise(x), 5, 4));
+        var probabilities = Ops.Softmax(tape, logits).Span.ToArray();
+        var outputs = OnnxTestRunner.RunTensors(classifier, OnnxTestInput.Float("Features", x, 5, 4));
+        float[] scores = outputs["Score"].Floats;
+        long[] index = outputs["PredictedIndex"].Int64s;
+        float[] regression = OnnxTestRunner.Run(regressor, ("Features", x, [5, 4]))["Score"].values;
+        foreach (int r in new[] { 1, 2, 3 })
+        {
+            Assert.All(scores.Skip(r * 3).Take(3), v => Assert.True(float.IsNaN(v), $"row {r}: score {v}"));
+            Assert.Equal(-1L, index[r]);
+            Assert.True(float.IsNaN(regression[r]), $"row {r}: regression {regression[r]}");
+        }
+        foreach (int r in new[] { 0, 4 })
+        {
+            // Finite rows: the same bits as without the check (+0 added).
+            Assert.Equal(probabilities.Skip(r * 3).Take(3).ToArray(), scores.Skip(r * 3).Take(3).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-5f + 1e-3f * Math.Abs(b));
+            var row = logits.Span.Slice(r * 3, 3).ToArray();
+            Assert.Equal(Array.IndexOf(row, row.Max()), index[r]);
+            Assert.False(float.IsNaN(regression[r]));
+        }
+    }
+
+    [Fact]
+    public void NonFiniteImagesScoreNaNAndPredictIndexMinusOne()
+    {
+        var net = Mlp.Build(new MlpArchitecture(2 * 2 * 2, [4], 3, ActivationKind.Relu), new Rng(6));
+        net.SetTraining(false);
+        var flattened = new Sequential(new Flatten(), net);
+        var description = new ModelDescription("classification", new Dictionary<string, string>());
+        byte[] model = SupervisedGraph.Classifier(flattened, new ImageGraphInput("Image", 2, 2, 2, new FeaturePreprocessing([0f, 0f], [1f, 1f])), 3,
+            "Score", "PredictedIndex", description);
+        float[] x = Random(3 * 8, 9);
+        x[1 * 8 + 5] = float.PositiveInfinity;
+        var outputs = OnnxTestRunner.RunTensors(model, OnnxTestInput.Float("Image", x, 3, 2, 2, 2));
+        Assert.Equal([false, true, false], outputs["PredictedIndex"].Int64s.Select(i => i == -1).ToArray());
+        Assert.All(outputs["Score"].Floats.Skip(3).Take(3), v => Assert.True(float.IsNaN(v)));
+        Assert.All(outputs["Score"].Floats.Take(3).Concat(outputs["Score"].Floats.Skip(6)), v => Assert.False(float.IsNaN(v)));
+    }
 }
