@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using MlNetDeep.Engine;
+using MlNetDeep.Engine.Layers;
+using MlNetDeep.Engine.Models;
+using MlNetDeep.Engine.Optimizers;
+
+namespace MlNetDeep.Trainers;
+
+/// <summary>
+/// The epoch loop of a <see cref="Seq2Seq"/>: teacher-forced mini-batches (<see cref="SequenceBatches"/>) with the
+/// padding-aware, optionally label-smoothed cross-entropy, optional scheduled sampling, gradient clipping; per epoch the
+/// validation loss and token accuracy (teacher-forced arg-max against the gold token, padding excluded); early stopping on
+/// either, keeping the best epoch's weights. Same options and reports as <see cref="SupervisedTrainer"/>.
+/// </summary>
+internal sealed class Seq2SeqTrainer(TrainingSettings settings, Seq2SeqTrainingSettings sequence)
+{
+    /// <summary>Name of the validation metric in the epoch reports.</summary>
+    public const string MetricName = "token accuracy";
+
+    /// <summary>Trains <paramref name="model"/> in place.</summary>
+    /// <param name="model">Network with initial weights.</param>
+    /// <param name="training">Training pairs.</param>
+    /// <param name="validation">Validation pairs, or null.</param>
+    public TrainingResult Train(Seq2Seq model, IReadOnlyList<SequencePair> training, IReadOnlyList<SequencePair>? validation)
+    {
+        if (training.Count == 0) throw new ArgumentException("There are no training pairs.", nameof(training));
+        var optimizer = settings.CreateOptimizer(model.Parameters());
+        var shuffle = new Rng(settings.Seed ^ 0x5DEECE66DL);
+        var sampling = new Rng(settings.Seed ^ 0x2545F491L);
+        var tape = new Tape();
+        var history = new List<EpochReport>();
+        ModuleSnapshot? best = null;
+        double bestValue = double.NegativeInfinity; // larger is better: −loss or accuracy
+        int bestEpoch = settings.NumberOfEpochs, sinceBest = 0;
+
+        for (int epoch = 1; epoch <= settings.NumberOfEpochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            model.SetTraining(true);
+            float ratio = sequence.SamplingRatioAt(epoch, settings.NumberOfEpochs);
+            double lossSum = 0;
+            long tokens = 0;
+            foreach (var batch in SequenceBatches.Read(training, settings.BatchSize, shuffle))
+            {
+                settings.CancellationToken.ThrowIfCancellationRequested();
+                optimizer.ZeroGrad();
+                var loss = Ops.TokenCrossEntropy(tape, Logits(tape, model, batch, ratio, sampling), batch.Targets, sequence.LabelSmoothing);
+                int counted = batch.TargetLengths.Sum();
+                lossSum += loss.Span[0] * (double)counted;
+                tokens += counted;
+                tape.Backward(loss);
+                if (settings.GradientClipValue is float clipValue) GradientClipping.ClipByValue(optimizer.Parameters, clipValue);
+                if (settings.GradientClipNorm is float clip) GradientClipping.ClipByGlobalNorm(optimizer.Parameters, clip);
+                optimizer.Step();
+                tape.Reset();
+            }
+            double trainingLoss = lossSum / Math.Max(tokens, 1);
+            if (!double.IsFinite(trainingLoss))
+                throw new InvalidOperationException($"Training diverged in epoch {epoch} (loss {trainingLoss}); lower the learning rate.");
+
+            model.SetTraining(false);
+            double? validationLoss = null, accuracy = null;
+            bool isBest = true;
+            if (validation is { Count: > 0 })
+            {
+                (validationLoss, accuracy) = Evaluate(model, validation, tape);
+                double value = sequence.StopOnTokenAccuracy ? accuracy.Value : -validationLoss.Value;
+                isBest = value > bestValue;
+                if (isBest)
+                {
+                    bestValue = value;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    if (settings.EarlyStoppingPatience is not null) best = ModuleSnapshot.Capture(model);
+                }
+                else sinceBest++;
+            }
+            else bestEpoch = epoch;
+
+            var report = new EpochReport(epoch, settings.NumberOfEpochs, trainingLoss, validationLoss, accuracy,
+                validationLoss is null ? null : MetricName, clock.Elapsed, isBest);
+            history.Add(report);
+            settings.Log?.Invoke(report.ToString());
+            settings.Progress?.Report(report);
+            if (settings.EarlyStoppingPatience is int patience && sinceBest >= patience)
+            {
+                settings.Log?.Invoke($"early stopping after epoch {epoch}: no better validation {(sequence.StopOnTokenAccuracy ? MetricName : "loss")} for {patience} epochs; keeping epoch {bestEpoch}");
+                break;
+            }
+        }
+        best?.Restore(model);
+        model.SetTraining(false);
+        return new TrainingResult(model, history, bestEpoch);
+    }
+
+    /// <summary>Validation loss (not smoothed) per target token, and teacher-forced token accuracy.</summary>
+    public (double Loss, double TokenAccuracy) Evaluate(Seq2Seq model, IReadOnlyList<SequencePair> pairs, Tape tape)
+    {
+        tape.IsRecording = false;
+        double lossSum = 0;
+        long tokens = 0, correct = 0;
+        int v = model.Spec.TargetVocabularySize;
+        foreach (var batch in SequenceBatches.Read(pairs, settings.BatchSize, rng: null))
+        {
+            settings.CancellationToken.ThrowIfCancellationRequested();
+            var logits = Logits(tape, model, batch, 0f, null);
+            int counted = batch.TargetLengths.Sum();
+            lossSum += Ops.TokenCrossEntropy(tape, logits, batch.Targets).Span[0] * (double)counted;
+            tokens += counted;
+            for (int row = 0; row < batch.Targets.Length; row++)
+                if (batch.Targets[row] >= 0 && Seq2Seq.ArgMax(logits.Span.Slice(row * v, v)) == batch.Targets[row]) correct++;
+            tape.Reset();
+        }
+        tape.IsRecording = true;
+        return (lossSum / Math.Max(tokens, 1), (double)correct / Math.Max(tokens, 1));
+    }
+
+    private static Tensor Logits(Tape tape, Seq2Seq model, SequenceBatch batch, float samplingRatio, Rng? sampling)
+    {
+        var encoded = model.Encode(tape, batch.Source, batch.Count, batch.SourceLength, batch.SourceLengths);
+        return model.TeacherForced(tape, encoded, batch.DecoderInput, batch.Steps, batch.TargetLengths, samplingRatio, sampling);
+    }
+}
