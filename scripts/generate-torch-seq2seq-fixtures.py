@@ -7,7 +7,7 @@ Run once with Debian's python3-torch (1.13) -- NOT needed by the tests, which on
     /usr/bin/python3 scripts/generate-torch-seq2seq-fixtures.py
 
 Writes test/data/torch-seq2seq/<case>.json. Every case builds the network from torch.nn parts (Embedding with
-padding_idx 0, a packed GRU/LSTM encoder, the bridge, a one-layer decoder run step by step with teacher forcing, dot /
+padding_idx 1 (PAD), a packed GRU/LSTM encoder, the bridge, a one-layer decoder run step by step with teacher forcing, dot /
 general / additive attention with the padding mask added as -1e9, tanh(W_c [q; c] + b_c), the output layer) on a padded
 batch (sources of 5, 3 and 1 ids; decoder inputs of 4, 2 and 3 ids), computes
 
@@ -23,7 +23,7 @@ import os
 import torch
 import torch.nn.functional as F
 
-PAD, UNK, BOS, EOS = 0, 1, 2, 3
+UNK, PAD, BOS, EOS = 0, 1, 2, 3
 VS, VT, E, H = 9, 8, 4, 3
 SOURCES = [[4, 5, 6, 7, EOS], [8, 4, EOS], [EOS]]            # the last is an empty text
 TARGETS = [[4, 5, 6, EOS], [7, EOS], [5, 5, EOS]]             # decoder reads [BOS] + target[:-1]

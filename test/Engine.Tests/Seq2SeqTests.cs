@@ -20,9 +20,9 @@ public class Seq2SeqTests
             bidirectional, Enum.Parse<AttentionKind>(attention), inputFeeding, 0f), new Rng(seed));
 
     // Two sources (lengths 3 and 2, right-padded) and two targets (decoder inputs of lengths 3 and 2).
-    private static readonly int[] Source = [4, 5, 3, 6, 3, 0];
+    private static readonly int[] Source = [4, 5, 3, 6, 3, Seq2SeqTokens.Pad];
     private static readonly int[] SourceLengths = [3, 2];
-    private static readonly int[] TargetInput = [2, 4, 5, 2, 6, 0];
+    private static readonly int[] TargetInput = [2, 4, 5, 2, 6, Seq2SeqTokens.Pad];
     private static readonly int[] TargetLengths = [3, 2];
     private static readonly int[] Targets = [4, 5, 3, 6, 3, -1];
 
@@ -112,7 +112,7 @@ public class Seq2SeqTests
         {
             var (source, lengths, s) = RandomBatch(rng, batch, out var sequences);
             int t = s; // decoder inputs: BOS + reversed symbols (≤ S − 1 + 1)
-            var input = new int[batch * t];
+            var input = Enumerable.Repeat(Seq2SeqTokens.Pad, batch * t).ToArray();
             var target = Enumerable.Repeat(-1, batch * t).ToArray();
             var targetLengths = new int[batch];
             for (int b = 0; b < batch; b++)
@@ -140,7 +140,7 @@ public class Seq2SeqTests
         for (int b = 0; b < batch; b++)
             sequences[b] = Enumerable.Range(0, 2 + rng.NextInt(4)).Select(_ => Seq2SeqTokens.Reserved + rng.NextInt(6)).ToArray();
         int s = sequences.Max(x => x.Length) + 1;
-        var source = new int[batch * s];
+        var source = Enumerable.Repeat(Seq2SeqTokens.Pad, batch * s).ToArray();
         var lengths = new int[batch];
         for (int b = 0; b < batch; b++)
         {

@@ -79,9 +79,9 @@ public class Seq2SeqTrainerTests
     {
         List<SequencePair> pairs = [new([4, 5, 3], [6, 7, 3]), new([3], [8, 3])];
         var batch = SequenceBatches.Pad(pairs, [0, 1]);
-        Assert.Equal([4, 5, 3, 3, 0, 0], batch.Source);
+        Assert.Equal([4, 5, 3, 3, Seq2SeqTokens.Pad, Seq2SeqTokens.Pad], batch.Source);
         Assert.Equal([3, 1], batch.SourceLengths);
-        Assert.Equal([Seq2SeqTokens.Bos, 6, 7, Seq2SeqTokens.Bos, 8, 0], batch.DecoderInput);
+        Assert.Equal([Seq2SeqTokens.Bos, 6, 7, Seq2SeqTokens.Bos, 8, Seq2SeqTokens.Pad], batch.DecoderInput);
         Assert.Equal([6, 7, 3, 8, 3, -1], batch.Targets);
         Assert.Equal([3, 2], batch.TargetLengths);
     }

@@ -58,7 +58,7 @@ internal static class Seq2SeqDecoder
             if (src.Length == 0 || src[^1] != Seq2SeqTokens.Eos) throw new ArgumentException("Every source must end with EOS (an empty text is [EOS]).", nameof(sources));
 
         // Every beam row reads its source's encoding: the padded sources are repeated K times (row n·K + k).
-        var ids = new int[rows * s];
+        var ids = Enumerable.Repeat(Seq2SeqTokens.Pad, rows * s).ToArray();
         var lengths = new int[rows];
         var maxLengths = new int[n];
         for (int i = 0; i < n; i++)

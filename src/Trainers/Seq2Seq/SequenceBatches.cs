@@ -54,8 +54,8 @@ internal static class SequenceBatches
     public static SequenceBatch Pad(IReadOnlyList<SequencePair> pairs, int[] rows)
     {
         int b = rows.Length, s = rows.Max(r => pairs[r].Source.Length), t = rows.Max(r => pairs[r].Target.Length);
-        var source = new int[b * s];
-        var input = new int[b * t];
+        var source = Enumerable.Repeat(Seq2SeqTokens.Pad, b * s).ToArray();
+        var input = Enumerable.Repeat(Seq2SeqTokens.Pad, b * t).ToArray();
         var targets = Enumerable.Repeat(-1, b * t).ToArray();
         var sourceLengths = new int[b];
         var targetLengths = new int[b];

@@ -91,7 +91,7 @@ public class Seq2SeqExportParityTests
         var model = Model(cell, attention, bidirectional, feeding, 1, seed: 51);
         var sources = Sources(3, 52);
         int n = sources.Count, s = sources.Max(x => x.Length), h = model.Spec.HiddenSize;
-        var ids = new int[n * s];
+        var ids = Enumerable.Repeat(Seq2SeqTokens.Pad, n * s).ToArray();
         for (int i = 0; i < n; i++) sources[i].CopyTo(ids, i * s);
         var tape = new Tape { IsRecording = false };
         var encoded = model.Encode(tape, ids, n, s, sources.Select(x => x.Length).ToArray());
@@ -150,7 +150,7 @@ public class Seq2SeqExportParityTests
     private static (int[][][] Tokens, float[] Scores, float[] Attention, int Steps) Run(Seq2Seq model, List<int[]> sources, BeamSearchSettings settings)
     {
         int n = sources.Count, s = sources.Max(x => x.Length);
-        var ids = new long[n * s];
+        var ids = Enumerable.Repeat((long)Seq2SeqTokens.Pad, n * s).ToArray();
         for (int i = 0; i < n; i++) for (int j = 0; j < sources[i].Length; j++) ids[i * s + j] = sources[i][j];
         var outputs = OnnxTestRunner.RunTensors(Seq2SeqOnnx.BeamSearchModel(model, settings), OnnxTestInput.Int64("source", ids, n, s));
         var tokens = outputs["tokens"];
