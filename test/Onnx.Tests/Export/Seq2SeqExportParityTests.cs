@@ -149,10 +149,11 @@ public class Seq2SeqExportParityTests
     /// <summary>Runs the beam-search file on a padded batch; tokens per source and hypothesis are cut at the first EOS.</summary>
     private static (int[][][] Tokens, float[] Scores, float[] Attention, int Steps) Run(Seq2Seq model, List<int[]> sources, BeamSearchSettings settings)
     {
-        int n = sources.Count, s = sources.Max(x => x.Length);
-        var ids = Enumerable.Repeat((long)Seq2SeqTokens.Pad, n * s).ToArray();
-        for (int i = 0; i < n; i++) for (int j = 0; j < sources[i].Length; j++) ids[i * s + j] = sources[i][j];
-        var outputs = OnnxTestRunner.RunTensors(Seq2SeqOnnx.BeamSearchModel(model, settings), OnnxTestInput.Int64("source", ids, n, s));
+        // The graph's input has no EOS: it writes EOS after each row's tokens itself.
+        int n = sources.Count, s = sources.Max(x => x.Length), s0 = s - 1;
+        var ids = Enumerable.Repeat((long)Seq2SeqTokens.Pad, n * s0).ToArray();
+        for (int i = 0; i < n; i++) for (int j = 0; j < sources[i].Length - 1; j++) ids[i * s0 + j] = sources[i][j];
+        var outputs = OnnxTestRunner.RunTensors(Seq2SeqOnnx.BeamSearchModel(model, settings), OnnxTestInput.Int64("source", ids, n, s0));
         var tokens = outputs["tokens"];
         Assert.Equal(n, tokens.Dims[0]);
         Assert.Equal(settings.NBest, tokens.Dims[1]);

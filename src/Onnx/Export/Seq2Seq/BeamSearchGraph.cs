@@ -9,7 +9,8 @@ namespace MlNetDeep.Onnx.Export;
 /// ../shared/DESIGN.md §8), so tokens are identical to the engine's; K = 1 is greedy decoding.
 /// </summary>
 /// <remarks>
-/// Input <c>source</c> int64 (N, S): ids right-padded with PAD = 0, each row ending with EOS.
+/// Input <c>source</c> int64 (N, S₀): token ids without EOS, right-padded with PAD (the graph writes EOS after each row's
+/// tokens, so S = S₀ + 1 below; an empty text is an empty row).
 /// Outputs <c>tokens</c> int64 (N, n, T) (T = steps run; EOS-padded after a hypothesis ends), <c>scores</c> float (N, n)
 /// (length-normalised log-probabilities, best first) and <c>attention</c> float (N, T, S) of the best hypothesis.
 /// Loop-carried values (B = N·K rows, row n·K + k is beam k of source n): tokens (B), hidden (1, B, H)
@@ -34,7 +35,7 @@ internal static class BeamSearchGraph
 
         // Shapes and the row map: B = N·K rows, row b reads source b / K.
         string k1 = g.Constant([(long)k]), kScalar = g.ScalarConstant((long)k);
-        string shape = g.AddNode("Shape", [src]);
+        string shape = g.AddNode("Shape", [encoded.Source]);
         string n1 = g.AddNode("Slice", [shape, g.Constant([0L]), g.Constant([1L])]);
         string s1 = g.AddNode("Slice", [shape, g.Constant([1L]), g.Constant([2L])]);
         string b1 = g.AddNode("Mul", [n1, k1]);

@@ -10,10 +10,12 @@ namespace MlNetDeep.Onnx.Export;
 /// <param name="Hidden">(1, N, H) decoder initial state.</param>
 /// <param name="Cell">(1, N, H) decoder initial LSTM cell, or null.</param>
 /// <param name="SourceTokens">(N) int64 source tokens without the final EOS.</param>
-internal sealed record EncodedSourceNames(string Outputs, string Keys, string Mask, string Hidden, string? Cell, string SourceTokens);
+/// <param name="Source">(N, S) int64 ids with EOS written after each row's tokens.</param>
+internal sealed record EncodedSourceNames(string Outputs, string Keys, string Mask, string Hidden, string? Cell, string SourceTokens, string Source);
 
 /// <summary>
-/// <see cref="Seq2Seq.Encode"/> as ONNX nodes: mask = src ≠ PAD; lengths = Σ mask (int32, the RNN's sequence_lens);
+/// <see cref="Seq2Seq.Encode"/> as ONNX nodes: EOS written after each row's tokens (the input has none, so an empty text is an
+/// empty row and ML.NET's MapValue output feeds the graph as it is); mask = src ≠ PAD; lengths = Σ mask (int32, the RNN's sequence_lens);
 /// Gather(embedding) → the encoder's RNN/LSTM/GRU layers (<see cref="RecurrentExporter.ExportAllOutputs"/>) → outputs
 /// and the top layer's final states → the bridge (bidirectional: Transpose → (N, 2H) → Gemm → Tanh for h, Gemm for c).
 /// </summary>
@@ -22,13 +24,21 @@ internal static class Seq2SeqEncoderGraph
     /// <summary>Appends the encoder to <paramref name="graph"/>.</summary>
     /// <param name="graph">Main graph.</param>
     /// <param name="model">Trained network.</param>
-    /// <param name="source">(N, S) int64 ids, right-padded, each row ending with EOS.</param>
-    public static EncodedSourceNames Add(OnnxGraphBuilder graph, Seq2Seq model, string source)
+    /// <param name="tokens">(N, S₀) int64 token ids without EOS, right-padded with PAD.</param>
+    public static EncodedSourceNames Add(OnnxGraphBuilder graph, Seq2Seq model, string tokens)
     {
         var embedding = model.SourceEmbedding;
-        string notPad = graph.AddNode("Not", [graph.AddNode("Equal", [source, graph.ScalarConstant((long)Seq2SeqTokens.Pad)])]);
-        string lengths = graph.AddNode("ReduceSum", [graph.AddNode("Cast", [notPad], OnnxAttribute.Int("to", (long)OnnxElementType.Int64)), graph.Constant([1L])],
-            OnnxAttribute.Int("keepdims", 0));                                                                      // (N) int64
+        string pad = graph.ScalarConstant((long)Seq2SeqTokens.Pad);
+        string tokenCount = graph.AddNode("ReduceSum", [graph.AddNode("Cast", [graph.AddNode("Not", [graph.AddNode("Equal", [tokens, pad])])],
+            OnnxAttribute.Int("to", (long)OnnxElementType.Int64)), graph.Constant([1L])], OnnxAttribute.Int("keepdims", 0)); // (N)
+        // source (N, S = S₀ + 1): a PAD column appended, then EOS at position tokenCount of each row.
+        string padColumn = graph.AddNode("Expand", [pad, graph.AddNode("Concat", [graph.AddNode("Slice", [graph.AddNode("Shape", [tokens]), graph.Constant([0L]), graph.Constant([1L])]), graph.Constant([1L])], OnnxAttribute.Int("axis", 0))]);
+        string widened = graph.AddNode("Concat", [tokens, padColumn], OnnxAttribute.Int("axis", 1));
+        string positions = graph.AddNode("Range", [graph.ScalarConstant(0L), graph.AddNode("Squeeze", [graph.AddNode("Slice", [graph.AddNode("Shape", [widened]), graph.Constant([1L]), graph.Constant([2L])]), graph.Constant([0L])]), graph.ScalarConstant(1L)]);
+        string atEnd = graph.AddNode("Equal", [positions, graph.AddNode("Unsqueeze", [tokenCount, graph.Constant([1L])])]);     // (N, S)
+        string source = graph.AddNode("Where", [atEnd, graph.ScalarConstant((long)Seq2SeqTokens.Eos), widened]);
+        string notPad = graph.AddNode("Not", [graph.AddNode("Equal", [source, pad])]);
+        string lengths = graph.AddNode("Add", [tokenCount, graph.ScalarConstant(1L)]);                                 // (N) with EOS
         string mask = graph.AddNode("Where", [notPad, graph.ScalarConstant(0f), graph.ScalarConstant(Ops.AttentionMaskValue)]);
         string table = graph.AddInitializer(graph.UniqueName("source_embedding"), embedding.Weight.Span, embedding.VocabularySize, embedding.EmbeddingSize);
         string embedded = graph.AddNode("Gather", [table, source], OnnxAttribute.Int("axis", 0));                     // (N, S, E)
@@ -51,8 +61,7 @@ internal static class Seq2SeqEncoderGraph
             string bias = graph.AddInitializer(graph.UniqueName("attention_key_bias"), projection.Bias!.Span, a);
             keys = graph.AddNode("Add", [graph.AddNode("MatMul", [run.Output, wt]), bias]);
         }
-        string tokens = graph.AddNode("Sub", [lengths, graph.ScalarConstant(1L)]);
-        return new EncodedSourceNames(run.Output, keys, mask, hidden, cell, tokens);
+        return new EncodedSourceNames(run.Output, keys, mask, hidden, cell, tokenCount, source);
     }
 
     private static string TopLayer(OnnxGraphBuilder graph, string states, int top, int dirs) => top == 0 ? states

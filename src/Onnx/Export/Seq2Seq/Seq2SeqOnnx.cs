@@ -6,7 +6,7 @@ namespace MlNetDeep.Onnx.Export;
 internal static class Seq2SeqOnnx
 {
     /// <summary>
-    /// One file that decodes: input <c>source</c> int64 (N, S) → <c>tokens</c> int64 (N, n, T), <c>scores</c> float (N, n),
+    /// One file that decodes: input <c>source</c> int64 (N, S₀) token ids without EOS, PAD-padded → <c>tokens</c> int64 (N, n, T), <c>scores</c> float (N, n),
     /// <c>attention</c> float (N, T, S); see <see cref="BeamSearchGraph"/>.
     /// </summary>
     /// <param name="model">Trained network.</param>
