@@ -55,6 +55,27 @@ internal static class GpuDiagnosis
         return $"GPU device {device} cannot be used: {detail}. {Requirement()}.";
     }
 
+    /// <summary>
+    /// Before training, when FallbackToCpu is false: throws the cause if GPU <paramref name="device"/> cannot be used, so
+    /// that a long training does not end in the error. It appends the CUDA provider to session options as ML.NET does; a
+    /// GPU that passes this may still fail when the session is created, which <see cref="OnnxModelApplier"/> reports.
+    /// </summary>
+    public static void ThrowIfUnusable(int device)
+    {
+        if (OnnxRuntimeNative.Kind == NativeRuntimeKind.Cpu) throw new InvalidOperationException(Cause(device, null, 0) + NoFallback);
+        if (OnnxRuntimeNative.Kind != NativeRuntimeKind.Gpu) return;
+        long logPosition = OnnxRuntimeNative.LogPosition;
+        try
+        {
+            using var options = new SessionOptions();
+            options.AppendExecutionProvider_CUDA(device);
+        }
+        catch (Exception ex) when (IsGpuFailure(ex))
+        {
+            throw new InvalidOperationException(Cause(device, ex, logPosition) + NoFallback, ex);
+        }
+    }
+
     private static Exception? Innermost(Exception? ex)
     {
         while (ex?.InnerException is not null) ex = ex.InnerException;

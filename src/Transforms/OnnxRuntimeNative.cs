@@ -70,7 +70,7 @@ internal static class OnnxRuntimeNative
         $"{action} needs ONNX Runtime's native library (onnxruntime), which the application does not have: MlNetDeep brings only the managed " +
         $"Microsoft.ML.OnnxRuntime.Managed, and the application chooses the native package. Add Microsoft.ML.OnnxRuntime {PinnedVersion} to score on " +
         $"the CPU (dotnet add package Microsoft.ML.OnnxRuntime --version {PinnedVersion}), or Microsoft.ML.OnnxRuntime.Gpu {PinnedVersion} to score " +
-        $"on the GPU (needs {CudaRequirement}). ({cause?.GetType().Name}: {Innermost(cause)?.Message})", cause);
+        $"on the GPU (needs {CudaRequirement}). ({cause?.GetType().Name}: {Innermost(cause)?.Message.Split('\n')[0].Trim()})", cause);
 
     /// <summary>Whether an exception chain is the native library missing altogether.</summary>
     public static bool IsMissingRuntime(Exception? ex)

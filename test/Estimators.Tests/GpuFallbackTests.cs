@@ -14,10 +14,17 @@ namespace MlNetDeep.Estimators.Tests;
 /// </summary>
 public class GpuFallbackTests
 {
-    private static MlpClassifier.Options Options(int? gpu, bool fallback) => new()
+    private static MlpClassifier.Options Options(int? gpu, bool fallback, IProgress<EpochReport>? progress = null) => new()
     {
-        HiddenLayers = [4], NumberOfEpochs = 2, Seed = 1, GpuDeviceId = gpu, FallbackToCpu = fallback,
+        HiddenLayers = [4], NumberOfEpochs = 2, Seed = 1, GpuDeviceId = gpu, FallbackToCpu = fallback, Progress = progress,
     };
+
+    private sealed class EpochCounter : IProgress<EpochReport>
+    {
+        public int Epochs;
+
+        public void Report(EpochReport value) => Interlocked.Increment(ref Epochs);
+    }
 
     private static (MLContext Ml, List<string> Warnings) Context()
     {
@@ -27,9 +34,9 @@ public class GpuFallbackTests
         return (ml, warnings);
     }
 
-    private static ITransformer Fit(MLContext ml, int? gpu, bool fallback) =>
+    private static ITransformer Fit(MLContext ml, int? gpu, bool fallback, IProgress<EpochReport>? progress = null) =>
         ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.DeepLearning().MulticlassClassification.Mlp(Options(gpu, fallback)))
+            .Append(ml.DeepLearning().MulticlassClassification.Mlp(Options(gpu, fallback, progress)))
             .Fit(SyntheticData.View(ml, SyntheticData.Blobs(60, 1)));
 
     private static float[][] Scores(MLContext ml, ITransformer model) =>
@@ -70,10 +77,12 @@ public class GpuFallbackTests
     }
 
     [Fact]
-    public void FitWithoutFallbackThrowsTheCause()
+    public void FitWithoutFallbackThrowsTheCauseBeforeTraining()
     {
         var (ml, _) = Context();
-        var ex = Assert.Throws<InvalidOperationException>(() => Fit(ml, gpu: 0, fallback: false));
+        var epochs = new EpochCounter();
+        var ex = Assert.Throws<InvalidOperationException>(() => Fit(ml, gpu: 0, fallback: false, epochs));
+        Assert.Equal(0, epochs.Epochs);
         AssertNamesCpuPackageAndGpuNeeds(ex.Message);
         Assert.Contains("set FallbackToCpu = true", ex.Message);
     }

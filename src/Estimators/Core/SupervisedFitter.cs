@@ -37,6 +37,7 @@ internal sealed class SupervisedFitter
     {
         ArgumentNullException.ThrowIfNull(input);
         OnnxRuntimeNative.Require("Fit"); // before training: the trained network is scored through ONNX Runtime
+        if (_options.GpuDeviceId is int gpu && !_options.FallbackToCpu) GpuDiagnosis.ThrowIfUnusable(gpu); // fail before training too
         var preprocessing = _task.FitPreprocessing(_ml, input);
         var view = preprocessing?.Transform(input) ?? input;
         var validation = _options.ValidationSet is { } raw ? preprocessing?.Transform(raw) ?? raw : null;
