@@ -125,12 +125,25 @@ internal static class OnnxRuntimeNative
         }
         catch (DllNotFoundException ex)
         {
-            // ".NET: Unable to load shared library '…' or one of its dependencies. … : libcublasLt.so.13: cannot open shared object file: …"
-            // Anything else (an undefined symbol without ORT's providers_shared loaded first) says nothing about CUDA.
-            string text = ex.Message;
-            int so = text.LastIndexOf(": lib", StringComparison.Ordinal);
-            return so >= 0 && text.Contains("cannot open shared object file", StringComparison.Ordinal) ? text[(so + 2)..].Trim() : null;
+            return MissingDependency(ex.Message);
         }
+    }
+
+    /// <summary>
+    /// The dependency a failed library load names, from .NET's message: after "Unable to load shared library '…' or one of
+    /// its dependencies …" come the paths it tried, each with the loader's error; the one that is not a tried path itself
+    /// is the missing dependency ("libcublasLt.so.13: cannot open shared object file: No such file or directory"). Null
+    /// when there is none (an undefined symbol, say, tells nothing about CUDA).
+    /// </summary>
+    /// <param name="message">The DllNotFoundException's message.</param>
+    public static string? MissingDependency(string message)
+    {
+        foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(message,
+            @"(?<![/\w.+-])(lib[\w.+-]+?\.so[\w.]*): cannot open shared object file[^\r\n]*"))
+        {
+            if (!match.Groups[1].Value.StartsWith("libonnxruntime", StringComparison.Ordinal)) return match.Value.Trim();
+        }
+        return null;
     }
 
     /// <summary>The folder holding the loaded libonnxruntime (Linux: from /proc/self/maps), or null.</summary>

@@ -187,6 +187,19 @@ public class GpuFallbackTests
     }
 
     [Fact]
+    public void LoaderMessagesNameTheMissingDependency()
+    {
+        // .NET's DllNotFoundException for the CUDA provider on a machine without CUDA: the tried paths, each with dlerror.
+        string message = "Unable to load shared library '/app/native/libonnxruntime_providers_cuda.so' or one of its dependencies. In order to help " +
+            "diagnose loading problems, consider using a tool like strace. If you're using glibc, consider setting the LD_DEBUG environment variable: \n" +
+            "libcublasLt.so.13: cannot open shared object file: No such file or directory\n" +
+            "/app/native/libonnxruntime_providers_cuda.so.so: cannot open shared object file: No such file or directory\n";
+        Assert.Equal("libcublasLt.so.13: cannot open shared object file: No such file or directory", OnnxRuntimeNative.MissingDependency(message));
+        Assert.Null(OnnxRuntimeNative.MissingDependency("/app/native/libonnxruntime_providers_cuda.so: undefined symbol: Provider_GetHost"));
+        Assert.Null(OnnxRuntimeNative.MissingDependency("/app/native/libonnxruntime_providers_cuda.so: cannot open shared object file: No such file or directory"));
+    }
+
+    [Fact]
     public void GpuFailuresAreToldApartFromModelErrors()
     {
         Assert.True(GpuDiagnosis.IsGpuFailure(new InvalidOperationException("x",
