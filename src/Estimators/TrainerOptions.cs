@@ -88,12 +88,17 @@ public abstract class TrainerOptions
     public CancellationToken CancellationToken { get; set; }
 
     /// <summary>
-    /// CUDA device for scoring, or null for the CPU. Needs the Microsoft.ML.OnnxRuntime.Gpu package in the application.
-    /// Not saved with the model (a loaded model follows the loading MLContext's GpuDeviceId). <value>Default null.</value>
+    /// CUDA device for scoring, or null for the CPU. Needs the Microsoft.ML.OnnxRuntime.Gpu 1.32.0 package in the application
+    /// (instead of Microsoft.ML.OnnxRuntime) and CUDA 13 and cuDNN 9 on the machine. Not saved with the model: load it for
+    /// the GPU with DeepLearningModel.Load, which honours FallbackToCpu with either package and reports the device used.
+    /// <value>Default null.</value>
     /// </summary>
     public int? GpuDeviceId { get; set; }
 
-    /// <summary>When the GPU cannot be used, score on the CPU and log why (true) or throw (false). <value>Default true.</value></summary>
+    /// <summary>
+    /// When the GPU cannot be used, score on the CPU and log a warning that names the cause (true), or throw an
+    /// InvalidOperationException that names it (false). <value>Default true.</value>
+    /// </summary>
     public bool FallbackToCpu { get; set; } = Defaults.FallbackToCpu;
 
     /// <summary>

@@ -150,29 +150,12 @@ internal static class ScoringChain
         }
     }
 
+    /// <summary>Loads the saved chain on the requested device, with the GPU checks and fallback of <see cref="DeepLearningModel.Load(MLContext, Stream, int?, bool, out DataViewSchema, out ScoringDeviceReport)"/>.</summary>
     private static ITransformer Load(MLContext ml, MemoryStream saved, OnnxScoringOptions scoring)
     {
-        if (scoring.GpuDeviceId is int device)
-        {
-            try
-            {
-                saved.Position = 0;
-                return LoadingContext(ml, device, scoring.FallbackToCpu).Model.Load(saved, out _);
-            }
-            catch (Exception ex) when (scoring.FallbackToCpu && OnnxModelApplier.IsMissingGpuRuntime(ex))
-            {
-                // The chain was built on the CPU already (OnnxModelApplier logged why); load it there too.
-            }
-        }
         saved.Position = 0;
-        return LoadingContext(ml, null, false).Model.Load(saved, out _);
+        return DeepLearningModel.Load(ml, saved, scoring.GpuDeviceId, scoring.FallbackToCpu, out _, out _);
     }
-
-    /// <summary><paramref name="ml"/> itself when its GPU settings are the requested ones, else a context with them and the same TempFilePath.</summary>
-    private static MLContext LoadingContext(MLContext ml, int? device, bool fallbackToCpu) =>
-        ml.GpuDeviceId == device && (device is null || ml.FallbackToCpu == fallbackToCpu)
-            ? ml
-            : new MLContext { TempFilePath = ml.TempFilePath, GpuDeviceId = device, FallbackToCpu = fallbackToCpu };
 
     private static TransformerChain<ITransformer> Flatten(ITransformer fitted) => fitted is IEnumerable<ITransformer> parts
         ? new TransformerChain<ITransformer>(parts.ToArray())

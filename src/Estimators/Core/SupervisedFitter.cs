@@ -36,6 +36,8 @@ internal sealed class SupervisedFitter
     public (TransformerChain<ITransformer> Model, TrainingReport Report, FittedNetwork Network) Fit(IDataView input, TargetKind target, string? predictedLabelColumn)
     {
         ArgumentNullException.ThrowIfNull(input);
+        OnnxRuntimeNative.Require("Fit"); // before training: the trained network is scored through ONNX Runtime
+        if (_options.GpuDeviceId is int gpu && !_options.FallbackToCpu) GpuDiagnosis.ThrowIfUnusable(gpu); // fail before training too
         var preprocessing = _task.FitPreprocessing(_ml, input);
         var view = preprocessing?.Transform(input) ?? input;
         var validation = _options.ValidationSet is { } raw ? preprocessing?.Transform(raw) ?? raw : null;
@@ -87,6 +89,7 @@ internal sealed class SupervisedFitter
     public SchemaShape GetOutputSchema(SchemaShape inputSchema, TargetKind target, string? predictedLabelColumn)
     {
         _task.CheckInput(inputSchema);
+        OnnxRuntimeNative.Require("GetOutputSchema");
         var shape = _task.Preprocessing(_ml)?.GetOutputSchema(inputSchema) ?? inputSchema;
         if (target == TargetKind.Classification)
         {
