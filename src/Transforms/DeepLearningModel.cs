@@ -57,8 +57,15 @@ public static class DeepLearningModel
             gpuDeviceId, fallbackToCpu, out inputSchema, out device);
     }
 
+    /// <summary>
+    /// Loads the chain <see cref="ScoringChain.Fit"/> has just saved: as <see cref="Load(MLContext, Stream, int?, bool, out DataViewSchema, out ScoringDeviceReport)"/>,
+    /// but a fallback is not logged again (building the chain has already logged why).
+    /// </summary>
+    internal static ITransformer LoadFitted(MLContext ml, MemoryStream saved, int? gpuDeviceId, bool fallbackToCpu) =>
+        LoadCore(ml, () => { saved.Position = 0; return (ml.Model.Load(saved, out var schema), schema); }, gpuDeviceId, fallbackToCpu, out _, out _, warn: false);
+
     private static ITransformer LoadCore(MLContext ml, Func<(ITransformer, DataViewSchema)> load, int? gpuDeviceId, bool fallbackToCpu,
-        out DataViewSchema inputSchema, out ScoringDeviceReport device)
+        out DataViewSchema inputSchema, out ScoringDeviceReport device, bool warn = true)
     {
         if (gpuDeviceId is < 0) throw new ArgumentOutOfRangeException(nameof(gpuDeviceId), gpuDeviceId, "gpuDeviceId must be ≥ 0, or null for the CPU.");
         OnnxRuntimeNative.Require("Loading the model");
@@ -90,8 +97,9 @@ public static class DeepLearningModel
             }
         }
         if (!fallbackToCpu) throw new InvalidOperationException(cause + GpuDiagnosis.NoFallback, failure);
-        using (var channel = ((IHostEnvironment)ml).Register(nameof(DeepLearningModel)).Start("Load"))
-            channel.Warning(MessageSensitivity.None, cause + GpuDiagnosis.FallingBack);
+        if (warn)
+            using (var channel = ((IHostEnvironment)ml).Register(nameof(DeepLearningModel)).Start("Load"))
+                channel.Warning(MessageSensitivity.None, cause + GpuDiagnosis.FallingBack);
         (model, inputSchema) = LoadOn(ml, null, load);
         device = new ScoringDeviceReport(requested, null, cause);
         return model;

@@ -150,12 +150,9 @@ internal static class ScoringChain
         }
     }
 
-    /// <summary>Loads the saved chain on the requested device, with the GPU checks and fallback of <see cref="DeepLearningModel.Load(MLContext, Stream, int?, bool, out DataViewSchema, out ScoringDeviceReport)"/>.</summary>
-    private static ITransformer Load(MLContext ml, MemoryStream saved, OnnxScoringOptions scoring)
-    {
-        saved.Position = 0;
-        return DeepLearningModel.Load(ml, saved, scoring.GpuDeviceId, scoring.FallbackToCpu, out _, out _);
-    }
+    /// <summary>Loads the saved chain on the requested device, with the GPU checks and fallback of <see cref="DeepLearningModel"/>.</summary>
+    private static ITransformer Load(MLContext ml, MemoryStream saved, OnnxScoringOptions scoring) =>
+        DeepLearningModel.LoadFitted(ml, saved, scoring.GpuDeviceId, scoring.FallbackToCpu);
 
     private static TransformerChain<ITransformer> Flatten(ITransformer fitted) => fitted is IEnumerable<ITransformer> parts
         ? new TransformerChain<ITransformer>(parts.ToArray())
