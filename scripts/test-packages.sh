@@ -45,6 +45,7 @@ cleanup() {
   rm -rf "$tmp"
   # The per-run version is never used again: drop its copies from the global cache.
   rm -rf "${cache%/}/mlnetdeep/$version" "${cache%/}/mlnetdeep.scoring/$version"
+  rmdir "${cache%/}/mlnetdeep" "${cache%/}/mlnetdeep.scoring" 2>/dev/null || true   # only if no other version is there
 }
 trap cleanup EXIT
 
