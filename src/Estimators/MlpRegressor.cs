@@ -14,8 +14,9 @@ namespace MlNetDeep;
 /// | Output | Score: Single |
 /// | Exportable to ONNX | Yes (the model is ONNX; see <see cref="NetworkEstimator.LastTrainingReport"/>) |
 ///
-/// Features and label are standardised with statistics learned in Fit; the graph undoes the label's scaling, so
-/// Score is in the label's units. Rows with a NaN label are skipped.
+/// Features (unless <see cref="MlpOptions.FeatureScaling"/> is <see cref="FeatureScaling.None"/>) and label are
+/// standardised with statistics learned in Fit; the graph undoes the label's scaling, so Score is in the label's units.
+/// Rows with a NaN label are skipped.
 /// </remarks>
 public sealed class MlpRegressor : NetworkEstimator
 {

@@ -8,7 +8,7 @@ using MlNetDeep.Trainers;
 
 namespace MlNetDeep;
 
-/// <summary>A multilayer perceptron on a known-size Single vector, standardised per slot.</summary>
+/// <summary>A multilayer perceptron on a known-size Single vector, standardised per slot or taken as it is (<see cref="MlpOptions.FeatureScaling"/>).</summary>
 internal sealed class DenseMlpTask(MlpOptions options) : INetworkTask
 {
     public string OnnxInputColumn => options.FeatureColumnName;
@@ -21,19 +21,20 @@ internal sealed class DenseMlpTask(MlpOptions options) : INetworkTask
         int f = columns.Input.Count;
         var network = Mlp.Build(new MlpArchitecture(f, options.HiddenLayers, columns.ClassCount, options.Activation, options.LeakyReluAlpha,
             options.DropoutRate, options.BatchNorm), rng);
-        var preprocessing = scan.PerSlot();
+        var preprocessing = options.FeatureScaling == FeatureScaling.None ? null : scan.PerSlot();
         return new TaskModel(network, preprocessing, new DenseGraphInput(OnnxInputColumn, f, preprocessing), Architecture);
     }
 
     public void CheckInput(SchemaShape schema) => SchemaChecks.Features(schema, options.FeatureColumnName);
 
     public TaskModel Stub(int outputs) => new(new Sequential(new Linear(1, outputs, new Rng(0))), null,
-        new DenseGraphInput(OnnxInputColumn, 1, new FeaturePreprocessing([0f], [1f])), Architecture);
+        new DenseGraphInput(OnnxInputColumn, 1, options.FeatureScaling == FeatureScaling.None ? null : new FeaturePreprocessing([0f], [1f])), Architecture);
 
     private Dictionary<string, string> Architecture => new()
     {
         ["architecture"] = "mlp",
         ["hidden_layers"] = string.Join(",", options.HiddenLayers),
         ["activation"] = options.Activation.ToString(),
+        ["feature_scaling"] = options.FeatureScaling == FeatureScaling.None ? "none" : "standardize",
     };
 }

@@ -19,7 +19,7 @@ public class NoDeadNodeTests
 
     public static TheoryData<string> ModelKinds() =>
     [
-        "mlp-classifier", "mlp-regressor", "image-smallcnn", "image-resnet", "image-resnet-bottleneck", "image-densenet",
+        "mlp-classifier", "mlp-regressor", "mlp-classifier-unscaled", "mlp-regressor-unscaled", "image-smallcnn", "image-resnet", "image-resnet-bottleneck", "image-densenet",
         "image-spp", "image-spp-anysize", "text-cnn", "text-cnn-reject", "text-rnn", "text-lstm", "text-bilstm2", "text-bigru",
         "seq-lstm-classifier", "seq-lstm-forecaster", "seq-bigru2-classifier", "seq-bigru2-forecaster", "seq-rnn-classifier",
         "seq-rnn-forecaster", "module-bilstm2-sequence",
@@ -68,6 +68,8 @@ public class NoDeadNodeTests
         {
             "mlp-classifier" => Classify(Mlp.Build(new MlpArchitecture(12, [8, 5], Classes, ActivationKind.LeakyRelu, 0.1f, DropoutRate: 0.3f, BatchNorm: true), rng), dense),
             "mlp-regressor" => Regress(Mlp.Build(new MlpArchitecture(12, [8], 1, ActivationKind.Relu), rng), dense),
+            "mlp-classifier-unscaled" => Classify(Mlp.Build(new MlpArchitecture(12, [8], Classes, ActivationKind.Relu), rng), dense with { Preprocessing = null }),
+            "mlp-regressor-unscaled" => Regress(Mlp.Build(new MlpArchitecture(12, [8], 1, ActivationKind.Relu), rng), dense with { Preprocessing = null }),
             "image-smallcnn" => Classify(SmallCnn.Build(3, Classes, new SmallCnnArchitecture { Conv1Channels = 4, Conv2Channels = 6, HiddenUnits = 8, InputHeight = 12, InputWidth = 12 }, rng), image),
             "image-resnet" => Classify(ResNet.Build(3, Classes, new ResNetArchitecture { StemChannels = 4, StageChannels = [4, 8], BlocksPerStage = [1, 1] }, rng), image),
             "image-resnet-bottleneck" => Classify(ResNet.Build(3, Classes,
@@ -82,9 +84,9 @@ public class NoDeadNodeTests
             "text-bilstm2" => Classify(TextRecurrent(new Lstm(5, 4, rng, 2, bidirectional: true), rng), tokens),
             "text-bigru" => Classify(TextRecurrent(new Gru(5, 4, rng, 1, bidirectional: true), rng), tokens),
             "seq-lstm-classifier" => Classify(Sequence(new Lstm(3, 5, rng), Classes, rng), dense),
-            "seq-lstm-forecaster" => Regress(Sequence(new Lstm(3, 5, rng), 1, rng), dense with { Preprocessing = dense.Preprocessing with { RelativeStepSize = 3 } }),
+            "seq-lstm-forecaster" => Regress(Sequence(new Lstm(3, 5, rng), 1, rng), dense with { Preprocessing = dense.Preprocessing! with { RelativeStepSize = 3 } }),
             "seq-bigru2-classifier" => Classify(Sequence(new Gru(3, 5, rng, 2, bidirectional: true), Classes, rng), dense),
-            "seq-bigru2-forecaster" => Regress(Sequence(new Gru(3, 5, rng, 2, bidirectional: true), 1, rng), dense with { Preprocessing = dense.Preprocessing with { RelativeStepSize = 3 } }),
+            "seq-bigru2-forecaster" => Regress(Sequence(new Gru(3, 5, rng, 2, bidirectional: true), 1, rng), dense with { Preprocessing = dense.Preprocessing! with { RelativeStepSize = 3 } }),
             "seq-rnn-classifier" => Classify(Sequence(new Rnn(3, 5, rng), Classes, rng), dense),
             "seq-rnn-forecaster" => Regress(Sequence(new Rnn(3, 5, rng), 1, rng), dense),
             "module-bilstm2-sequence" => Sequence(new Lstm(3, 5, rng, 2, bidirectional: true)),

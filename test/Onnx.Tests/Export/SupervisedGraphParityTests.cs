@@ -7,7 +7,7 @@ using MlNetDeep.Onnx.Tests.Support;
 
 namespace MlNetDeep.Onnx.Tests.Export;
 
-/// <summary>Whole scoring graphs (standardisation + network + head) against the engine.</summary>
+/// <summary>Whole scoring graphs (standardisation, or none, + network + head) against the engine.</summary>
 public class SupervisedGraphParityTests
 {
     private static readonly ModelDescription Description = new("regression", new Dictionary<string, string>());
@@ -71,6 +71,55 @@ public class SupervisedGraphParityTests
                 .Select(v => v * 2.5f + 10f).ToArray();
             var score = OnnxTestRunner.Run(model, ("Features", x, [n, 4]))["Score"];
             Assert.Equal([n, 1L], score.dims);
+            OnnxTestRunner.AssertClose(engine, score.values);
+        }
+    }
+
+    [Fact]
+    public void WithoutPreprocessingTheNetworkReadsTheRawFeatures()
+    {
+        // FeatureScaling.None: no Sub/Div between the graph input and the network; the engine on raw rows gives ORT's scores.
+        var net = Mlp.Build(new MlpArchitecture(4, [6], 3, ActivationKind.Relu), new Rng(5));
+        net.SetTraining(false);
+        var description = new ModelDescription("classification", new Dictionary<string, string>());
+        byte[] model = SupervisedGraph.Classifier(net, new DenseGraphInput("Features", 4, null), 3, "Score", "PredictedIndex", description);
+        var proto = OnnxStructure.AssertWellFormed(model);
+        Assert.DoesNotContain(proto.Graph.Node, n => n.OpType is "Sub" or "Div");
+        Assert.Contains(proto.Graph.Node, n => n.Input.Contains("Features"));
+        Assert.Empty(OnnxStructure.UnusedNodeOutputs(proto));
+        foreach (int n in new[] { 1, 5 })
+        {
+            float[] x = Random(n * 4, 30 + n);
+            var tape = new Tape { IsRecording = false };
+            var probabilities = Ops.Softmax(tape, net.Forward(tape, Tensor.FromArray(x, n, 4))).Span.ToArray();
+            var outputs = OnnxTestRunner.RunTensors(model, OnnxTestInput.Float("Features", x, n, 4));
+            OnnxTestRunner.AssertClose(probabilities, outputs["Score"].Floats);
+        }
+
+        // Control: the same network behind the standardisation scores the raw rows differently, so the check above can fail.
+        byte[] standardised = SupervisedGraph.Classifier(net, new DenseGraphInput("Features", 4, Standard), 3, "Score", "PredictedIndex", description);
+        Assert.Contains(OnnxStructure.Parse(standardised).Graph.Node, n => n.OpType == "Sub");
+        Assert.Contains(OnnxStructure.Parse(standardised).Graph.Node, n => n.OpType == "Div");
+        float[] rows = Random(5 * 4, 35);
+        var raw = OnnxTestRunner.RunTensors(model, OnnxTestInput.Float("Features", rows, 5, 4))["Score"].Floats;
+        var scaled = OnnxTestRunner.RunTensors(standardised, OnnxTestInput.Float("Features", rows, 5, 4))["Score"].Floats;
+        Assert.True(raw.Zip(scaled).Max(p => Math.Abs(p.First - p.Second)) > 1e-2f);
+    }
+
+    [Fact]
+    public void RegressorWithoutFeaturePreprocessingStillUndoesLabelStandardisation()
+    {
+        var net = Mlp.Build(new MlpArchitecture(4, [5], 1, ActivationKind.Tanh), new Rng(6));
+        net.SetTraining(false);
+        byte[] model = SupervisedGraph.Regressor(net, new DenseGraphInput("Features", 4, null), labelMean: -3f, labelStd: 0.5f, "Score", Description);
+        var proto = OnnxStructure.AssertWellFormed(model);
+        Assert.DoesNotContain(proto.Graph.Node, n => n.OpType is "Sub" or "Div");
+        foreach (int n in new[] { 1, 6 })
+        {
+            float[] x = Random(n * 4, 40 + n);
+            var engine = net.Forward(new Tape { IsRecording = false }, Tensor.FromArray(x, n, 4)).Span.ToArray()
+                .Select(v => v * 0.5f - 3f).ToArray();
+            var score = OnnxTestRunner.Run(model, ("Features", x, [n, 4]))["Score"];
             OnnxTestRunner.AssertClose(engine, score.values);
         }
     }

@@ -1,0 +1,31 @@
+namespace MlNetDeep.Examples.Sentiment;
+
+/// <summary>
+/// The example's folders from its command line: <c>--data FOLDER</c> (and <c>--output FOLDER</c>) with a documented
+/// default, examples/Sentiment/data under the repository root: the nearest folder at or above the current folder that
+/// holds MlNetDeep.sln (so <c>dotnet run --project examples/Sentiment</c> works from anywhere in the clone). Outside a
+/// clone the default is ./data in the current folder.
+/// </summary>
+internal static class DataFolder
+{
+    /// <summary>Removes "<paramref name="name"/> VALUE" from <paramref name="args"/>; returns VALUE, or null when the option is absent.</summary>
+    /// <exception cref="ArgumentException">The option is last or followed by another option.</exception>
+    public static string? TakeOption(List<string> args, string name)
+    {
+        int i = args.IndexOf(name);
+        if (i < 0) return null;
+        if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            throw new ArgumentException($"{name} needs a folder after it, e.g. {name} examples/Sentiment/{name[2..]}");
+        string value = args[i + 1];
+        args.RemoveRange(i, 2);
+        return Path.GetFullPath(value);
+    }
+
+    /// <summary>examples/Sentiment/<paramref name="name"/> under the repository root, or ./<paramref name="name"/> outside a clone.</summary>
+    public static string Default(string name)
+    {
+        for (var folder = new DirectoryInfo(Directory.GetCurrentDirectory()); folder is not null; folder = folder.Parent)
+            if (File.Exists(Path.Combine(folder.FullName, "MlNetDeep.sln"))) return Path.Combine(folder.FullName, "examples", "Sentiment", name);
+        return Path.Combine(Directory.GetCurrentDirectory(), name);
+    }
+}
