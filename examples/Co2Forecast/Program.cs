@@ -7,6 +7,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetDeep;
+using MlNetDeep.Examples;
 using MlNetDeep.Examples.Co2Forecast;
 using ScottPlot;
 

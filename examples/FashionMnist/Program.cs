@@ -6,6 +6,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Transforms.Image;
 using MlNetDeep;
+using MlNetDeep.Examples;
 using MlNetDeep.Examples.FashionMnist;
 
 var arguments = args.ToList();

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetDeep;
+using MlNetDeep.Examples;
 using MlNetDeep.Examples.QuickStart;
 
 var arguments = args.ToList();

@@ -9,7 +9,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using MlNetDeep;
-using MlNetDeep.Examples.Sentiment;
+using MlNetDeep.Examples;
 
 var arguments = args.ToList();
 string dataDir;
