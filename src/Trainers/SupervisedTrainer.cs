@@ -38,10 +38,7 @@ internal sealed class SupervisedTrainer
         var optimizer = _settings.CreateOptimizer(network.Parameters());
         var shuffle = new Rng(_settings.Seed ^ 0x5DEECE66DL);
         var tape = new Tape();
-        var history = new List<EpochReport>();
-        ModuleSnapshot? best = null;
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = _settings.NumberOfEpochs, sinceBest = 0;
+        var best = new BestEpoch(_settings);
 
         for (int epoch = 1; epoch <= _settings.NumberOfEpochs; epoch++)
         {
@@ -70,37 +67,13 @@ internal sealed class SupervisedTrainer
 
             network.SetTraining(false);
             double? validationLoss = null, metric = null;
-            bool isBest = true;
-            if (validation is not null)
-            {
-                (validationLoss, metric) = Evaluate(network, validation, reader, tape, scan.LabelStd);
-                isBest = validationLoss < bestLoss;
-                if (isBest)
-                {
-                    bestLoss = validationLoss.Value;
-                    bestEpoch = epoch;
-                    sinceBest = 0;
-                    if (_settings.EarlyStoppingPatience is not null) best = ModuleSnapshot.Capture(network);
-                }
-                else sinceBest++;
-            }
-            else bestEpoch = epoch;
-
-            var report = new EpochReport(epoch, _settings.NumberOfEpochs, trainingLoss, validationLoss, metric,
-                validation is null ? null : MetricName, clock.Elapsed, isBest);
-            history.Add(report);
-            _settings.Log?.Invoke(report.ToString());
-            _settings.Progress?.Report(report);
-
-            if (_settings.EarlyStoppingPatience is int patience && sinceBest >= patience)
-            {
-                _settings.Log?.Invoke($"early stopping after epoch {epoch}: no lower validation loss for {patience} epochs; keeping epoch {bestEpoch}");
-                break;
-            }
+            if (validation is not null) (validationLoss, metric) = Evaluate(network, validation, reader, tape, scan.LabelStd);
+            bool isBest = best.Observe(network, epoch, -validationLoss);
+            best.Report(new EpochReport(epoch, _settings.NumberOfEpochs, trainingLoss, validationLoss, metric,
+                validation is null ? null : MetricName, clock.Elapsed, isBest));
+            if (best.ShouldStop(epoch, "validation loss")) break;
         }
-        best?.Restore(network);
-        network.SetTraining(false);
-        return new TrainingResult(network, history, bestEpoch);
+        return best.Finish(network);
     }
 
     private string MetricName => _columns.Target == TargetKind.Classification ? "accuracy" : "RMSE";

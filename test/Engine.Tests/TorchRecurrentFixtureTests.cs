@@ -35,7 +35,7 @@ public class TorchRecurrentFixtureTests
     [Fact]
     public void EveryFixtureFileIsCovered()
     {
-        var files = Directory.GetFiles(DataDirectory(), "*.json").Select(Path.GetFileNameWithoutExtension).Order().ToArray();
+        var files = TorchData.CaseNames("torch-rnn");
         Assert.Equal(CaseNames.Order().ToArray(), files);
     }
 
@@ -43,7 +43,7 @@ public class TorchRecurrentFixtureTests
     [MemberData(nameof(Cases))]
     public void MatchesPyTorch(string caseName)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(DataDirectory(), caseName + ".json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TorchData.Folder("torch-rnn"), caseName + ".json")));
         var root = doc.RootElement;
         var tensors = root.GetProperty("tensors");
         var expected = root.GetProperty("expected");
@@ -83,17 +83,17 @@ public class TorchRecurrentFixtureTests
             {
                 string suffix = Suffix(l, d);
                 int inF = layer.LayerInputSize(l);
-                Import(cell, ReadTensor(tensors, "weight_ih" + suffix, gh, inF), layer.InputWeights[l].Span.Slice(d * gh * inF, gh * inF));
-                Import(cell, ReadTensor(tensors, "weight_hh" + suffix, gh, hidden), layer.RecurrentWeights[l].Span.Slice(d * gh * hidden, gh * hidden));
-                Import(cell, ReadTensor(tensors, "bias_ih" + suffix, gh), layer.Biases[l].Span.Slice(d * 2 * gh, gh));
-                Import(cell, ReadTensor(tensors, "bias_hh" + suffix, gh), layer.Biases[l].Span.Slice(d * 2 * gh + gh, gh));
+                Import(cell, TorchData.ReadTensor(tensors, "weight_ih" + suffix, gh, inF), layer.InputWeights[l].Span.Slice(d * gh * inF, gh * inF));
+                Import(cell, TorchData.ReadTensor(tensors, "weight_hh" + suffix, gh, hidden), layer.RecurrentWeights[l].Span.Slice(d * gh * hidden, gh * hidden));
+                Import(cell, TorchData.ReadTensor(tensors, "bias_ih" + suffix, gh), layer.Biases[l].Span.Slice(d * 2 * gh, gh));
+                Import(cell, TorchData.ReadTensor(tensors, "bias_hh" + suffix, gh), layer.Biases[l].Span.Slice(d * 2 * gh + gh, gh));
                 imported.UnionWith(new[] { "weight_ih", "weight_hh", "bias_ih", "bias_hh" }.Select(p => p + suffix));
             }
         Assert.Equal(pyTorchNames.Order(), imported.Order());
 
-        var x = Parameter.MakeTrainable(ReadTensor(tensors, "x"));
-        var h0 = tensors.TryGetProperty("h0", out _) ? Parameter.MakeTrainable(ReadTensor(tensors, "h0")) : null;
-        var c0 = tensors.TryGetProperty("c0", out _) ? Parameter.MakeTrainable(ReadTensor(tensors, "c0")) : null;
+        var x = Parameter.MakeTrainable(TorchData.ReadTensor(tensors, "x"));
+        var h0 = tensors.TryGetProperty("h0", out _) ? Parameter.MakeTrainable(TorchData.ReadTensor(tensors, "h0")) : null;
+        var c0 = tensors.TryGetProperty("c0", out _) ? Parameter.MakeTrainable(TorchData.ReadTensor(tensors, "c0")) : null;
         var differentiable = new List<Tensor> { x };
         if (h0 is not null) differentiable.Add(h0);
         if (c0 is not null) differentiable.Add(c0);
@@ -114,9 +114,9 @@ public class TorchRecurrentFixtureTests
         {
             var tape = new Tape { IsRecording = false };
             var result = Run(tape);
-            Compare(mismatches, caseName, "output", result.Output, ReadTensor(expected, "output"));
-            Compare(mismatches, caseName, "h_n", result.FinalHidden, ReadTensor(expected, "h_n"));
-            if (cell == RecurrentCellKind.Lstm) Compare(mismatches, caseName, "c_n", result.FinalCell!, ReadTensor(expected, "c_n"));
+            Compare(mismatches, caseName, "output", result.Output, TorchData.ReadTensor(expected, "output"));
+            Compare(mismatches, caseName, "h_n", result.FinalHidden, TorchData.ReadTensor(expected, "h_n"));
+            if (cell == RecurrentCellKind.Lstm) Compare(mismatches, caseName, "c_n", result.FinalCell!, TorchData.ReadTensor(expected, "c_n"));
             tape.Reset();
         }
 
@@ -133,15 +133,15 @@ public class TorchRecurrentFixtureTests
         {
             var tape = new Tape();
             var target = pick(Run(tape));
-            var upstream = ReadTensor(tensors, upstreamName);
+            var upstream = TorchData.ReadTensor(tensors, upstreamName);
             Assert.Equal(upstream.Shape, target.Shape);
             tape.Backward(target, upstream.Span);
             tape.Reset();
         }
 
-        Compare(mismatches, caseName, "grad x", x.Grad!, ReadTensor(grads, "x"));
-        if (h0 is not null) Compare(mismatches, caseName, "grad h0", h0.Grad!, ReadTensor(grads, "h0"));
-        if (c0 is not null) Compare(mismatches, caseName, "grad c0", c0.Grad!, ReadTensor(grads, "c0"));
+        Compare(mismatches, caseName, "grad x", x.Grad!, TorchData.ReadTensor(grads, "x"));
+        if (h0 is not null) Compare(mismatches, caseName, "grad h0", h0.Grad!, TorchData.ReadTensor(grads, "h0"));
+        if (c0 is not null) Compare(mismatches, caseName, "grad c0", c0.Grad!, TorchData.ReadTensor(grads, "c0"));
         for (int l = 0; l < layers; l++)
             for (int d = 0; d < dirs; d++)
             {
@@ -164,7 +164,7 @@ public class TorchRecurrentFixtureTests
     private static void CompareGrad(StringBuilder mismatches, string caseName, RecurrentCellKind cell, string name,
         ReadOnlySpan<float> engineOnnxOrder, JsonElement grads)
     {
-        var expected = ReadTensor(grads, name);
+        var expected = TorchData.ReadTensor(grads, name);
         Assert.Equal(expected.Length, engineOnnxOrder.Length);
         var actual = Tensor.Zeros(expected.Shape);
         RecurrentGateOrder.Reorder(cell, engineOnnxOrder, actual.Span, toOnnx: false);
@@ -173,23 +173,4 @@ public class TorchRecurrentFixtureTests
 
     private static void Compare(StringBuilder mismatches, string caseName, string name, Tensor actual, Tensor expected) =>
         TensorMismatches.Compare(mismatches, $"{caseName} {name}", actual, expected, AbsoluteTolerance, RelativeTolerance);
-
-    private static Tensor ReadTensor(JsonElement container, string name, params int[] expectedShape)
-    {
-        var element = container.GetProperty(name);
-        int[] shape = element.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        float[] data = element.GetProperty("data").EnumerateArray().Select(e => e.GetSingle()).ToArray();
-        if (expectedShape.Length > 0 && !shape.SequenceEqual(expectedShape))
-            throw new InvalidDataException($"{name}: shape ({string.Join(",", shape)}), expected ({string.Join(",", expectedShape)}).");
-        if (data.Length != Tensor.ShapeLength(shape)) throw new InvalidDataException($"{name}: {data.Length} values for shape ({string.Join(",", shape)}).");
-        return new Tensor(data, shape);
-    }
-
-    private static string DataDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MlNetDeep.sln")))
-                return Path.Combine(dir.FullName, "test", "data", "torch-rnn");
-        throw new DirectoryNotFoundException($"No MlNetDeep.sln above {AppContext.BaseDirectory}.");
-    }
 }

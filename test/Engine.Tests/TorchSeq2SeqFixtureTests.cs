@@ -21,7 +21,7 @@ public class TorchSeq2SeqFixtureTests
     public static TheoryData<string> Cases()
     {
         var data = new TheoryData<string>();
-        foreach (var f in Directory.GetFiles(DataDirectory(), "*.json").Order(StringComparer.Ordinal)) data.Add(Path.GetFileNameWithoutExtension(f));
+        foreach (var name in TorchData.CaseNames("torch-seq2seq")) data.Add(name);
         return data;
     }
 
@@ -29,7 +29,7 @@ public class TorchSeq2SeqFixtureTests
     [MemberData(nameof(Cases))]
     public void MatchesPyTorch(string caseName)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(DataDirectory(), caseName + ".json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TorchData.Folder("torch-seq2seq"), caseName + ".json")));
         var root = doc.RootElement;
         var tensors = root.GetProperty("tensors");
         var cell = root.GetProperty("cell").GetString() == "lstm" ? RecurrentCellKind.Lstm : RecurrentCellKind.Gru;
@@ -45,7 +45,7 @@ public class TorchSeq2SeqFixtureTests
         // Every PyTorch parameter goes to exactly one engine tensor; gradients come back the same way.
         var map = ParameterMap(model, cell, layers);
         Assert.Equal(root.GetProperty("parameters").EnumerateArray().Select(e => e.GetString()!).Order(), map.Keys.Order());
-        foreach (var (name, target) in map) target.Import(Read(tensors, name).Span);
+        foreach (var (name, target) in map) target.Import(TorchData.ReadTensor(tensors, name).Span);
         Parameter.ZeroGrad(model.Parameters());
 
         int[] Ints(string key) => root.GetProperty(key).EnumerateArray().Select(e => e.GetInt32()).ToArray();
@@ -58,7 +58,7 @@ public class TorchSeq2SeqFixtureTests
         var loss = Ops.TokenCrossEntropy(tape, logits, targets, root.GetProperty("label_smoothing").GetSingle());
         var mismatches = new StringBuilder();
         var expected = root.GetProperty("expected");
-        var expectedLogits = Read(expected, "logits");
+        var expectedLogits = TorchData.ReadTensor(expected, "logits");
         int v = spec.TargetVocabularySize;
         for (int row = 0; row < targets.Length; row++)
             if (targets[row] >= 0) // rows of padded steps are ignored by the loss, and computed differently by PyTorch's loop
@@ -70,7 +70,7 @@ public class TorchSeq2SeqFixtureTests
         tape.Backward(loss);
         foreach (var (name, target) in map)
         {
-            var expectedGrad = Read(root.GetProperty("grads"), name);
+            var expectedGrad = TorchData.ReadTensor(root.GetProperty("grads"), name);
             var actual = Tensor.Zeros(expectedGrad.Shape);
             target.Export(actual.Span);
             TensorMismatches.Compare(mismatches, $"{caseName} grad {name}", actual, expectedGrad, AbsoluteTolerance, RelativeTolerance);
@@ -133,21 +133,5 @@ public class TorchSeq2SeqFixtureTests
         Linear("combine", model.Combine);
         Linear("out", model.Output);
         return map;
-    }
-
-    private static Tensor Read(JsonElement container, string name)
-    {
-        var element = container.GetProperty(name);
-        int[] shape = element.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        float[] data = element.GetProperty("data").EnumerateArray().Select(e => e.GetSingle()).ToArray();
-        return new Tensor(data, shape);
-    }
-
-    private static string DataDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MlNetDeep.sln")))
-                return Path.Combine(dir.FullName, "test", "data", "torch-seq2seq");
-        throw new DirectoryNotFoundException($"No MlNetDeep.sln above {AppContext.BaseDirectory}.");
     }
 }

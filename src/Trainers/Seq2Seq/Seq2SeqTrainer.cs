@@ -28,10 +28,7 @@ internal sealed class Seq2SeqTrainer(TrainingSettings settings, Seq2SeqTrainingS
         var shuffle = new Rng(settings.Seed ^ 0x5DEECE66DL);
         var sampling = new Rng(settings.Seed ^ 0x2545F491L);
         var tape = new Tape();
-        var history = new List<EpochReport>();
-        ModuleSnapshot? best = null;
-        double bestValue = double.NegativeInfinity; // larger is better: −loss or accuracy
-        int bestEpoch = settings.NumberOfEpochs, sinceBest = 0;
+        var best = new BestEpoch(settings);
 
         for (int epoch = 1; epoch <= settings.NumberOfEpochs; epoch++)
         {
@@ -60,37 +57,13 @@ internal sealed class Seq2SeqTrainer(TrainingSettings settings, Seq2SeqTrainingS
 
             model.SetTraining(false);
             double? validationLoss = null, accuracy = null;
-            bool isBest = true;
-            if (validation is { Count: > 0 })
-            {
-                (validationLoss, accuracy) = Evaluate(model, validation, tape);
-                double value = sequence.StopOnTokenAccuracy ? accuracy.Value : -validationLoss.Value;
-                isBest = value > bestValue;
-                if (isBest)
-                {
-                    bestValue = value;
-                    bestEpoch = epoch;
-                    sinceBest = 0;
-                    if (settings.EarlyStoppingPatience is not null) best = ModuleSnapshot.Capture(model);
-                }
-                else sinceBest++;
-            }
-            else bestEpoch = epoch;
-
-            var report = new EpochReport(epoch, settings.NumberOfEpochs, trainingLoss, validationLoss, accuracy,
-                validationLoss is null ? null : MetricName, clock.Elapsed, isBest);
-            history.Add(report);
-            settings.Log?.Invoke(report.ToString());
-            settings.Progress?.Report(report);
-            if (settings.EarlyStoppingPatience is int patience && sinceBest >= patience)
-            {
-                settings.Log?.Invoke($"early stopping after epoch {epoch}: no better validation {(sequence.StopOnTokenAccuracy ? MetricName : "loss")} for {patience} epochs; keeping epoch {bestEpoch}");
-                break;
-            }
+            if (validation is { Count: > 0 }) (validationLoss, accuracy) = Evaluate(model, validation, tape);
+            bool isBest = best.Observe(model, epoch, sequence.StopOnTokenAccuracy ? accuracy : -validationLoss); // larger is better
+            best.Report(new EpochReport(epoch, settings.NumberOfEpochs, trainingLoss, validationLoss, accuracy,
+                validationLoss is null ? null : MetricName, clock.Elapsed, isBest));
+            if (best.ShouldStop(epoch, sequence.StopOnTokenAccuracy ? "validation " + MetricName : "validation loss")) break;
         }
-        best?.Restore(model);
-        model.SetTraining(false);
-        return new TrainingResult(model, history, bestEpoch);
+        return best.Finish(model);
     }
 
     /// <summary>Validation loss (not smoothed) per target token, and teacher-forced token accuracy.</summary>

@@ -32,11 +32,11 @@ internal sealed class TorchFixture : IDisposable
     /// <summary>Reads test/data/torch-conv/<paramref name="name"/>.json.</summary>
     /// <param name="name">Case name.</param>
     public static TorchFixture Load(string name) =>
-        new(name, JsonDocument.Parse(File.ReadAllText(Path.Combine(DataDirectory(), name + ".json"))));
+        new(name, JsonDocument.Parse(File.ReadAllText(Path.Combine(TorchData.Folder("torch-conv"), name + ".json"))));
 
     /// <summary>Case names of every fixture file, sorted.</summary>
     public static string[] AllCaseNames() =>
-        Directory.GetFiles(DataDirectory(), "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToArray();
+        TorchData.CaseNames("torch-conv");
 
     /// <summary>A scalar string.</summary>
     /// <param name="key">Top-level key.</param>
@@ -52,16 +52,16 @@ internal sealed class TorchFixture : IDisposable
 
     /// <summary>An input tensor (x, weight, bias, R).</summary>
     /// <param name="name">Tensor name.</param>
-    public Tensor Input(string name) => Read(Root.GetProperty("tensors"), name);
+    public Tensor Input(string name) => TorchData.ReadTensor(Root.GetProperty("tensors"), name);
 
     /// <summary>Records mismatches between <paramref name="actual"/> and <c>expected.output</c>.</summary>
     /// <param name="actual">The engine's output.</param>
-    public void CompareOutput(Tensor actual) => Compare("output", actual, Read(Root.GetProperty("expected"), "output"));
+    public void CompareOutput(Tensor actual) => Compare("output", actual, TorchData.ReadTensor(Root.GetProperty("expected"), "output"));
 
     /// <summary>Records mismatches between <paramref name="actual"/> and <c>grads.<paramref name="name"/></c>.</summary>
     /// <param name="name">Tensor name (x, weight, bias).</param>
     /// <param name="actual">The engine's gradient.</param>
-    public void CompareGrad(string name, Tensor actual) => Compare("grad " + name, actual, Read(Root.GetProperty("grads"), name));
+    public void CompareGrad(string name, Tensor actual) => Compare("grad " + name, actual, TorchData.ReadTensor(Root.GetProperty("grads"), name));
 
     /// <summary>Fails with every recorded mismatch (at most five per tensor, and their count).</summary>
     public void AssertNoMismatch() => Assert.True(_mismatches.Length == 0, _mismatches.ToString());
@@ -71,22 +71,4 @@ internal sealed class TorchFixture : IDisposable
 
     private void Compare(string what, Tensor actual, Tensor expected) =>
         TensorMismatches.Compare(_mismatches, $"{Name} {what}", actual, expected, AbsoluteTolerance, RelativeTolerance);
-
-    private static Tensor Read(JsonElement container, string name)
-    {
-        var element = container.GetProperty(name);
-        int[] shape = element.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        float[] data = element.GetProperty("data").EnumerateArray().Select(e => e.GetSingle()).ToArray();
-        if (data.Length != Tensor.ShapeLength(shape))
-            throw new InvalidDataException($"{name}: {data.Length} values for shape ({string.Join(",", shape)}).");
-        return new Tensor(data, shape);
-    }
-
-    private static string DataDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MlNetDeep.sln")))
-                return Path.Combine(dir.FullName, "test", "data", "torch-conv");
-        throw new DirectoryNotFoundException($"No MlNetDeep.sln above {AppContext.BaseDirectory}.");
-    }
 }
