@@ -7,7 +7,7 @@ Run once with Debian's python3-torch (1.13) -- NOT needed by the tests, which on
     /usr/bin/python3 scripts/generate-torch-seq2seq-fixtures.py
 
 Writes test/data/torch-seq2seq/<case>.json. Every case builds the network from torch.nn parts (Embedding with
-padding_idx 1 (PAD), a packed GRU/LSTM encoder, the bridge, a one-layer decoder run step by step with teacher forcing, dot /
+padding_idx 1 (PAD), a packed GRU/LSTM encoder, the bridge (final states concatenated), a one-layer decoder run step by step with teacher forcing, dot /
 general / additive attention with the padding mask added as -1e9, tanh(W_c [q; c] + b_c), the output layer) on a padded
 batch (sources of 5, 3 and 1 ids; decoder inputs of 4, 2 and 3 ids), computes
 
@@ -36,6 +36,7 @@ CASES = [
     ("lstm_general_uni_feed", "lstm", 1, False, "general", True, 0.1),
     ("lstm_additive_bi", "lstm", 1, True, "additive", False, 0.0),
     ("lstm_dot_uni2", "lstm", 2, False, "dot", False, 0.0),
+    ("gru_dot_bi", "gru", 1, True, "dot", False, 0.0),         # the bench anchor's architecture
 ]
 
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "data", "torch-seq2seq")
@@ -56,28 +57,24 @@ class Seq2Seq(torch.nn.Module):
         self.cell, self.dirs, self.attention, self.feeding = cell, dirs, attention, feeding
         self.src_emb = torch.nn.Embedding(VS, E, padding_idx=PAD)
         self.encoder = rnn(E, H, num_layers=layers, bidirectional=bidirectional, batch_first=True)
-        if bidirectional:
-            self.bridge_h = torch.nn.Linear(2 * H, H)
-            if cell == "lstm":
-                self.bridge_c = torch.nn.Linear(2 * H, H)
         self.tgt_emb = torch.nn.Embedding(VT, E, padding_idx=PAD)
-        self.decoder = rnn(E + (H if feeding else 0), H, batch_first=True)
+        hd = he                                                     # decoder state: [forward; backward] of the encoder
+        self.hd = hd
+        self.decoder = rnn(E + (hd if feeding else 0), hd, batch_first=True)
         if attention == "general":
-            self.attn_w = torch.nn.Linear(H, he, bias=False)
+            self.attn_w = torch.nn.Linear(hd, he, bias=False)
         if attention == "additive":
-            self.attn_wq = torch.nn.Linear(H, H, bias=False)
-            self.attn_wk = torch.nn.Linear(he, H)
-            self.attn_v = torch.nn.Parameter(torch.empty(H).uniform_(-0.5, 0.5))
-        self.combine = torch.nn.Linear(H + he, H)
-        self.out = torch.nn.Linear(H, VT)
+            self.attn_wq = torch.nn.Linear(hd, hd, bias=False)
+            self.attn_wk = torch.nn.Linear(he, hd)
+            self.attn_v = torch.nn.Parameter(torch.empty(hd).uniform_(-0.5, 0.5))
+        self.combine = torch.nn.Linear(hd + he, hd)
+        self.out = torch.nn.Linear(hd, VT)
 
-    def bridge(self, states, projection, tanh):
+    def bridge(self, states):
         top = states[-self.dirs:]                                   # (dirs, B, H) of the last layer
         if self.dirs == 1:
             return top
-        joined = torch.cat([top[0], top[1]], dim=1)                 # (B, 2H) = [forward; backward]
-        projected = projection(joined)
-        return (torch.tanh(projected) if tanh else projected).unsqueeze(0)
+        return torch.cat([top[0], top[1]], dim=1).unsqueeze(0)      # (1, B, 2H) = [forward; backward]
 
     def forward(self, src, src_len, tgt_in):
         b, s = src.shape
@@ -85,14 +82,14 @@ class Seq2Seq(torch.nn.Module):
         enc_packed, final = self.encoder(packed)
         enc, _ = torch.nn.utils.rnn.pad_packed_sequence(enc_packed, batch_first=True, total_length=s)   # (B, S, He)
         if self.cell == "lstm":
-            state = (self.bridge(final[0], getattr(self, "bridge_h", None), True), self.bridge(final[1], getattr(self, "bridge_c", None), False))
+            state = (self.bridge(final[0]), self.bridge(final[1]))
         else:
-            state = self.bridge(final, getattr(self, "bridge_h", None), True)
+            state = self.bridge(final)
         mask = torch.zeros(b, s)
         for i, n in enumerate(src_len):
             mask[i, n:] = -1e9
         keys = self.attn_wk(enc) if self.attention == "additive" else enc
-        feed = torch.zeros(b, H)
+        feed = torch.zeros(b, self.hd)
         logits = []
         for t in range(tgt_in.shape[1]):
             x = self.tgt_emb(tgt_in[:, t])

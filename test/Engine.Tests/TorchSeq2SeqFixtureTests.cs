@@ -119,8 +119,6 @@ public class TorchSeq2SeqFixtureTests
         }
         Whole("src_emb.weight", model.SourceEmbedding.Weight);
         Recurrent("encoder", model.Encoder, layers);
-        Linear("bridge_h", model.BridgeHidden);
-        Linear("bridge_c", model.BridgeCell);
         Whole("tgt_emb.weight", model.TargetEmbedding.Weight);
         Recurrent("decoder", model.Decoder, 1);
         if (model.Attention.Kind == AttentionKind.General) Linear("attn_w", model.Attention.QueryProjection);

@@ -4,16 +4,15 @@ namespace MlNetDeep.Engine.Models;
 
 /// <summary>
 /// Encoder–decoder with attention (Luong et al. 2015 layout): source ids (B, S) → embedding → stacked, optionally
-/// bidirectional RNN/LSTM/GRU encoder → outputs (B, S, He) and final states; bridge → decoder initial state (1, B, H);
+/// bidirectional RNN/LSTM/GRU encoder → outputs (B, S, He) and final states; bridge → decoder initial state (1, B, Hd = He);
 /// per target step: embedding of the previous token [‖ previous attentional vector when input feeding] → one decoder
-/// cell step → query q (B, H) → attention over the encoder outputs → context c (B, He) →
-/// attentional vector ã = tanh(W_c [q; c] + b_c) (B, H) → logits W_o ã + b_o (B, V).
+/// cell step → query q (B, Hd) → attention over the encoder outputs → context c (B, He) →
+/// attentional vector ã = tanh(W_c [q; c] + b_c) (B, Hd) → logits W_o ã + b_o (B, V).
 /// </summary>
 /// <remarks>
-/// Bridge: unidirectional encoder: the last layer's final hidden (and LSTM cell) state is the decoder's initial state.
-/// Bidirectional: forward and backward final states of the last layer are concatenated (B, 2H) and projected,
-/// h₀ = tanh(W_h [h_f; h_b] + b_h) and, for the LSTM, c₀ = W_c [c_f; c_b] + b_c (a learned projection rather than a plain
-/// concatenation, so the decoder keeps size H and dot attention stays possible for unidirectional encoders).
+/// Bridge: the top encoder layer's final hidden (and LSTM cell) states, forward and backward concatenated
+/// ([h_f; h_b], (B, 2H)), are the decoder's initial state, so the decoder's state size is the encoder's output size
+/// (Hd = He = dirs·H; every attention kind, dot included, works with either encoder). No parameters.
 /// Teacher forcing without input feeding or scheduled sampling runs the decoder over all target steps at once (one fused
 /// recurrent op and one batched attention); otherwise it runs step by step. Both give the same values.
 /// </remarks>
@@ -31,16 +30,12 @@ internal sealed class Seq2Seq : Module, IMultiInputModule
         int e = spec.EmbeddingSize, h = spec.HiddenSize, he = spec.EncoderOutputSize;
         SourceEmbedding = new Embedding(spec.SourceVocabularySize, e, rng, Seq2SeqTokens.Pad, initStd: 0.1f);
         Encoder = CreateRecurrent(spec.Cell, e, h, rng, spec.EncoderLayers, spec.BidirectionalEncoder, spec.DropoutRate);
-        if (spec.BidirectionalEncoder)
-        {
-            BridgeHidden = new Linear(2 * h, h, rng);
-            if (spec.Cell == RecurrentCellKind.Lstm) BridgeCell = new Linear(2 * h, h, rng);
-        }
+        int hd = spec.DecoderSize;
         TargetEmbedding = new Embedding(spec.TargetVocabularySize, e, rng, Seq2SeqTokens.Pad, initStd: 0.1f);
-        Decoder = CreateRecurrent(spec.Cell, spec.InputFeeding ? e + h : e, h, rng, 1, false, 0f);
-        Attention = new Attention(spec.Attention, h, he, rng);
-        Combine = new Linear(h + he, h, rng);
-        Output = new Linear(h, spec.TargetVocabularySize, rng);
+        Decoder = CreateRecurrent(spec.Cell, spec.InputFeeding ? e + hd : e, hd, rng, 1, false, 0f);
+        Attention = new Attention(spec.Attention, hd, he, rng);
+        Combine = new Linear(hd + he, hd, rng);
+        Output = new Linear(hd, spec.TargetVocabularySize, rng);
         _dropoutRng = new Rng(((long)rng.NextUInt32() << 32) | rng.NextUInt32());
     }
 
@@ -53,31 +48,24 @@ internal sealed class Seq2Seq : Module, IMultiInputModule
     /// <summary>Encoder (layers, dirs).</summary>
     public RecurrentLayer Encoder { get; }
 
-    /// <summary>Bidirectional encoder: (H, 2H) projection of the final hidden states; otherwise null.</summary>
-    public Linear? BridgeHidden { get; }
-
-    /// <summary>Bidirectional LSTM encoder: (H, 2H) projection of the final cell states; otherwise null.</summary>
-    public Linear? BridgeCell { get; }
-
     /// <summary>Target embedding (V, E), padding row 0.</summary>
     public Embedding TargetEmbedding { get; }
 
-    /// <summary>One-layer unidirectional decoder; input E, or E + H with input feeding.</summary>
+    /// <summary>One-layer unidirectional decoder of state size Hd; input E, or E + Hd with input feeding.</summary>
     public RecurrentLayer Decoder { get; }
 
     /// <summary>Attention of the decoder state over the encoder outputs.</summary>
     public Attention Attention { get; }
 
-    /// <summary>W_c (H, H + He): the attentional vector tanh(W_c [q; c] + b_c).</summary>
+    /// <summary>W_c (Hd, Hd + He): the attentional vector tanh(W_c [q; c] + b_c).</summary>
     public Linear Combine { get; }
 
-    /// <summary>W_o (V, H): vocabulary logits.</summary>
+    /// <summary>W_o (V, Hd): vocabulary logits.</summary>
     public Linear Output { get; }
 
     /// <inheritdoc/>
     public override IReadOnlyList<Module> Children =>
-        new Module?[] { SourceEmbedding, Encoder, BridgeHidden, BridgeCell, TargetEmbedding, Decoder, Attention, Combine, Output }
-            .OfType<Module>().ToArray();
+        [SourceEmbedding, Encoder, TargetEmbedding, Decoder, Attention, Combine, Output];
 
     /// <summary>The network takes source and target ids: use <see cref="Encode"/>, <see cref="TeacherForced"/> and <see cref="Step"/>.</summary>
     /// <param name="tape">Unused.</param>
@@ -96,8 +84,8 @@ internal sealed class Seq2Seq : Module, IMultiInputModule
         var embedded = Regularise(tape, SourceEmbedding.Forward(tape, source, batch, length));
         var encoded = Encoder.ForwardFrom(tape, embedded, lengths, null, null);
         int dirs = Encoder.Directions, top = (Encoder.NumberOfLayers - 1) * dirs;
-        var hidden = Bridge(tape, Ops.SliceOuter(tape, encoded.FinalHidden, top, dirs), BridgeHidden, tanh: true);
-        var cell = encoded.FinalCell is null ? null : Bridge(tape, Ops.SliceOuter(tape, encoded.FinalCell, top, dirs), BridgeCell, tanh: false);
+        var hidden = Bridge(tape, Ops.SliceOuter(tape, encoded.FinalHidden, top, dirs));
+        var cell = encoded.FinalCell is null ? null : Bridge(tape, Ops.SliceOuter(tape, encoded.FinalCell, top, dirs));
         return new EncodedSource(Attention.Prepare(tape, encoded.Output, lengths), new DecoderState(hidden, cell, null), batch);
     }
 
@@ -109,7 +97,7 @@ internal sealed class Seq2Seq : Module, IMultiInputModule
     /// <returns>Logits (B, V), the state after the step and the attention weights (B, S).</returns>
     public DecoderStep Step(Tape tape, EncodedSource source, DecoderState state, ReadOnlySpan<int> tokens)
     {
-        int b = source.Batch, h = Spec.HiddenSize;
+        int b = source.Batch, h = Spec.DecoderSize;
         var input = Regularise(tape, TargetEmbedding.Forward(tape, tokens, b, 1)); // (B, 1, E)
         if (Spec.InputFeeding)
         {
@@ -135,14 +123,15 @@ internal sealed class Seq2Seq : Module, IMultiInputModule
     /// <param name="targetLengths">[B] valid decoder inputs per row in [1, T]; kept unchanged while the tape is used.</param>
     /// <param name="samplingRatio">Scheduled-sampling probability in [0, 1]; 0 is plain teacher forcing.</param>
     /// <param name="samplingRng">Generator for scheduled sampling (unused when the ratio is 0).</param>
+    /// <param name="stepwise">Run step by step even when the fused path applies (the same values; for benchmarks and tests).</param>
     /// <returns>(B·T, V) logits, row b·T + t for step t of sequence b.</returns>
     public Tensor TeacherForced(Tape tape, EncodedSource source, ReadOnlySpan<int> targetInput, int steps, int[] targetLengths,
-        float samplingRatio = 0f, Rng? samplingRng = null)
+        float samplingRatio = 0f, Rng? samplingRng = null, bool stepwise = false)
     {
-        int b = source.Batch, h = Spec.HiddenSize, v = Spec.TargetVocabularySize;
+        int b = source.Batch, v = Spec.TargetVocabularySize;
         if (targetInput.Length != b * steps) throw new ArgumentException($"{targetInput.Length} target ids do not fill ({b}, {steps}).", nameof(targetInput));
         if (!(samplingRatio >= 0f && samplingRatio <= 1f)) throw new ArgumentOutOfRangeException(nameof(samplingRatio), samplingRatio, "Must lie in [0, 1].");
-        if (!Spec.InputFeeding && samplingRatio == 0f)
+        if (!Spec.InputFeeding && samplingRatio == 0f && !stepwise)
         {
             // Fused: every decoder input is known, so the recurrence is one op over T steps and attention one batched op.
             var embedded = Regularise(tape, TargetEmbedding.Forward(tape, targetInput, b, steps));          // (B, T, E)
@@ -181,15 +170,12 @@ internal sealed class Seq2Seq : Module, IMultiInputModule
 
     private Tensor Regularise(Tape tape, Tensor x) => Ops.Dropout(tape, x, Spec.DropoutRate, IsTraining, _dropoutRng);
 
-    /// <summary>Final states of the top encoder layer (dirs, B, H) → decoder initial state (1, B, H).</summary>
-    private static Tensor Bridge(Tape tape, Tensor states, Linear? projection, bool tanh)
+    /// <summary>Final states of the top encoder layer (dirs, B, H) → decoder initial state (1, B, dirs·H) = [forward; backward].</summary>
+    private static Tensor Bridge(Tape tape, Tensor states)
     {
-        if (projection is null) return states; // unidirectional: (1, B, H) already
+        if (states.Shape[0] == 1) return states; // unidirectional: (1, B, H) already
         int b = states.Shape[1], h = states.Shape[2];
-        var joined = Ops.Reshape(tape, Ops.SwapOuterAxes(tape, states), b, 2 * h); // (B, 2H) = [forward; backward]
-        var projected = projection.Forward(tape, joined);
-        if (tanh) projected = Ops.Tanh(tape, projected);
-        return Ops.Reshape(tape, projected, 1, b, h);
+        return Ops.Reshape(tape, Ops.SwapOuterAxes(tape, states), 1, b, 2 * h); // (B, 2, H) → (1, B, 2H)
     }
 
     private static RecurrentLayer CreateRecurrent(RecurrentCellKind cell, int input, int hidden, Rng rng, int layers, bool bidirectional, float dropout) => cell switch

@@ -5,10 +5,10 @@ namespace MlNetDeep.Engine.Models;
 /// <param name="TargetVocabularySize">Target ids including the reserved ones (V, the output size).</param>
 /// <param name="EmbeddingSize">E, for source and target embeddings.</param>
 /// <param name="Cell">Recurrent cell of encoder and decoder.</param>
-/// <param name="HiddenSize">H, per direction of the encoder and of the decoder.</param>
+/// <param name="HiddenSize">H, per direction of the encoder; the decoder's state has the encoder's output size dirs·H.</param>
 /// <param name="EncoderLayers">Stacked encoder layers.</param>
 /// <param name="BidirectionalEncoder">Encoder reads both directions; its outputs are 2H wide and its final states are
-/// joined by a learned projection (the bridge) into the decoder's initial state.</param>
+/// concatenated into the decoder's initial state (so the decoder's state is 2H).</param>
 /// <param name="Attention">Score function.</param>
 /// <param name="InputFeeding">Luong input feeding: the previous attentional vector is concatenated to the decoder input.</param>
 /// <param name="DropoutRate">Dropout on embeddings, between encoder layers and on the attentional vector while training.</param>
@@ -18,7 +18,10 @@ internal sealed record Seq2SeqSpec(int SourceVocabularySize, int TargetVocabular
     /// <summary>Encoder output size He = dirs·H (keys and values of the attention).</summary>
     public int EncoderOutputSize => (BidirectionalEncoder ? 2 : 1) * HiddenSize;
 
-    /// <summary>Throws when a size is not positive, the dropout rate is outside [0, 1), or dot attention meets unequal sizes.</summary>
+    /// <summary>Decoder state size Hd = He: the bridge concatenates the encoder's final forward and backward states.</summary>
+    public int DecoderSize => EncoderOutputSize;
+
+    /// <summary>Throws when a size is not positive or the dropout rate is outside [0, 1).</summary>
     public void Check()
     {
         Positive(SourceVocabularySize - Seq2SeqTokens.Reserved, nameof(SourceVocabularySize), "more than the reserved ids");
@@ -27,8 +30,6 @@ internal sealed record Seq2SeqSpec(int SourceVocabularySize, int TargetVocabular
         Positive(HiddenSize, nameof(HiddenSize), "positive");
         Positive(EncoderLayers, nameof(EncoderLayers), "positive");
         if (!(DropoutRate >= 0f && DropoutRate < 1f)) throw new ArgumentOutOfRangeException(nameof(DropoutRate), DropoutRate, "Must lie in [0, 1).");
-        if (Attention == AttentionKind.Dot && BidirectionalEncoder)
-            throw new ArgumentException("Dot attention needs the decoder state (H) and the encoder outputs (2H for a bidirectional encoder) to have equal sizes: use General or Additive attention, or a unidirectional encoder.", nameof(Attention));
     }
 
     private static void Positive(int value, string name, string expected)

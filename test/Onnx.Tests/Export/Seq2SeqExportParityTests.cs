@@ -90,7 +90,7 @@ public class Seq2SeqExportParityTests
     {
         var model = Model(cell, attention, bidirectional, feeding, 1, seed: 51);
         var sources = Sources(3, 52);
-        int n = sources.Count, s = sources.Max(x => x.Length), h = model.Spec.HiddenSize;
+        int n = sources.Count, s = sources.Max(x => x.Length), h = model.Spec.DecoderSize;
         var ids = Enumerable.Repeat(Seq2SeqTokens.Pad, n * s).ToArray();
         for (int i = 0; i < n; i++) sources[i].CopyTo(ids, i * s);
         var tape = new Tape { IsRecording = false };

@@ -24,7 +24,7 @@ internal static class BeamSearchGraph
     /// <param name="settings">Decoding settings (checked).</param>
     public static OnnxGraphBuilder Build(Seq2Seq model, BeamSearchSettings settings)
     {
-        int vocab = model.Spec.TargetVocabularySize, k = settings.BeamSize, h = model.Spec.HiddenSize;
+        int vocab = model.Spec.TargetVocabularySize, k = settings.BeamSize, h = model.Spec.DecoderSize;
         settings.Check(vocab);
         bool lstm = model.Spec.Cell == RecurrentCellKind.Lstm, feeding = model.Spec.InputFeeding;
 

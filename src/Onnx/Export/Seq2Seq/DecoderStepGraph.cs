@@ -37,7 +37,7 @@ internal static class DecoderStepGraph
     public static StepOutputs Add(OnnxGraphBuilder graph, DecoderStepWeights weights, string tokens, string hidden, string? cell, string? feed, StepSource source)
     {
         var model = weights.Model;
-        int h = model.Spec.HiddenSize;
+        int h = model.Spec.DecoderSize;
         string x = graph.AddNode("Gather", [weights.TargetEmbedding, tokens], OnnxAttribute.Int("axis", 0)); // (B, E)
         if (feed is not null) x = graph.AddNode("Concat", [x, feed], OnnxAttribute.Int("axis", 1));          // (B, E + H)
         string sequence = graph.AddNode("Unsqueeze", [x, graph.Constant([0L])]);                              // (1, B, I)

@@ -7,8 +7,8 @@ namespace MlNetDeep.Onnx.Export;
 /// <param name="Outputs">(N, S, He) encoder outputs (zero on padding).</param>
 /// <param name="Keys">(N, S, A) projected keys for additive attention, otherwise <paramref name="Outputs"/>.</param>
 /// <param name="Mask">(N, S) additive mask: 0 on the source, −1e9 on padding.</param>
-/// <param name="Hidden">(1, N, H) decoder initial state.</param>
-/// <param name="Cell">(1, N, H) decoder initial LSTM cell, or null.</param>
+/// <param name="Hidden">(1, N, Hd) decoder initial state.</param>
+/// <param name="Cell">(1, N, Hd) decoder initial LSTM cell, or null.</param>
 /// <param name="SourceTokens">(N) int64 source tokens without the final EOS.</param>
 /// <param name="Source">(N, S) int64 ids with EOS written after each row's tokens.</param>
 internal sealed record EncodedSourceNames(string Outputs, string Keys, string Mask, string Hidden, string? Cell, string SourceTokens, string Source);
@@ -17,7 +17,7 @@ internal sealed record EncodedSourceNames(string Outputs, string Keys, string Ma
 /// <see cref="Seq2Seq.Encode"/> as ONNX nodes: EOS written after each row's tokens (the input has none, so an empty text is an
 /// empty row and ML.NET's MapValue output feeds the graph as it is); mask = src ≠ PAD; lengths = Σ mask (int32, the RNN's sequence_lens);
 /// Gather(embedding) → the encoder's RNN/LSTM/GRU layers (<see cref="RecurrentExporter.ExportAllOutputs"/>) → outputs
-/// and the top layer's final states → the bridge (bidirectional: Transpose → (N, 2H) → Gemm → Tanh for h, Gemm for c).
+/// and the top layer's final states → the bridge (bidirectional: [forward; backward] concatenated, (1, N, 2H)).
 /// </summary>
 internal static class Seq2SeqEncoderGraph
 {
@@ -46,8 +46,9 @@ internal static class Seq2SeqEncoderGraph
         var run = RecurrentExporter.ExportAllOutputs(graph, encoder, embedded,
             graph.AddNode("Cast", [lengths], OnnxAttribute.Int("to", (long)OnnxElementType.Int32)));
         int dirs = encoder.Directions, top = (encoder.NumberOfLayers - 1) * dirs;
-        string hidden = Bridge(graph, TopLayer(graph, run.FinalHidden, top, dirs), model.BridgeHidden, tanh: true);
-        string? cell = run.FinalCell is null ? null : Bridge(graph, TopLayer(graph, run.FinalCell, top, dirs), model.BridgeCell, tanh: false);
+        int h = encoder.HiddenSize;
+        string hidden = Bridge(graph, TopLayer(graph, run.FinalHidden, top, dirs), dirs, h);
+        string? cell = run.FinalCell is null ? null : Bridge(graph, TopLayer(graph, run.FinalCell, top, dirs), dirs, h);
 
         string keys = run.Output;
         if (model.Attention.KeyProjection is { } projection)
@@ -67,16 +68,7 @@ internal static class Seq2SeqEncoderGraph
     private static string TopLayer(OnnxGraphBuilder graph, string states, int top, int dirs) => top == 0 ? states
         : graph.AddNode("Slice", [states, graph.Constant([(long)top]), graph.Constant([(long)(top + dirs)]), graph.Constant([0L])]);
 
-    /// <summary>(dirs, N, H) → (1, N, H): unchanged for one direction, else the learned projection of [forward; backward].</summary>
-    private static string Bridge(OnnxGraphBuilder graph, string states, Engine.Layers.Linear? projection, bool tanh)
-    {
-        if (projection is null) return states;
-        int h = projection.OutFeatures;
-        string joined = graph.AddNode("Reshape", [graph.AddNode("Transpose", [states], OnnxAttribute.Ints("perm", 1, 0, 2)), graph.Constant([0L, 2L * h])]);
-        string w = graph.AddInitializer(graph.UniqueName("bridge_weight"), projection.Weight.Span, h, 2 * h);
-        string b = graph.AddInitializer(graph.UniqueName("bridge_bias"), projection.Bias!.Span, h);
-        string projected = graph.AddNode("Gemm", [joined, w, b], OnnxAttribute.Int("transB", 1));
-        if (tanh) projected = graph.AddNode("Tanh", [projected]);
-        return graph.AddNode("Unsqueeze", [projected, graph.Constant([0L])]);
-    }
+    /// <summary>(dirs, N, H) → (1, N, dirs·H): unchanged for one direction, else [forward; backward] (Transpose → Reshape).</summary>
+    private static string Bridge(OnnxGraphBuilder graph, string states, int dirs, int h) => dirs == 1 ? states
+        : graph.AddNode("Reshape", [graph.AddNode("Transpose", [states], OnnxAttribute.Ints("perm", 1, 0, 2)), graph.Constant([1L, -1L, 2L * h])]);
 }

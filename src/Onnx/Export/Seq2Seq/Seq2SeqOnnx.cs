@@ -30,9 +30,9 @@ internal static class Seq2SeqOnnx
         var g = new OnnxGraphBuilder("seq2seq_decoder_step");
         OnnxDim b = "B", s = "S";
         string tokens = g.AddInput("tokens", OnnxElementType.Int64, b);
-        string hidden = g.AddInput("hidden", OnnxElementType.Float, 1, b, spec.HiddenSize);
-        string? cell = spec.Cell == RecurrentCellKind.Lstm ? g.AddInput("cell", OnnxElementType.Float, 1, b, spec.HiddenSize) : null;
-        string? feed = spec.InputFeeding ? g.AddInput("attentional", OnnxElementType.Float, b, spec.HiddenSize) : null;
+        string hidden = g.AddInput("hidden", OnnxElementType.Float, 1, b, spec.DecoderSize);
+        string? cell = spec.Cell == RecurrentCellKind.Lstm ? g.AddInput("cell", OnnxElementType.Float, 1, b, spec.DecoderSize) : null;
+        string? feed = spec.InputFeeding ? g.AddInput("attentional", OnnxElementType.Float, b, spec.DecoderSize) : null;
         string encoder = g.AddInput("encoder_outputs", OnnxElementType.Float, b, s, spec.EncoderOutputSize);
         string keys = model.Attention.KeyProjection is { } projection
             ? g.AddInput("keys", OnnxElementType.Float, b, s, projection.OutFeatures)
@@ -42,9 +42,9 @@ internal static class Seq2SeqOnnx
             g.AddNode("Unsqueeze", [mask, g.Constant([1L])]));
         var step = DecoderStepGraph.Add(g, DecoderStepWeights.Add(g, model), tokens, hidden, cell, feed, source);
         Output(g, step.LogProbabilities, "log_probs", OnnxElementType.Float, b, spec.TargetVocabularySize);
-        Output(g, step.Hidden, "hidden_out", OnnxElementType.Float, 1, b, spec.HiddenSize);
-        if (step.Cell is not null) Output(g, step.Cell, "cell_out", OnnxElementType.Float, 1, b, spec.HiddenSize);
-        Output(g, step.Attentional, "attentional_out", OnnxElementType.Float, b, spec.HiddenSize);
+        Output(g, step.Hidden, "hidden_out", OnnxElementType.Float, 1, b, spec.DecoderSize);
+        if (step.Cell is not null) Output(g, step.Cell, "cell_out", OnnxElementType.Float, 1, b, spec.DecoderSize);
+        Output(g, step.Attentional, "attentional_out", OnnxElementType.Float, b, spec.DecoderSize);
         Output(g, step.Weights, "attention", OnnxElementType.Float, b, 1, s);
         return OnnxModelWriter.Write(g, options ?? new OnnxModelOptions());
     }
