@@ -16,8 +16,8 @@ internal static class CaseRegistry
         ["textcnn"] = () => [new TextCnnCase()],
         ["lstm"] = () => [new LstmCase(bidirectional: false)],
         ["bilstm"] = () => [new LstmCase(bidirectional: true)],
-        ["gru-seq2seq-attn"] = null,
-        ["gru-seq2seq-attn-loop"] = null,
+        ["gru-seq2seq-attn"] = () => [new Seq2SeqCase(loop: false)],
+        ["gru-seq2seq-attn-loop"] = () => [new Seq2SeqCase(loop: true)],
         ["infer"] = () => [new InferCase(false, 1), new InferCase(false, 64), new InferCase(true, 1), new InferCase(true, 64)],
     };
 
