@@ -55,11 +55,7 @@ internal sealed class SupervisedTrainer
                 var loss = Loss(tape, network, batch);
                 lossSum += loss.Span[0] * batch.Count;
                 seen += batch.Count;
-                tape.Backward(loss);
-                if (_settings.GradientClipValue is float clipValue) GradientClipping.ClipByValue(optimizer.Parameters, clipValue);
-                if (_settings.GradientClipNorm is float clip) GradientClipping.ClipByGlobalNorm(optimizer.Parameters, clip);
-                optimizer.Step();
-                tape.Reset();
+                GradientStep.Run(tape, optimizer, loss, _settings);
             }
             double trainingLoss = lossSum / Math.Max(seen, 1);
             if (!double.IsFinite(trainingLoss))

@@ -45,11 +45,7 @@ internal sealed class Seq2SeqTrainer(TrainingSettings settings, Seq2SeqTrainingS
                 int counted = batch.TargetLengths.Sum();
                 lossSum += loss.Span[0] * (double)counted;
                 tokens += counted;
-                tape.Backward(loss);
-                if (settings.GradientClipValue is float clipValue) GradientClipping.ClipByValue(optimizer.Parameters, clipValue);
-                if (settings.GradientClipNorm is float clip) GradientClipping.ClipByGlobalNorm(optimizer.Parameters, clip);
-                optimizer.Step();
-                tape.Reset();
+                GradientStep.Run(tape, optimizer, loss, settings);
             }
             double trainingLoss = lossSum / Math.Max(tokens, 1);
             if (!double.IsFinite(trainingLoss))
