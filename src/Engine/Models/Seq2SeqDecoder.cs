@@ -10,14 +10,14 @@ internal sealed record Hypothesis(int[] Tokens, float Score, float[] Attention);
 /// Greedy and beam-search decoding with the engine, following exactly the algorithm of the ONNX export
 /// (../shared/DESIGN.md §8), so both give identical tokens:
 /// B = N·K rows (row n·K + k is beam k of source n); scores start at [0, −∞, …] so the first step has one live beam;
-/// per step, log softmax of the logits; a finished beam may only extend with EOS at cost 0; EOS is forbidden before
+/// per step, log softmax of the logits; PAD and BOS are never output; a finished beam may only extend with EOS at cost 0; EOS is forbidden before
 /// MinLength and is the only choice at the source's maximum length; with NoRepeatNgramSize n, a token completing an
 /// n-gram already in the hypothesis is forbidden; candidates sc[n,k] + logp[n·K+k, v] are ranked over k·V + v with ties
 /// to the lower index (ONNX TopK); the loop stops when every beam has finished. Final selection by the normalised score.
 /// </summary>
 internal static class Seq2SeqDecoder
 {
-    /// <summary>Plain greedy decoding (arg-max per step), independent of the beam code; K = 1 beam search must equal it.</summary>
+    /// <summary>Plain greedy decoding (arg-max per step over every token but PAD and BOS), independent of the beam code; K = 1 beam search must equal it.</summary>
     /// <param name="model">Network (switched to inference here).</param>
     /// <param name="source">Source ids of one sequence, ending with EOS.</param>
     /// <param name="maxLength">Most tokens generated, EOS included.</param>
@@ -33,7 +33,9 @@ internal static class Seq2SeqDecoder
         {
             var step = model.Step(tape, encoded, state, [token]);
             state = step.State;
-            token = t == maxLength - 1 ? Seq2SeqTokens.Eos : Seq2Seq.ArgMax(step.Logits.Span);
+            var logits = step.Logits.Span.ToArray();
+            logits[Seq2SeqTokens.Pad] = logits[Seq2SeqTokens.Bos] = float.NegativeInfinity; // never an output token
+            token = t == maxLength - 1 ? Seq2SeqTokens.Eos : Seq2Seq.ArgMax(logits);
             if (token == Seq2SeqTokens.Eos) break;
             output.Add(token);
         }
@@ -144,6 +146,7 @@ internal static class Seq2SeqDecoder
             return;
         }
         Ops.LogSoftmaxRow(logits, logp);
+        logp[Seq2SeqTokens.Pad] = logp[Seq2SeqTokens.Bos] = float.NegativeInfinity; // never an output token
         if (step < settings.MinLength) logp[Seq2SeqTokens.Eos] = float.NegativeInfinity;
         if (step >= maxLength - 1)
         {

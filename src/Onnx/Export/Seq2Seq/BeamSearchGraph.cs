@@ -102,6 +102,9 @@ internal static class BeamSearchGraph
         var eosMask = new bool[vocab];
         eosMask[Seq2SeqTokens.Eos] = true;
         string isEos = g.AddInitializer(OnnxTensor.Bool(g.UniqueName("is_eos"), eosMask, 1, vocab));
+        var never = new bool[vocab];
+        never[Seq2SeqTokens.Pad] = never[Seq2SeqTokens.Bos] = true;
+        string neverOutput = g.AddInitializer(OnnxTensor.Bool(g.UniqueName("never_output"), never, 1, vocab));
         string minusInf = g.ScalarConstant(float.NegativeInfinity);
         string eos = g.ScalarConstant((long)Seq2SeqTokens.Eos);
 
@@ -120,7 +123,7 @@ internal static class BeamSearchGraph
         string attention = Carried("attention_history", OnnxElementType.Float);
 
         var step = DecoderStepGraph.Add(b, weights, tok, hidden, cell, feed, source);
-        string logp = step.LogProbabilities;
+        string logp = b.AddNode("Where", [neverOutput, minusInf, step.LogProbabilities]); // PAD and BOS are never output
         if (settings.MinLength > 0) // EOS forbidden before MinLength tokens
             logp = b.AddNode("Where", [b.AddNode("And", [b.AddNode("Less", [it, b.ScalarConstant((long)settings.MinLength)]), isEos]), minusInf, logp]);
         // At a source's last allowed step only EOS remains (with its own log-probability).

@@ -12,8 +12,21 @@ internal static class Seq2SeqOnnx
     /// <param name="model">Trained network.</param>
     /// <param name="settings">Decoding settings, fixed in the file.</param>
     /// <param name="options">Model options (opset, metadata), or null for the defaults.</param>
-    public static byte[] BeamSearchModel(Seq2Seq model, BeamSearchSettings settings, OnnxModelOptions? options = null) =>
-        OnnxModelWriter.Write(BeamSearchGraph.Build(model, settings), options ?? new OnnxModelOptions());
+    /// <param name="description">Vocabularies and token unit, written as metadata so the file is usable alone (or null).</param>
+    public static byte[] BeamSearchModel(Seq2Seq model, BeamSearchSettings settings, OnnxModelOptions? options = null,
+        Seq2SeqFileDescription? description = null)
+    {
+        options ??= new OnnxModelOptions();
+        if (description is not null)
+        {
+            if (description.SourceTokens.Count + Seq2SeqTokens.Reserved != model.Spec.SourceVocabularySize
+                || description.TargetTokens.Count + Seq2SeqTokens.Reserved != model.Spec.TargetVocabularySize)
+                throw new ArgumentException($"The description's vocabularies ({description.SourceTokens.Count} and {description.TargetTokens.Count} tokens) " +
+                    $"do not match the network's ({model.Spec.SourceVocabularySize} and {model.Spec.TargetVocabularySize} ids, {Seq2SeqTokens.Reserved} of them reserved).", nameof(description));
+            description.AddTo(options, settings);
+        }
+        return OnnxModelWriter.Write(BeamSearchGraph.Build(model, settings), options);
+    }
 
     /// <summary>
     /// The decoder step alone, for runtimes that drive their own search: inputs <c>tokens</c> int64 (B), <c>hidden</c>
