@@ -3,7 +3,7 @@ namespace MlNetDeep.Engine.Models;
 /// <summary>One decoded output.</summary>
 /// <param name="Tokens">Target ids without BOS and EOS.</param>
 /// <param name="Score">Length-normalised log-probability (<see cref="BeamSearchSettings.Normalise"/>).</param>
-/// <param name="Attention">(steps, S) attention weights of each generated token, EOS included (row-major, S = source length with its EOS).</param>
+/// <param name="Attention">(steps, S) attention weights of each generated token, EOS included (row-major; S = the longest source of the batch with its EOS, weights 0 past this source's end).</param>
 internal sealed record Hypothesis(int[] Tokens, float Score, float[] Attention);
 
 /// <summary>
