@@ -104,6 +104,10 @@ make_app() { # name, extra PackageReference line
   </PropertyGroup>
   <ItemGroup>
     <ProjectReference Include="$repo/src/Estimators/Estimators.csproj" />
+    <!-- The MlNetDeep package bundles these; as project references they are private to Estimators. -->
+    <ProjectReference Include="$repo/src/Engine/Engine.csproj" />
+    <ProjectReference Include="$repo/src/Onnx/Onnx.csproj" />
+    <ProjectReference Include="$repo/src/Trainers/Trainers.csproj" />
     $2
   </ItemGroup>
 </Project>
