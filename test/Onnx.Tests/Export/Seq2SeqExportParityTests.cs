@@ -8,7 +8,8 @@ namespace MlNetDeep.Onnx.Tests.Export;
 /// <summary>
 /// The exported decoder against the engine's: the beam-search graph (encoder, Loop, final selection) gives the engine's
 /// tokens and scores for every cell, attention kind, input feeding, stacked and bidirectional encoders, K = 1 and K &gt; 1,
-/// n-best, each length penalty and length limit, repeated n-gram blocking, on padded batches with an empty source, at both ORT optimisation levels;
+/// n-best, each length penalty and length limit, repeated n-gram blocking, on padded batches with an empty source and a
+/// 30-token source, at both ORT optimisation levels;
 /// the standalone step graph gives the engine's step. Networks are untrained with sharpened outputs (peaked, varied choices).
 /// </summary>
 public class Seq2SeqExportParityTests
@@ -32,6 +33,8 @@ public class Seq2SeqExportParityTests
             .Select(_ => Enumerable.Range(0, 1 + rng.NextInt(6)).Select(_ => Seq2SeqTokens.Reserved + rng.NextInt(8)).Append(Seq2SeqTokens.Eos).ToArray())
             .ToList();
         sources[count / 2] = [Seq2SeqTokens.Eos]; // an empty text
+        // A source far longer than the others (and than any a model of this size would be trained on).
+        sources[^1] = Enumerable.Range(0, 30).Select(i => Seq2SeqTokens.Reserved + (i * 5 + seed) % 8).Append(Seq2SeqTokens.Eos).ToArray();
         return sources;
     }
 
