@@ -1,3 +1,5 @@
+using MlNetDeep.Engine.Layers;
+
 namespace MlNetDeep.Engine.Models;
 
 /// <summary>One decoded output.</summary>
@@ -59,21 +61,22 @@ internal static class Seq2SeqDecoder
         foreach (var src in sources)
             if (src.Length == 0 || src[^1] != Seq2SeqTokens.Eos) throw new ArgumentException("Every source must end with EOS (an empty text is [EOS]).", nameof(sources));
 
-        // Every beam row reads its source's encoding: the padded sources are repeated K times (row n·K + k).
-        var ids = Enumerable.Repeat(Seq2SeqTokens.Pad, rows * s).ToArray();
-        var lengths = new int[rows];
+        // Each source is encoded once; its K beam rows (row n·K + k) read that encoding through a row map.
+        var ids = Enumerable.Repeat(Seq2SeqTokens.Pad, n * s).ToArray();
+        var sourceLengths = new int[n];
         var maxLengths = new int[n];
         for (int i = 0; i < n; i++)
         {
+            sources[i].CopyTo(ids, i * s);
+            sourceLengths[i] = sources[i].Length;
             maxLengths[i] = settings.MaxLengthFor(sources[i].Length - 1);
-            for (int j = 0; j < k; j++)
-            {
-                sources[i].CopyTo(ids, (i * k + j) * s);
-                lengths[i * k + j] = sources[i].Length;
-            }
         }
         var tape = new Tape { IsRecording = false };
-        var encoded = model.Encode(tape, ids, rows, s, lengths);
+        var perSource = model.Encode(tape, ids, n, s, sourceLengths);
+        var repeat = Enumerable.Range(0, rows).Select(r => r / k).ToArray();
+        var encoded = new EncodedSource(new AttentionSource(GatherRows(tape, perSource.Attention.Keys, repeat, 0),
+                GatherRows(tape, perSource.Attention.Values, repeat, 0), repeat.Select(i => sourceLengths[i]).ToArray()),
+            ReorderState(tape, perSource.Initial, repeat), rows);
         var state = encoded.Initial;
 
         var scores = new float[rows];
@@ -189,11 +192,17 @@ internal static class Seq2SeqDecoder
         new(GatherRows(tape, state.Hidden, order, 1), state.Cell is null ? null : GatherRows(tape, state.Cell, order, 1),
             state.AttentionalVector is null ? null : GatherRows(tape, state.AttentionalVector, order, 0));
 
-    /// <summary>Gathers rows of axis <paramref name="axis"/> (0 for (B, X), 1 for (1, B, X)); inference only.</summary>
+    /// <summary>
+    /// Rows <paramref name="order"/> of axis <paramref name="axis"/>, every axis before it of size 1: (R, …) with axis 0, or
+    /// (1, R, X) with axis 1 → the same shape with order.Length rows (the ONNX Gather on the beam rows); inference only.
+    /// </summary>
     private static Tensor GatherRows(Tape tape, Tensor x, int[] order, int axis)
     {
-        int width = x.Shape[^1];
-        var y = tape.Pool.Rent(false, x.Shape);
+        int width = 1;
+        for (int d = axis + 1; d < x.Rank; d++) width *= x.Shape[d];
+        var shape = (int[])x.Shape.Clone();
+        shape[axis] = order.Length;
+        var y = tape.Pool.Rent(false, shape);
         for (int r = 0; r < order.Length; r++) x.Span.Slice(order[r] * width, width).CopyTo(y.Span.Slice(r * width, width));
         return y;
     }
