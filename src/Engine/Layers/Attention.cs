@@ -42,6 +42,7 @@ internal sealed class Attention : Module, IMultiInputModule
                 Initializers.FillUniform(ScoreVector.Span, 1f / MathF.Sqrt(a), rng);
                 break;
         }
+        Children = new Module?[] { QueryProjection, KeyProjection }.OfType<Module>().ToArray();
     }
 
     /// <summary>Score function.</summary>
@@ -66,8 +67,7 @@ internal sealed class Attention : Module, IMultiInputModule
     public override IReadOnlyList<Tensor> OwnParameters => ScoreVector is null ? [] : [ScoreVector];
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Module> Children =>
-        new Module?[] { QueryProjection, KeyProjection }.OfType<Module>().ToArray();
+    public override IReadOnlyList<Module> Children { get; }
 
     /// <summary>Attention needs a query and a prepared source: use <see cref="Prepare"/> and <see cref="Attend"/>.</summary>
     /// <param name="tape">Unused.</param>

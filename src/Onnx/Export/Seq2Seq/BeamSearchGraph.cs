@@ -140,17 +140,19 @@ internal static class BeamSearchGraph
         string nextTokens = b.AddNode("Reshape", [b.AddNode("Mod", [top[1], vocabulary]), b.Constant([-1L])]);
         string Parent(string value, long axis = 0) => b.AddNode("Gather", [value, parents], OnnxAttribute.Int("axis", axis));
         string parentFinished = Parent(finished);
+        string finishedOut = b.AddNode("Or", [parentFinished, b.AddNode("Equal", [nextTokens, eos])]);
 
         var outputs = new List<string>
         {
-            b.AddNode("Equal", [b.AddNode("ReduceMin", [b.AddNode("Cast", [b.AddNode("Or", [parentFinished, b.AddNode("Equal", [nextTokens, eos])])], OnnxAttribute.Int("to", (long)OnnxElementType.Int64))], OnnxAttribute.Int("keepdims", 0)), b.ScalarConstant(0L)]),
+            // Continue while some beam is open (ReduceMin rejects bool, hence the Cast).
+            b.AddNode("Equal", [b.AddNode("ReduceMin", [b.AddNode("Cast", [finishedOut], OnnxAttribute.Int("to", (long)OnnxElementType.Int64))], OnnxAttribute.Int("keepdims", 0)), b.ScalarConstant(0L)]),
             nextTokens,
             Parent(step.Hidden, 1),
         };
         if (lstm) outputs.Add(Parent(step.Cell!, 1));
         if (feeding) outputs.Add(Parent(step.Attentional));
         outputs.Add(b.AddNode("Identity", [top[0]]));
-        outputs.Add(b.AddNode("Or", [parentFinished, b.AddNode("Equal", [nextTokens, eos])]));
+        outputs.Add(finishedOut);
         outputs.Add(b.AddNode("Add", [Parent(generated), b.AddNode("Cast", [b.AddNode("Not", [parentFinished])], OnnxAttribute.Int("to", (long)OnnxElementType.Float))]));
         outputs.Add(b.AddNode("Concat", [Parent(history), b.AddNode("Unsqueeze", [nextTokens, b.Constant([1L])])], OnnxAttribute.Int("axis", 1)));
         outputs.Add(b.AddNode("Concat", [Parent(attention), Parent(step.Weights)], OnnxAttribute.Int("axis", 1)));
