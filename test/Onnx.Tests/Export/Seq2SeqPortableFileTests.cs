@@ -32,7 +32,8 @@ public class Seq2SeqPortableFileTests
     {
         var model = Model();
         var settings = new BeamSearchSettings(BeamSize: 3, NBest: 2, MaxLength: 8, LengthPenalty: LengthPenaltyKind.Gnmt, Alpha: 0.7f);
-        byte[] file = Seq2SeqOnnx.BeamSearchModel(model, settings, description: new Seq2SeqFileDescription(SourceTokens, TargetTokens, "characters"));
+        byte[] file = Seq2SeqOnnx.BeamSearchModel(model, settings, description: new Seq2SeqFileDescription(SourceTokens, TargetTokens, "characters", "characters"),
+            names: new Seq2SeqGraphNames("ids", "hypotheses", "hypothesis_scores", "weights")); // the reader must take the names from the metadata
 
         using var session = new InferenceSession(file);
         var metadata = session.ModelMetadata.CustomMetadataMap;
@@ -50,13 +51,14 @@ public class Seq2SeqPortableFileTests
         var target = root.GetProperty("target_vocabulary").EnumerateArray().Select(e => e.GetString()!).ToList();
         int first = root.GetProperty("first_token_id").GetInt32(), unknown = root.GetProperty("special_ids").GetProperty("unknown").GetInt32();
         int eos = root.GetProperty("special_ids").GetProperty("eos").GetInt32();
-        string separator = root.GetProperty("token_separator").GetString()!;
+        string separator = root.GetProperty("target_token_separator").GetString()!;
+        var graph = root.GetProperty("graph");
         foreach (string text in new[] { "abc", "hgfe", "", "axz" }) // "x", "z": unknown characters
         {
             long[] ids = text.Select(ch => (long)(source.IndexOf(ch.ToString()) is int i and >= 0 ? first + i : unknown)).ToArray();
-            var outputs = OnnxTestRunner.RunTensors(file, OnnxTestInput.Int64("source", ids, 1, ids.Length));
-            var tokens = outputs["tokens"].Int64s;
-            int t = (int)outputs["tokens"].Dims[2];
+            var outputs = OnnxTestRunner.RunTensors(file, OnnxTestInput.Int64(graph.GetProperty("source").GetString()!, ids, 1, ids.Length));
+            var tokens = outputs[graph.GetProperty("tokens").GetString()!].Int64s;
+            int t = (int)outputs[graph.GetProperty("tokens").GetString()!].Dims[2];
             var fromFile = Enumerable.Range(0, 2).Select(j => string.Join(separator,
                 tokens.Skip(j * t).Take(t).TakeWhile(x => x != eos).Select(x => x == unknown ? "" : target[(int)x - first]))).ToArray();
 
@@ -70,7 +72,7 @@ public class Seq2SeqPortableFileTests
     public void VocabulariesMustMatchTheNetwork()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            Seq2SeqOnnx.BeamSearchModel(Model(), new BeamSearchSettings(), description: new Seq2SeqFileDescription(SourceTokens[1..], TargetTokens, "characters")));
+            Seq2SeqOnnx.BeamSearchModel(Model(), new BeamSearchSettings(), description: new Seq2SeqFileDescription(SourceTokens[1..], TargetTokens, "characters", "characters")));
         Assert.Contains("vocabularies", error.Message);
     }
 }

@@ -22,14 +22,16 @@ internal static class BeamSearchGraph
     /// <summary>Builds the decoding graph.</summary>
     /// <param name="model">Trained network.</param>
     /// <param name="settings">Decoding settings (checked).</param>
-    public static OnnxGraphBuilder Build(Seq2Seq model, BeamSearchSettings settings)
+    /// <param name="names">Input and output names; null for <see cref="Seq2SeqGraphNames.Plain"/>.</param>
+    public static OnnxGraphBuilder Build(Seq2Seq model, BeamSearchSettings settings, Seq2SeqGraphNames? names = null)
     {
+        names ??= Seq2SeqGraphNames.Plain;
         int vocab = model.Spec.TargetVocabularySize, k = settings.BeamSize, h = model.Spec.DecoderSize;
         settings.Check(vocab);
         bool lstm = model.Spec.Cell == RecurrentCellKind.Lstm, feeding = model.Spec.InputFeeding;
 
         var g = new OnnxGraphBuilder("seq2seq_beam_search");
-        string src = g.AddInput("source", OnnxElementType.Int64, OnnxDim.Symbolic("N"), OnnxDim.Symbolic("S"));
+        string src = g.AddInput(names.Source, OnnxElementType.Int64, OnnxDim.Symbolic("N"), OnnxDim.Symbolic("S"));
         var encoded = Seq2SeqEncoderGraph.Add(g, model, src);
         var weights = DecoderStepWeights.Add(g, model);
 
@@ -80,13 +82,13 @@ internal static class BeamSearchGraph
         string[] top = g.AddNode("TopK", [norm, g.Constant([(long)settings.NBest])], 2, OnnxAttribute.Int("axis", -1));
         string best = g.AddNode("Reshape", [g.AddNode("Add", [top[1], itemBase]), g.Constant([-1L])]);        // (N·n)
         string picked = g.AddNode("Slice", [g.AddNode("Gather", [history, best], OnnxAttribute.Int("axis", 0)), g.Constant([1L]), g.Constant([long.MaxValue]), g.Constant([1L])]);
-        g.AddNodeWithOutputs("Reshape", [picked, g.AddNode("Concat", [n1, g.Constant([(long)settings.NBest, -1L])], OnnxAttribute.Int("axis", 0))], ["tokens"]);
-        g.AddNodeWithOutputs("Identity", [top[0]], ["scores"]);
+        g.AddNodeWithOutputs("Reshape", [picked, g.AddNode("Concat", [n1, g.Constant([(long)settings.NBest, -1L])], OnnxAttribute.Int("axis", 0))], [names.Tokens]);
+        g.AddNodeWithOutputs("Identity", [top[0]], [names.Scores]);
         string first = g.AddNode("Reshape", [g.AddNode("Add", [g.AddNode("Slice", [top[1], g.Constant([0L]), g.Constant([1L]), g.Constant([1L])]), itemBase]), g.Constant([-1L])]);
-        g.AddNodeWithOutputs("Gather", [attention, first], ["attention"], OnnxAttribute.Int("axis", 0));
-        g.AddOutput("tokens", OnnxElementType.Int64, OnnxDim.Symbolic("N"), OnnxDim.Fixed(settings.NBest), OnnxDim.Symbolic("T"));
-        g.AddOutput("scores", OnnxElementType.Float, OnnxDim.Symbolic("N"), OnnxDim.Fixed(settings.NBest));
-        g.AddOutput("attention", OnnxElementType.Float, OnnxDim.Symbolic("N"), OnnxDim.Symbolic("T"), OnnxDim.Symbolic("S"));
+        g.AddNodeWithOutputs("Gather", [attention, first], [names.Attention], OnnxAttribute.Int("axis", 0));
+        g.AddOutput(names.Tokens, OnnxElementType.Int64, OnnxDim.Symbolic("N"), OnnxDim.Fixed(settings.NBest), OnnxDim.Symbolic("T"));
+        g.AddOutput(names.Scores, OnnxElementType.Float, OnnxDim.Symbolic("N"), OnnxDim.Fixed(settings.NBest));
+        g.AddOutput(names.Attention, OnnxElementType.Float, OnnxDim.Symbolic("N"), OnnxDim.Symbolic("T"), OnnxDim.Symbolic("S"));
         return g;
     }
 

@@ -11,8 +11,9 @@ namespace MlNetDeep.Onnx.Export;
 /// </summary>
 /// <param name="SourceTokens">Source vocabulary in id order: token i has id <see cref="Seq2SeqTokens.Reserved"/> + i.</param>
 /// <param name="TargetTokens">Target vocabulary in id order, likewise.</param>
-/// <param name="TokenUnit">"characters" (a text is its characters, joined with "") or "words" (split on spaces, joined with " ").</param>
-internal sealed record Seq2SeqFileDescription(IReadOnlyList<string> SourceTokens, IReadOnlyList<string> TargetTokens, string TokenUnit)
+/// <param name="SourceTokenUnit">How source text is cut: "characters" (its UTF-16 code units) or "words" (split on spaces).</param>
+/// <param name="TargetTokenUnit">How output tokens are joined: "characters" (with "") or "words" (with " ").</param>
+internal sealed record Seq2SeqFileDescription(IReadOnlyList<string> SourceTokens, IReadOnlyList<string> TargetTokens, string SourceTokenUnit, string TargetTokenUnit)
 {
     /// <summary>Metadata key of the JSON description.</summary>
     public const string MetadataKey = "mlnetdeep.seq2seq";
@@ -23,15 +24,18 @@ internal sealed record Seq2SeqFileDescription(IReadOnlyList<string> SourceTokens
     /// <summary>Adds the description of a file decoding with <paramref name="settings"/> to <paramref name="options"/>.</summary>
     /// <param name="options">Writer options of the decoding graph.</param>
     /// <param name="settings">The decoding settings the graph was built with.</param>
-    public void AddTo(OnnxModelOptions options, BeamSearchSettings settings)
+    /// <param name="names">The graph's input and output names.</param>
+    public void AddTo(OnnxModelOptions options, BeamSearchSettings settings, Seq2SeqGraphNames names)
     {
-        if (TokenUnit is not ("characters" or "words"))
-            throw new ArgumentOutOfRangeException(nameof(TokenUnit), TokenUnit, "Must be \"characters\" or \"words\".");
+        CheckUnit(SourceTokenUnit, nameof(SourceTokenUnit));
+        CheckUnit(TargetTokenUnit, nameof(TargetTokenUnit));
         var json = new JsonObject
         {
             ["format_version"] = FormatVersion,
-            ["token_unit"] = TokenUnit,
-            ["token_separator"] = TokenUnit == "words" ? " " : "",
+            ["source_token_unit"] = SourceTokenUnit,
+            ["target_token_unit"] = TargetTokenUnit,
+            ["target_token_separator"] = TargetTokenUnit == "words" ? " " : "",
+            ["normalization"] = "none",
             ["special_ids"] = new JsonObject
             {
                 ["unknown"] = Seq2SeqTokens.Unknown, ["pad"] = Seq2SeqTokens.Pad, ["bos"] = Seq2SeqTokens.Bos, ["eos"] = Seq2SeqTokens.Eos,
@@ -39,8 +43,10 @@ internal sealed record Seq2SeqFileDescription(IReadOnlyList<string> SourceTokens
             ["first_token_id"] = Seq2SeqTokens.Reserved,
             ["source_vocabulary"] = new JsonArray(SourceTokens.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
             ["target_vocabulary"] = new JsonArray(TargetTokens.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
-            ["input"] = "source: int64 [N, S] token ids without EOS, right-padded with the pad id; unknown tokens get the unknown id",
-            ["outputs"] = "tokens: int64 [N, n_best, T], each hypothesis ending at its first eos (eos-padded; the unknown id decodes to an empty string); scores: float [N, n_best], best first; attention: float [N, T, S + 1] of the best hypothesis",
+            ["graph"] = new JsonObject
+            {
+                ["source"] = names.Source, ["tokens"] = names.Tokens, ["scores"] = names.Scores, ["attention"] = names.Attention,
+            },
             ["decoding"] = new JsonObject
             {
                 ["beam_size"] = settings.BeamSize,
@@ -55,5 +61,10 @@ internal sealed record Seq2SeqFileDescription(IReadOnlyList<string> SourceTokens
         };
         options.Metadata["mlnetdeep.task"] = "sequence-to-sequence";
         options.Metadata[MetadataKey] = json.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    }
+
+    private static void CheckUnit(string unit, string name)
+    {
+        if (unit is not ("characters" or "words")) throw new ArgumentOutOfRangeException(name, unit, "Must be \"characters\" or \"words\".");
     }
 }

@@ -6,26 +6,28 @@ namespace MlNetDeep.Onnx.Export;
 internal static class Seq2SeqOnnx
 {
     /// <summary>
-    /// One file that decodes: input <c>source</c> int64 (N, S₀) token ids without EOS, PAD-padded → <c>tokens</c> int64 (N, n, T), <c>scores</c> float (N, n),
+    /// One file that decodes (names as <paramref name="names"/> says): input <c>source</c> int64 (N, S₀) token ids without EOS, PAD-padded → <c>tokens</c> int64 (N, n, T), <c>scores</c> float (N, n),
     /// <c>attention</c> float (N, T, S); see <see cref="BeamSearchGraph"/>.
     /// </summary>
     /// <param name="model">Trained network.</param>
     /// <param name="settings">Decoding settings, fixed in the file.</param>
     /// <param name="options">Model options (opset, metadata), or null for the defaults.</param>
-    /// <param name="description">Vocabularies and token unit, written as metadata so the file is usable alone (or null).</param>
+    /// <param name="description">Vocabularies and token units, written as metadata so the file is usable alone (or null).</param>
+    /// <param name="names">Input and output names; null for <see cref="Seq2SeqGraphNames.Plain"/>.</param>
     public static byte[] BeamSearchModel(Seq2Seq model, BeamSearchSettings settings, OnnxModelOptions? options = null,
-        Seq2SeqFileDescription? description = null)
+        Seq2SeqFileDescription? description = null, Seq2SeqGraphNames? names = null)
     {
         options ??= new OnnxModelOptions();
+        names ??= Seq2SeqGraphNames.Plain;
         if (description is not null)
         {
             if (description.SourceTokens.Count + Seq2SeqTokens.Reserved != model.Spec.SourceVocabularySize
                 || description.TargetTokens.Count + Seq2SeqTokens.Reserved != model.Spec.TargetVocabularySize)
                 throw new ArgumentException($"The description's vocabularies ({description.SourceTokens.Count} and {description.TargetTokens.Count} tokens) " +
                     $"do not match the network's ({model.Spec.SourceVocabularySize} and {model.Spec.TargetVocabularySize} ids, {Seq2SeqTokens.Reserved} of them reserved).", nameof(description));
-            description.AddTo(options, settings);
+            description.AddTo(options, settings, names);
         }
-        return OnnxModelWriter.Write(BeamSearchGraph.Build(model, settings), options);
+        return OnnxModelWriter.Write(BeamSearchGraph.Build(model, settings, names), options);
     }
 
     /// <summary>
