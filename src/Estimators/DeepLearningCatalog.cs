@@ -9,6 +9,7 @@ public sealed class DeepLearningCatalog
     {
         MulticlassClassification = new MulticlassClassificationTrainers(mlContext);
         Regression = new RegressionTrainers(mlContext);
+        SequenceToSequence = new SequenceToSequenceCatalog(mlContext);
     }
 
     /// <summary>Multiclass classification trainers.</summary>
@@ -16,6 +17,9 @@ public sealed class DeepLearningCatalog
 
     /// <summary>Regression trainers.</summary>
     public RegressionTrainers Regression { get; }
+
+    /// <summary>Text → text trainers and their evaluation.</summary>
+    public SequenceToSequenceCatalog SequenceToSequence { get; }
 
     /// <summary>Multiclass classification trainers.</summary>
     public sealed class MulticlassClassificationTrainers
@@ -174,5 +178,53 @@ public sealed class DeepLearningCatalog
         /// <summary>An RNN/LSTM/GRU regressor / forecaster over windows of a numeric series with every option.</summary>
         /// <param name="options">Options; checked now, before any data is read.</param>
         public RecurrentRegressor Recurrent(RecurrentRegressor.Options options) => new(_ml, options);
+    }
+
+    /// <summary>Text → text trainers (<see cref="MlNetDeep.EncoderDecoder"/>) and their evaluation.</summary>
+    public sealed class SequenceToSequenceCatalog
+    {
+        private readonly MLContext _ml;
+
+        internal SequenceToSequenceCatalog(MLContext ml) => _ml = ml;
+
+        /// <summary>An encoder–decoder with attention, text → text, with the most used options.</summary>
+        /// <param name="labelColumnName">Target text column (String), read in Fit only.</param>
+        /// <param name="sourceColumnName">Source text column (String).</param>
+        /// <param name="predictedTextColumnName">Output text column.</param>
+        /// <param name="sourceTokenUnit">How the source is cut: characters or words.</param>
+        /// <param name="targetTokenUnit">How the target is cut and the output joined: characters or words.</param>
+        /// <param name="beamSize">Beam size K (1 is greedy decoding).</param>
+        /// <param name="numberOfEpochs">Passes over the data.</param>
+        /// <param name="batchSize">Pairs per mini-batch.</param>
+        /// <param name="learningRate">Adam step size.</param>
+        /// <param name="seed">Seed; null derives it from the MLContext.</param>
+        public MlNetDeep.EncoderDecoder EncoderDecoder(string labelColumnName = DefaultColumnNames.Label,
+            string sourceColumnName = MlNetDeep.EncoderDecoder.Options.Defaults.SourceColumnName,
+            string predictedTextColumnName = MlNetDeep.EncoderDecoder.Options.Defaults.PredictedTextColumnName,
+            TokenUnit sourceTokenUnit = MlNetDeep.EncoderDecoder.Options.Defaults.TokenUnit, TokenUnit targetTokenUnit = MlNetDeep.EncoderDecoder.Options.Defaults.TokenUnit,
+            int beamSize = MlNetDeep.EncoderDecoder.Options.Defaults.BeamSize, int numberOfEpochs = TrainerOptions.Defaults.NumberOfEpochs,
+            int batchSize = TrainerOptions.Defaults.BatchSize, float learningRate = TrainerOptions.Defaults.LearningRate, int? seed = null) =>
+            EncoderDecoder(new MlNetDeep.EncoderDecoder.Options
+            {
+                LabelColumnName = labelColumnName, SourceColumnName = sourceColumnName, PredictedTextColumnName = predictedTextColumnName,
+                SourceTokenUnit = sourceTokenUnit, TargetTokenUnit = targetTokenUnit, BeamSize = beamSize,
+                NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
+            });
+
+        /// <summary>An encoder–decoder with attention, text → text, with every option.</summary>
+        /// <param name="options">Options; checked now, before any data is read.</param>
+        public MlNetDeep.EncoderDecoder EncoderDecoder(MlNetDeep.EncoderDecoder.Options options) => new(_ml, options);
+
+        /// <summary>
+        /// Sequence error rate, token error rate (edit distance) and BLEU-4 of predicted texts against references.
+        /// </summary>
+        /// <param name="data">Scored data.</param>
+        /// <param name="labelColumnName">References: String, or Vector&lt;String&gt; when a row has several (any may match).</param>
+        /// <param name="predictedTextColumnName">Predicted String column.</param>
+        /// <param name="tokenUnit">Tokens compared: characters, or words split on spaces.</param>
+        public SequenceToSequenceMetrics Evaluate(IDataView data, string labelColumnName = DefaultColumnNames.Label,
+            string predictedTextColumnName = MlNetDeep.EncoderDecoder.Options.Defaults.PredictedTextColumnName,
+            TokenUnit tokenUnit = MlNetDeep.EncoderDecoder.Options.Defaults.TokenUnit) =>
+            SequenceEvaluator.Evaluate(data, labelColumnName, predictedTextColumnName, tokenUnit);
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using MlNetDeep.Engine;
+using MlNetDeep.Engine.Optimizers;
 using MlNetDeep.Trainers;
 
 namespace MlNetDeep;
@@ -116,6 +118,31 @@ public abstract class TrainerOptions
     private protected virtual void CopyArrays()
     {
     }
+
+    /// <summary>The training loop's settings from these options.</summary>
+    /// <param name="seed">Seed of the run (the options' or one drawn from the MLContext).</param>
+    /// <param name="validating">Whether a validation set is scored (early stopping needs one).</param>
+    /// <param name="log">Receives the loop's log lines.</param>
+    internal TrainingSettings TrainingSettings(int seed, bool validating, Action<string> log) => new()
+    {
+        NumberOfEpochs = NumberOfEpochs,
+        BatchSize = BatchSize,
+        ShufflePoolSize = ShufflePoolSize,
+        Seed = seed,
+        CreateOptimizer = CreateOptimizer,
+        GradientClipNorm = GradientClipNorm,
+        GradientClipValue = GradientClipValue,
+        EarlyStoppingPatience = validating ? EarlyStoppingPatience : null,
+        Progress = Progress,
+        Log = log,
+        CancellationToken = CancellationToken,
+    };
+
+    private Optimizer CreateOptimizer(IEnumerable<Tensor> parameters) => Optimizer switch
+    {
+        OptimizerKind.Sgd => new Sgd(parameters, LearningRate, Momentum),
+        _ => new Adam(parameters, LearningRate),
+    };
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentNullException"/> naming the first invalid option.</summary>
     internal virtual void Check()

@@ -4,8 +4,7 @@ namespace MlNetDeep;
 /// How a sequence-to-sequence decoder scores each source position against its current state h (size Hd) to attend
 /// over the encoder outputs e_s (size He). The scores go through a softmax over the source (padding masked).
 /// </summary>
-/// <remarks>Internal until the sequence-to-sequence estimator exposes it (it then moves to the public surface).</remarks>
-internal enum AttentionKind
+public enum AttentionKind
 {
     /// <summary>Luong "dot": score = h · e_s (needs Hd = He).</summary>
     Dot,

@@ -1,18 +1,5 @@
 namespace MlNetDeep.Engine.Models;
 
-/// <summary>How the length of a finished hypothesis normalises its log-probability at the final selection.</summary>
-internal enum LengthPenaltyKind
-{
-    /// <summary>No normalisation: the highest total log-probability wins (favours short outputs).</summary>
-    None,
-
-    /// <summary>Average log-probability per generated token: score / length.</summary>
-    Average,
-
-    /// <summary>GNMT (Wu et al. 2016): score / ((5 + length) / 6)^α.</summary>
-    Gnmt,
-}
-
 /// <summary>Decoding settings shared by the engine's decoder and the ONNX export (both follow these exactly).</summary>
 /// <param name="BeamSize">K ≥ 1; K = 1 is greedy decoding.</param>
 /// <param name="NBest">Hypotheses returned per source, 1 ≤ n ≤ K.</param>

@@ -2,7 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetDeep.Engine;
-using MlNetDeep.Engine.Optimizers;
 using MlNetDeep.Onnx.Export;
 using MlNetDeep.Trainers;
 using MlNetDeep.Transforms;
@@ -61,7 +60,7 @@ internal sealed class SupervisedFitter
         int seed = _options.Seed ?? host.Rand.Next();
         var model = _task.Build(columns, scan, new Rng(seed));
         channel.Info(MessageSensitivity.None, $"network with {model.Network.ParameterCount():N0} parameters");
-        var result = new SupervisedTrainer(columns, Settings(seed, validation is not null, channel))
+        var result = new SupervisedTrainer(columns, _options.TrainingSettings(seed, validation is not null, message => channel.Info(MessageSensitivity.None, message)))
             .Train(model.Network, model.Preprocessing, view, scan, validation);
 
         var description = new ModelDescription(TaskName(target), model.Architecture) { EpochsTrained = result.History.Count, BestEpoch = result.BestEpoch };
@@ -176,27 +175,6 @@ internal sealed class SupervisedFitter
             $"ValidationSet: [{string.Join(", ", actual)}]). Key the validation data with the transformer fitted on the training data, " +
             $"e.g. var keys = mlContext.Transforms.Conversion.MapValueToKey(\"{label}\").Fit(training); ValidationSet = keys.Transform(validation).");
     }
-
-    private TrainingSettings Settings(int seed, bool validating, IChannel channel) => new()
-    {
-        NumberOfEpochs = _options.NumberOfEpochs,
-        BatchSize = _options.BatchSize,
-        ShufflePoolSize = _options.ShufflePoolSize,
-        Seed = seed,
-        CreateOptimizer = CreateOptimizer,
-        GradientClipNorm = _options.GradientClipNorm,
-        GradientClipValue = _options.GradientClipValue,
-        EarlyStoppingPatience = validating ? _options.EarlyStoppingPatience : null,
-        Progress = _options.Progress,
-        Log = message => channel.Info(MessageSensitivity.None, message),
-        CancellationToken = _options.CancellationToken,
-    };
-
-    private Optimizer CreateOptimizer(IEnumerable<Tensor> parameters) => _options.Optimizer switch
-    {
-        OptimizerKind.Sgd => new Sgd(parameters, _options.LearningRate, _options.Momentum),
-        _ => new Adam(parameters, _options.LearningRate),
-    };
 
     private static void Warn(IHost host, string message)
     {
