@@ -202,12 +202,12 @@ public sealed class DeepLearningCatalog
             string sourceColumnName = MlNetDeep.EncoderDecoder.Options.Defaults.SourceColumnName,
             string predictedTextColumnName = MlNetDeep.EncoderDecoder.Options.Defaults.PredictedTextColumnName,
             TokenUnit sourceTokenUnit = MlNetDeep.EncoderDecoder.Options.Defaults.TokenUnit, TokenUnit targetTokenUnit = MlNetDeep.EncoderDecoder.Options.Defaults.TokenUnit,
-            int beamSize = MlNetDeep.EncoderDecoder.Options.Defaults.BeamSize, int numberOfEpochs = TrainerOptions.Defaults.NumberOfEpochs,
+            int beamSize = DecodingOptions.Defaults.BeamSize, int numberOfEpochs = TrainerOptions.Defaults.NumberOfEpochs,
             int batchSize = TrainerOptions.Defaults.BatchSize, float learningRate = TrainerOptions.Defaults.LearningRate, int? seed = null) =>
             EncoderDecoder(new MlNetDeep.EncoderDecoder.Options
             {
                 LabelColumnName = labelColumnName, SourceColumnName = sourceColumnName, PredictedTextColumnName = predictedTextColumnName,
-                SourceTokenUnit = sourceTokenUnit, TargetTokenUnit = targetTokenUnit, BeamSize = beamSize,
+                SourceTokenUnit = sourceTokenUnit, TargetTokenUnit = targetTokenUnit, Decoding = new DecodingOptions { BeamSize = beamSize },
                 NumberOfEpochs = numberOfEpochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed,
             });
 

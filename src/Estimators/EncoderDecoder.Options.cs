@@ -47,26 +47,12 @@ public sealed partial class EncoderDecoder
             /// <summary>0.1.</summary>
             public const float DropoutRate = 0.1f;
 
-            /// <summary>Beam of 5.</summary>
-            public const int BeamSize = 5;
 
-            /// <summary>One hypothesis.</summary>
-            public const int NBest = 1;
 
-            /// <summary>100 tokens, EOS included.</summary>
-            public const int MaximumOutputLength = 100;
 
-            /// <summary>No minimum.</summary>
-            public const int MinimumOutputLength = 0;
 
-            /// <summary>Average log-probability per token.</summary>
-            public const LengthPenaltyKind LengthPenalty = LengthPenaltyKind.Average;
 
-            /// <summary>α = 0.6 (GNMT's usual value).</summary>
-            public const float LengthPenaltyAlpha = 0.6f;
 
-            /// <summary>Off.</summary>
-            public const int NoRepeatNgramSize = 0;
 
             /// <summary>No label smoothing.</summary>
             public const float LabelSmoothing = 0f;
@@ -90,7 +76,7 @@ public sealed partial class EncoderDecoder
         /// <summary>Output column of the best hypothesis (String). <value>Default "PredictedText".</value></summary>
         public string PredictedTextColumnName { get; set; } = Defaults.PredictedTextColumnName;
 
-        /// <summary>Output column of the <see cref="NBest"/> hypotheses, best first (Vector&lt;String&gt;), or null for none. <value>Default null.</value></summary>
+        /// <summary>Output column of the <see cref="DecodingOptions.NBest"/> hypotheses, best first (Vector&lt;String&gt;), or null for none. <value>Default null.</value></summary>
         public string? NBestColumnName { get; set; }
 
         /// <summary>Output column of the n-best hypotheses' scores, best first (Vector&lt;Single&gt;), or null for none. <value>Default null.</value></summary>
@@ -139,32 +125,14 @@ public sealed partial class EncoderDecoder
         /// <summary>Dropout on embeddings, between encoder layers and on the attentional vector while training, in [0, 1). <value>Default 0.1.</value></summary>
         public float DropoutRate { get; set; } = Defaults.DropoutRate;
 
-        /// <summary>K, hypotheses kept per decoding step (≥ 1; 1 is greedy decoding; at most the target vocabulary + 4). <value>Default 5.</value></summary>
-        public int BeamSize { get; set; } = Defaults.BeamSize;
-
-        /// <summary>Hypotheses returned per source, in [1, <see cref="BeamSize"/>]. <value>Default 1.</value></summary>
-        public int NBest { get; set; } = Defaults.NBest;
-
-        /// <summary>Most output tokens, EOS included (≥ 1). <value>Default 100.</value></summary>
-        public int MaximumOutputLength { get; set; } = Defaults.MaximumOutputLength;
+        /// <summary>Greedy or beam-search decoding, fixed in the model (changeable after Fit with <see cref="EncoderDecoder.WithDecoding"/>). <value>Defaults of <see cref="DecodingOptions"/>.</value></summary>
+        public DecodingOptions Decoding { get; set; } = new();
 
         /// <summary>
-        /// When set (&gt; 0), each output is also limited to ⌈ratio · source tokens⌉ tokens (at least 1, at most
-        /// <see cref="MaximumOutputLength"/>). <value>Default null.</value>
+        /// Output column of the best hypothesis' attention weights, or null for none: Vector&lt;Single&gt; of T·(S + 1) values,
+        /// row t (a generated token, EOS included) over the S source tokens and the appended EOS. <value>Default null.</value>
         /// </summary>
-        public float? MaximumOutputLengthRatio { get; set; }
-
-        /// <summary>Fewest tokens before EOS may end an output, in [0, <see cref="MaximumOutputLength"/>). <value>Default 0.</value></summary>
-        public int MinimumOutputLength { get; set; } = Defaults.MinimumOutputLength;
-
-        /// <summary>How a finished hypothesis' length normalises its score: None, Average or Gnmt. <value>Default Average.</value></summary>
-        public LengthPenaltyKind LengthPenalty { get; set; } = Defaults.LengthPenalty;
-
-        /// <summary>α of <see cref="LengthPenaltyKind.Gnmt"/> (≥ 0). <value>Default 0.6.</value></summary>
-        public float LengthPenaltyAlpha { get; set; } = Defaults.LengthPenaltyAlpha;
-
-        /// <summary>n ≥ 2 forbids a token that would repeat an n-gram of the output; 0 is off. <value>Default 0.</value></summary>
-        public int NoRepeatNgramSize { get; set; } = Defaults.NoRepeatNgramSize;
+        public string? AttentionColumnName { get; set; }
 
         /// <summary>Label smoothing ε of the training loss, in [0, 1). <value>Default 0.</value></summary>
         public float LabelSmoothing { get; set; } = Defaults.LabelSmoothing;
@@ -186,13 +154,13 @@ public sealed partial class EncoderDecoder
             CheckName(PredictedTextColumnName, nameof(PredictedTextColumnName));
             if (NBestColumnName is not null) CheckName(NBestColumnName, nameof(NBestColumnName));
             if (NBestScoresColumnName is not null) CheckName(NBestScoresColumnName, nameof(NBestScoresColumnName));
+            if (AttentionColumnName is not null) CheckName(AttentionColumnName, nameof(AttentionColumnName));
             if (SourceColumnName == LabelColumnName)
                 throw new ArgumentOutOfRangeException(nameof(SourceColumnName), SourceColumnName, $"SourceColumnName and LabelColumnName must name different columns (both are '{SourceColumnName}').");
             Defined(SourceTokenUnit, nameof(SourceTokenUnit));
             Defined(TargetTokenUnit, nameof(TargetTokenUnit));
             Defined(Cell, nameof(Cell));
             Defined(Attention, nameof(Attention));
-            Defined(LengthPenalty, nameof(LengthPenalty));
             Defined(EarlyStoppingMetric, nameof(EarlyStoppingMetric));
             AtLeast(MaximumSourceVocabularySize, 1, nameof(MaximumSourceVocabularySize));
             AtLeast(MaximumTargetVocabularySize, 1, nameof(MaximumTargetVocabularySize));
@@ -200,17 +168,7 @@ public sealed partial class EncoderDecoder
             AtLeast(HiddenSize, 1, nameof(HiddenSize));
             AtLeast(EncoderLayers, 1, nameof(EncoderLayers));
             if (!(DropoutRate >= 0 && DropoutRate < 1)) throw new ArgumentOutOfRangeException(nameof(DropoutRate), DropoutRate, "DropoutRate must lie in [0, 1).");
-            AtLeast(BeamSize, 1, nameof(BeamSize));
-            if (NBest < 1 || NBest > BeamSize) throw new ArgumentOutOfRangeException(nameof(NBest), NBest, $"NBest must lie in [1, BeamSize = {BeamSize}].");
-            AtLeast(MaximumOutputLength, 1, nameof(MaximumOutputLength));
-            if (MaximumOutputLengthRatio is float ratio && !(float.IsFinite(ratio) && ratio > 0))
-                throw new ArgumentOutOfRangeException(nameof(MaximumOutputLengthRatio), ratio, "MaximumOutputLengthRatio must be positive, or null for no ratio limit.");
-            if (MinimumOutputLength < 0 || MinimumOutputLength >= MaximumOutputLength)
-                throw new ArgumentOutOfRangeException(nameof(MinimumOutputLength), MinimumOutputLength, $"MinimumOutputLength must lie in [0, MaximumOutputLength = {MaximumOutputLength}).");
-            if (!(float.IsFinite(LengthPenaltyAlpha) && LengthPenaltyAlpha >= 0))
-                throw new ArgumentOutOfRangeException(nameof(LengthPenaltyAlpha), LengthPenaltyAlpha, "LengthPenaltyAlpha must be 0 or positive.");
-            if (NoRepeatNgramSize is < 0 or 1)
-                throw new ArgumentOutOfRangeException(nameof(NoRepeatNgramSize), NoRepeatNgramSize, "NoRepeatNgramSize must be 0 (off) or at least 2.");
+            CheckPart(nameof(Decoding), Decoding, d => d.Check());
             if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "LabelSmoothing must lie in [0, 1).");
             if (!(ScheduledSamplingRatio >= 0 && ScheduledSamplingRatio <= 1))
                 throw new ArgumentOutOfRangeException(nameof(ScheduledSamplingRatio), ScheduledSamplingRatio, "ScheduledSamplingRatio must lie in [0, 1].");

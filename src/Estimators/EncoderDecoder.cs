@@ -25,6 +25,7 @@ namespace MlNetDeep;
 public sealed partial class EncoderDecoder : IEstimator<TransformerChain<ITransformer>>
 {
     private readonly Seq2SeqFitter _fitter;
+    private TrainedSeq2Seq? _trained;
 
     internal EncoderDecoder(MLContext ml, Options options)
     {
@@ -46,9 +47,25 @@ public sealed partial class EncoderDecoder : IEstimator<TransformerChain<ITransf
     /// <exception cref="OperationCanceledException">The options' CancellationToken was cancelled.</exception>
     public TransformerChain<ITransformer> Fit(IDataView input)
     {
-        var (model, report) = _fitter.Fit(input);
+        var (model, report, trained) = _fitter.Fit(input);
         LastTrainingReport = report;
+        _trained = trained;
         return model;
+    }
+
+    /// <summary>
+    /// The network trained by the last <see cref="Fit"/> with other decoding settings, without training again: e.g. greedy
+    /// (BeamSize 1) against beam search, or more n-best hypotheses. The columns are those of the options.
+    /// </summary>
+    /// <param name="decoding">Decoding settings.</param>
+    /// <exception cref="InvalidOperationException">No Fit has succeeded yet.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (named in the message).</exception>
+    public TransformerChain<ITransformer> WithDecoding(DecodingOptions decoding)
+    {
+        ArgumentNullException.ThrowIfNull(decoding);
+        decoding.Check();
+        var trained = _trained ?? throw new InvalidOperationException("WithDecoding re-exports the network of the last Fit: call Fit first.");
+        return _fitter.Scoring(trained, decoding).Model;
     }
 
     /// <summary>The schema after scoring: adds PredictedText and Score (and the n-best columns when named).</summary>

@@ -62,7 +62,7 @@ public abstract class TrainerOptions
     /// <summary>SGD momentum in [0, 1). <value>Default 0.9.</value></summary>
     public float Momentum { get; set; } = Defaults.Momentum;
 
-    /// <summary>Clip gradients to this global L2 norm (&gt; 0), or null for no clipping. <value>Default null (5 for RecurrentClassifier, RecurrentRegressor and TextClassifier).</value></summary>
+    /// <summary>Clip gradients to this global L2 norm (&gt; 0), or null for no clipping. <value>Default null (5 for RecurrentClassifier, RecurrentRegressor, TextClassifier and EncoderDecoder).</value></summary>
     public float? GradientClipNorm { get; set; }
 
     /// <summary>Clamp every gradient element to ±this value (&gt; 0) before each step, or null. <value>Default null.</value></summary>

@@ -1,11 +1,14 @@
 namespace MlNetDeep;
 
-/// <summary>Unit of text a network reads.</summary>
+/// <summary>Unit of text a network reads (and, for a text-to-text model, writes).</summary>
+/// <remarks>
+/// TextClassifier lower-cases the text first (and drops punctuation for words); EncoderDecoder uses the text as it is.
+/// </remarks>
 public enum TokenUnit
 {
-    /// <summary>Lower-cased words (split on spaces, punctuation removed).</summary>
+    /// <summary>Words, split on spaces.</summary>
     Words,
 
-    /// <summary>Lower-cased characters.</summary>
+    /// <summary>Characters (UTF-16 code units).</summary>
     Characters,
 }

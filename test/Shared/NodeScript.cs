@@ -55,7 +55,8 @@ internal static class NodeScript
 
     /// <summary>
     /// Installs the example's npm dependencies into its node_modules unless every one is already there at the version
-    /// package.json pins; once per process, serialised so parallel tests do not run npm twice in the same folder.
+    /// package.json pins; once per process, serialised (within the process, and across test processes by a lock file) so
+    /// that npm never runs twice at once in the same folder.
     /// </summary>
     public static void EnsureInstalled()
     {
@@ -63,6 +64,8 @@ internal static class NodeScript
         lock (InstallLock)
         {
             if (installed) return;
+            // Test projects run in parallel processes: a lock file beside node_modules serialises their installs too.
+            using var fileLock = AcquireFileLock(Path.Combine(ScriptFolder, ".install.lock"), InstallTimeout);
             if (!DependenciesInstalled())
             {
                 var result = Execute(Npm.Value!, ["install", "--no-audit", "--no-fund"], InstallTimeout);
@@ -70,6 +73,23 @@ internal static class NodeScript
                     throw new InvalidOperationException($"npm install in {ScriptFolder} failed (exit code {result.ExitCode}):{Environment.NewLine}{result.Stderr}");
             }
             installed = true;
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> exclusively, retrying while another process holds it; disposing releases it (and deletes the file).</summary>
+    private static FileStream AcquireFileLock(string path, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (clock.Elapsed < timeout)
+            {
+                Thread.Sleep(200);
+            }
         }
     }
 

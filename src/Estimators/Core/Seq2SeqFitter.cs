@@ -19,9 +19,9 @@ internal sealed class Seq2SeqFitter(MLContext ml, EncoderDecoder.Options options
     /// <summary>ONNX names of the file in a model.zip: the temporary columns of the scoring chain.</summary>
     private static readonly Seq2SeqGraphNames GraphNames = new(Seq2SeqColumns.SourceIds, Seq2SeqColumns.TokenIds, Seq2SeqColumns.Scores, Seq2SeqColumns.Attention);
 
-    /// <summary>Trains and returns the scoring model and its report.</summary>
+    /// <summary>Trains and returns the scoring model, its report and the trained network (for <see cref="EncoderDecoder.WithDecoding"/>).</summary>
     /// <param name="input">Training data.</param>
-    public (TransformerChain<ITransformer> Model, TrainingReport Report) Fit(IDataView input)
+    public (TransformerChain<ITransformer> Model, TrainingReport Report, TrainedSeq2Seq Network) Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         OnnxRuntimeNative.Require("Fit"); // before training: the trained network is scored through ONNX Runtime
@@ -40,12 +40,7 @@ internal sealed class Seq2SeqFitter(MLContext ml, EncoderDecoder.Options options
                 : $"Every target in column '{options.LabelColumnName}' of the training data is empty ({skipped} rows): a sequence-to-sequence model needs targets with at least one {Unit(options.TargetTokenUnit)}.");
         if (skipped > 0)
             channel.Warning(MessageSensitivity.None, $"{skipped} training rows with an empty '{options.LabelColumnName}' (no {Unit(options.TargetTokenUnit)}) were skipped; the first is row {firstSkipped} (rows count from 0).");
-        var beam = BeamSettings();
-        int targetIds = vocabularies.Target.Count + Seq2SeqTokens.Reserved;
-        if (options.BeamSize > targetIds)
-            throw new ArgumentOutOfRangeException(nameof(EncoderDecoder.Options.BeamSize), options.BeamSize,
-                $"BeamSize ({options.BeamSize}) must be at most the number of target ids, {targetIds}: the {vocabularies.Target.Count} {Unit(options.TargetTokenUnit)}s " +
-                $"of '{options.LabelColumnName}' in the training data and {Seq2SeqTokens.Reserved} reserved ids.");
+        CheckBeamSize(options.Decoding, vocabularies.Target.Count);
         List<SequencePair>? validation = null;
         if (options.ValidationSet is { } raw)
         {
@@ -62,12 +57,24 @@ internal sealed class Seq2SeqFitter(MLContext ml, EncoderDecoder.Options options
         var settings = options.TrainingSettings(seed, validation is { Count: > 0 }, message => channel.Info(MessageSensitivity.None, message));
         var result = new Seq2SeqTrainer(settings, sequence).Train(model, training, validation);
 
-        var description = new ModelDescription("sequence-to-sequence", Architecture) { EpochsTrained = result.History.Count, BestEpoch = result.BestEpoch };
-        byte[] onnx = Export(model, beam, description, vocabularies.Source, vocabularies.Target);
+        var trained = new TrainedSeq2Seq(model, vocabularies.Source, vocabularies.Target, result.History.Count, result.BestEpoch);
+        var (chain, onnx) = Scoring(trained, options.Decoding);
+        return (chain, new TrainingReport(onnx, result.History, result.BestEpoch), trained);
+    }
+
+    /// <summary>The scoring model of a trained network with <paramref name="decoding"/>, and its ONNX file.</summary>
+    /// <param name="trained">Network and vocabularies of a Fit.</param>
+    /// <param name="decoding">Decoding settings (checked by the caller, except against the vocabulary).</param>
+    public (TransformerChain<ITransformer> Model, byte[] Onnx) Scoring(TrainedSeq2Seq trained, DecodingOptions decoding)
+    {
+        CheckBeamSize(decoding, trained.TargetVocabulary.Count);
+        var description = new ModelDescription("sequence-to-sequence", Architecture) { EpochsTrained = trained.EpochsTrained, BestEpoch = trained.BestEpoch };
+        byte[] onnx = Export(trained.Network, decoding.ToSettings(), description, trained.SourceVocabulary, trained.TargetVocabulary);
         var scoring = new OnnxScoringOptions { GpuDeviceId = options.GpuDeviceId, FallbackToCpu = options.FallbackToCpu };
-        var scoringSettings = ScoringSettings(vocabularies.Source, vocabularies.Target);
-        var chain = ScoringChain.Fit(ml, onnx, source => Seq2SeqScoringChain.Create(ml, source, scoringSettings, scoring, message => Warn(host, message)), input, scoring);
-        return (chain, new TrainingReport(onnx, result.History, result.BestEpoch));
+        var settings = ScoringSettings(trained.SourceVocabulary, trained.TargetVocabulary);
+        var host = ((IHostEnvironment)ml).Register("MlNetDeep.EncoderDecoder");
+        var chain = ScoringChain.Fit(ml, onnx, source => Seq2SeqScoringChain.Create(ml, source, settings, scoring, message => Warn(host, message)), SourceOnly(), scoring);
+        return (chain, onnx);
     }
 
     /// <summary>The schema after scoring, from the same chain around an untrained stub model.</summary>
@@ -77,10 +84,11 @@ internal sealed class Seq2SeqFitter(MLContext ml, EncoderDecoder.Options options
         SchemaChecks.Text(inputSchema, options.SourceColumnName);
         SchemaChecks.Text(inputSchema, options.LabelColumnName);
         OnnxRuntimeNative.Require("GetOutputSchema");
-        string[] source = ["a"], target = Enumerable.Range(0, options.NBest).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        string[] source = ["a"], target = Enumerable.Range(0, options.Decoding.NBest).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var stub = new Seq2Seq(new Seq2SeqSpec(source.Length + Seq2SeqTokens.Reserved, target.Length + Seq2SeqTokens.Reserved, 1, RecurrentCellKind.Gru, 1, 1, false,
             AttentionKind.Dot, false, 0f), new Rng(0));
-        var beam = new BeamSearchSettings(options.NBest, options.NBest, MaxLength: 2);
+        int n = options.Decoding.NBest;
+        var beam = new BeamSearchSettings(n, n, MaxLength: 2);
         byte[] onnx = Export(stub, beam, new ModelDescription("sequence-to-sequence", Architecture), source, target);
         var settings = ScoringSettings(source, target);
         return ScoringChain.OutputSchema(onnx, model => Seq2SeqScoringChain.Create(ml, model, settings, new OnnxScoringOptions(), null), inputSchema);
@@ -92,7 +100,7 @@ internal sealed class Seq2SeqFitter(MLContext ml, EncoderDecoder.Options options
 
     private Seq2SeqScoringSettings ScoringSettings(IReadOnlyList<string> source, IReadOnlyList<string> target) =>
         new(options.SourceColumnName, options.SourceTokenUnit, options.TargetTokenUnit, source, target, Seq2SeqTokens.Reserved,
-            options.PredictedTextColumnName, options.ScoreColumnName, options.NBestColumnName, options.NBestScoresColumnName);
+            options.PredictedTextColumnName, options.ScoreColumnName, options.NBestColumnName, options.NBestScoresColumnName, options.AttentionColumnName);
 
     private void CheckColumns(DataViewSchema schema, string paramName)
     {
@@ -103,8 +111,31 @@ internal sealed class Seq2SeqFitter(MLContext ml, EncoderDecoder.Options options
     private Seq2SeqSpec Spec(int sourceTokens, int targetTokens) => new(sourceTokens + Seq2SeqTokens.Reserved, targetTokens + Seq2SeqTokens.Reserved,
         options.EmbeddingSize, options.Cell, options.HiddenSize, options.EncoderLayers, options.BidirectionalEncoder, options.Attention, options.InputFeeding, options.DropoutRate);
 
-    private BeamSearchSettings BeamSettings() => new(options.BeamSize, options.NBest, options.MaximumOutputLength, options.MaximumOutputLengthRatio,
-        options.MinimumOutputLength, options.LengthPenalty, options.LengthPenaltyAlpha, options.NoRepeatNgramSize);
+    /// <summary>The beam cannot be wider than the target ids; thrown before training, naming the option.</summary>
+    private void CheckBeamSize(DecodingOptions decoding, int targetTokens)
+    {
+        int targetIds = targetTokens + Seq2SeqTokens.Reserved;
+        if (decoding.BeamSize > targetIds)
+            throw new ArgumentOutOfRangeException(nameof(DecodingOptions.BeamSize), decoding.BeamSize,
+                $"Decoding.BeamSize ({decoding.BeamSize}) must be at most the number of target ids, {targetIds}: the {targetTokens} {Unit(options.TargetTokenUnit)}s " +
+                $"of '{options.LabelColumnName}' in the training data and {Seq2SeqTokens.Reserved} reserved ids.");
+    }
+
+    /// <summary>
+    /// An empty view with only the source column: the data the scoring chain is fitted on (its transforms read no rows), so
+    /// that no reference to the training data is kept for <see cref="Scoring"/>.
+    /// </summary>
+    private IDataView SourceOnly()
+    {
+        var definition = SchemaDefinition.Create(typeof(SourceRow));
+        definition[0].ColumnName = options.SourceColumnName;
+        return ml.Data.LoadFromEnumerable(Array.Empty<SourceRow>(), definition);
+    }
+
+    private sealed class SourceRow
+    {
+        public string Source { get; set; } = "";
+    }
 
     private Dictionary<string, string> Architecture => new()
     {

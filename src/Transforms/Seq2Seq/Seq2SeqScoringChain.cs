@@ -25,17 +25,19 @@ internal static class Seq2SeqScoringChain
         var outputs = new List<(string User, string Temporary)> { (settings.PredictedTextColumn, Seq2SeqColumns.Text), (settings.ScoreColumn, Seq2SeqColumns.Score) };
         if (settings.NBestColumn is { } nBest) outputs.Add((nBest, Seq2SeqColumns.NBest));
         if (settings.NBestScoresColumn is { } nBestScores) outputs.Add((nBestScores, Seq2SeqColumns.NBestScores));
+        if (settings.AttentionColumn is { } attention) outputs.Add((attention, Seq2SeqColumns.Attention));
+        string[] onnxOutputs = settings.AttentionColumn is null ? [Seq2SeqColumns.TokenIds, Seq2SeqColumns.Scores] : [Seq2SeqColumns.TokenIds, Seq2SeqColumns.Scores, Seq2SeqColumns.Attention];
 
         var join = settings.TargetUnit == TokenUnit.Words
             ? ml.Transforms.CustomMapping(new JoinWordTokensFactory().GetMapping(), JoinWordTokensFactory.ContractName)
             : ml.Transforms.CustomMapping(new JoinCharacterTokensFactory().GetMapping(), JoinCharacterTokensFactory.ContractName);
         IEstimator<ITransformer> chain = SequenceTokenizer.Create(ml, settings.SourceColumn, Seq2SeqColumns.SourceTokens, settings.SourceUnit, Seq2SeqColumns.SourceCharacterKeys)
             .Append(convert.MapValue(Seq2SeqColumns.SourceIds, settings.SourceIds(), Seq2SeqColumns.SourceTokens))
-            .Append(OnnxModelApplier.Create(ml, [Seq2SeqColumns.TokenIds, Seq2SeqColumns.Scores], [Seq2SeqColumns.SourceIds], onnxModel, scoring, log))
+            .Append(OnnxModelApplier.Create(ml, onnxOutputs, [Seq2SeqColumns.SourceIds], onnxModel, scoring, log))
             .Append(convert.MapValue(Seq2SeqColumns.TokenText, settings.TargetTokens(), Seq2SeqColumns.TokenIds))
             .Append(join);
         foreach (var (user, temporary) in outputs) chain = chain.Append(ml.Transforms.CopyColumns(user, temporary));
-        return chain.Append(ml.Transforms.DropColumns(Seq2SeqColumns.SourceTokens, Seq2SeqColumns.SourceIds, Seq2SeqColumns.TokenIds, Seq2SeqColumns.Scores,
-                Seq2SeqColumns.TokenText, Seq2SeqColumns.Text, Seq2SeqColumns.Score, Seq2SeqColumns.NBest, Seq2SeqColumns.NBestScores));
+        return chain.Append(ml.Transforms.DropColumns([Seq2SeqColumns.SourceTokens, Seq2SeqColumns.SourceIds, .. onnxOutputs,
+                Seq2SeqColumns.TokenText, Seq2SeqColumns.Text, Seq2SeqColumns.Score, Seq2SeqColumns.NBest, Seq2SeqColumns.NBestScores]));
     }
 }

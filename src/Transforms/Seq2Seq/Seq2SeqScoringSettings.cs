@@ -11,9 +11,10 @@ namespace MlNetDeep.Transforms;
 /// <param name="ScoreColumn">Output Single column (best hypothesis' score).</param>
 /// <param name="NBestColumn">Output Vector&lt;String&gt; of the n best hypotheses, or null.</param>
 /// <param name="NBestScoresColumn">Output Vector&lt;Single&gt; of their scores, or null.</param>
+/// <param name="AttentionColumn">Output Vector&lt;Single&gt; of the best hypothesis' attention, T·(S + 1) values, or null.</param>
 internal sealed record Seq2SeqScoringSettings(string SourceColumn, TokenUnit SourceUnit, TokenUnit TargetUnit,
     IReadOnlyList<string> SourceVocabulary, IReadOnlyList<string> TargetVocabulary, int FirstTokenId,
-    string PredictedTextColumn, string ScoreColumn, string? NBestColumn, string? NBestScoresColumn)
+    string PredictedTextColumn, string ScoreColumn, string? NBestColumn, string? NBestScoresColumn, string? AttentionColumn)
 {
     /// <summary>token → id for MapValue; tokens not listed map to the default, 0, the unknown id.</summary>
     public IEnumerable<KeyValuePair<string, long>> SourceIds() =>

@@ -1,0 +1,140 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetDeep.Estimators.Tests.Support;
+
+namespace MlNetDeep.Estimators.Tests;
+
+/// <summary>
+/// The ML.NET contract of <see cref="EncoderDecoder"/> on quick fits (a few hundred pairs, two epochs): schema, Save/Load
+/// in a fresh context, PredictionEngine, determinism, and every kind of bad input named before any training.
+/// </summary>
+public class EncoderDecoderBehaviourTests
+{
+    private static EncoderDecoder.Options Quick(bool spell = false) => new()
+    {
+        TargetTokenUnit = spell ? TokenUnit.Words : TokenUnit.Characters, EmbeddingSize = 8, HiddenSize = 8,
+        Decoding = new DecodingOptions { BeamSize = 2, MaximumLength = 10 }, NumberOfEpochs = 2, BatchSize = 16, Seed = 3,
+    };
+
+    private static IDataView Data(MLContext ml, IEnumerable<TextPair> pairs) => ml.Data.LoadFromEnumerable(pairs);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SchemaSaveLoadAndPredictionEngineBehaveLikeMlNetsOwn(bool spell)
+    {
+        var ml = new MLContext(seed: 1);
+        var training = Data(ml, Seq2SeqData.Pairs(300, 1, spell));
+        var rows = Seq2SeqData.HardSources.Concat(["bad", "fed"]).Select(s => new TextPair { Source = s }).ToList();
+        var model = EstimatorWorkout.Run<TextPair, TextPrediction>(ml, ml.DeepLearning().SequenceToSequence.EncoderDecoder(Quick(spell)), training, rows, ["Source", "Label"]);
+        var output = model.GetOutputSchema(training.Schema);
+        Assert.Equal(TextDataViewType.Instance, output["PredictedText"].Type);
+        Assert.Equal(NumberDataViewType.Single, output["Score"].Type);
+    }
+
+    [Fact]
+    public void TheSameSeedGivesTheSameModel()
+    {
+        byte[] Train()
+        {
+            var ml = new MLContext(seed: 1);
+            var trainer = ml.DeepLearning().SequenceToSequence.EncoderDecoder(Quick());
+            trainer.Fit(Data(ml, Seq2SeqData.Pairs(200, 1, spell: false)));
+            return trainer.LastTrainingReport!.OnnxModel;
+        }
+        Assert.Equal(Train(), Train());
+    }
+
+    [Fact]
+    public void EarlyStoppingOnTokenAccuracyKeepsTheBestEpoch()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = Quick();
+        options.NumberOfEpochs = 6;
+        options.EarlyStoppingPatience = 1;
+        options.EarlyStoppingMetric = EarlyStoppingMetric.TokenAccuracy;
+        options.ValidationSet = Data(ml, Seq2SeqData.Pairs(100, 2, spell: false));
+        var reports = new List<EpochReport>();
+        options.Progress = new SynchronousProgress<EpochReport>(reports.Add);
+        var trainer = ml.DeepLearning().SequenceToSequence.EncoderDecoder(options);
+        trainer.Fit(Data(ml, Seq2SeqData.Pairs(300, 1, spell: false)));
+        var report = trainer.LastTrainingReport!;
+        Assert.Equal(reports.Count, report.History.Count);
+        double best = reports.Max(r => r.ValidationMetric!.Value);
+        Assert.Equal(best, reports[report.BestEpoch - 1].ValidationMetric);
+        Assert.True(reports.Count == 6 || reports[^1].ValidationMetric <= best, "stopped without a reason");
+    }
+
+    [Fact]
+    public void OptionsAreCheckedWhenTheTrainerIsCreated()
+    {
+        var catalog = new MLContext().DeepLearning().SequenceToSequence;
+        void Rejects(string option, Action<EncoderDecoder.Options> change)
+        {
+            var options = Quick();
+            change(options);
+            var error = Assert.ThrowsAny<ArgumentException>(() => catalog.EncoderDecoder(options));
+            Assert.Contains(option, error.Message);
+        }
+        Rejects("BeamSize", o => o.Decoding = new DecodingOptions { BeamSize = 0 });
+        Rejects("NBest", o => o.Decoding = new DecodingOptions { BeamSize = 2, NBest = 3 });
+        Rejects("MaximumLength", o => o.Decoding = new DecodingOptions { MaximumLength = 0 });
+        Rejects("MinimumLength", o => o.Decoding = new DecodingOptions { MaximumLength = 5, MinimumLength = 5 });
+        Rejects("NoRepeatNgramSize", o => o.Decoding = new DecodingOptions { NoRepeatNgramSize = 1 });
+        Rejects("Decoding", o => o.Decoding = null!);
+        Rejects("HiddenSize", o => o.HiddenSize = 0);
+        Rejects("ScheduledSamplingRatio", o => o.ScheduledSamplingRatio = 1.5f);
+        Rejects("LabelSmoothing", o => o.LabelSmoothing = 1f);
+        Rejects("SourceColumnName", o => o.SourceColumnName = "Label");
+        Rejects("NBestColumnName", o => o.NBestColumnName = " ");
+        Rejects("Attention", o => o.Attention = (AttentionKind)9);
+    }
+
+    [Fact]
+    public void BadTrainingDataIsNamedBeforeAnyTraining()
+    {
+        var ml = new MLContext(seed: 1);
+        var trained = new List<EpochReport>();
+        EncoderDecoder Trainer(Action<EncoderDecoder.Options>? change = null)
+        {
+            var options = Quick();
+            options.Progress = new SynchronousProgress<EpochReport>(trained.Add);
+            change?.Invoke(options);
+            return ml.DeepLearning().SequenceToSequence.EncoderDecoder(options);
+        }
+
+        var empty = Assert.Throws<ArgumentOutOfRangeException>(() => Trainer().Fit(Data(ml, [])));
+        Assert.Contains("no rows", empty.Message);
+        var noTargets = Assert.Throws<ArgumentOutOfRangeException>(() => Trainer().Fit(Data(ml, [new TextPair { Source = "ab" }, new TextPair { Source = "c" }])));
+        Assert.Contains("Every target in column 'Label'", noTargets.Message);
+        var numbers = ml.Data.LoadFromEnumerable(new[] { new { Source = 1f, Label = "a" } });
+        Assert.Contains("'Source'", Assert.ThrowsAny<ArgumentException>(() => Trainer().Fit(numbers)).Message);
+        var tooWide = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Trainer(o => o.Decoding = new DecodingOptions { BeamSize = 7 }).Fit(Data(ml, [new TextPair { Source = "ab", Label = "xy" }])));
+        Assert.Contains("6", tooWide.Message); // two target characters and four reserved ids
+        var validation = Assert.ThrowsAny<ArgumentException>(() =>
+            Trainer(o => o.ValidationSet = ml.Data.LoadFromEnumerable(new[] { new { Source = "a" } })).Fit(Data(ml, Seq2SeqData.Pairs(20, 1, false))));
+        Assert.Contains("'Label'", validation.Message);
+        Assert.Empty(trained);
+    }
+
+    [Fact]
+    public void RowsWithAnEmptyTargetAreSkippedWithAWarning()
+    {
+        var ml = new MLContext(seed: 1);
+        var log = new List<string>();
+        ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
+        var pairs = Seq2SeqData.Pairs(100, 1, spell: false);
+        pairs[3].Label = "";
+        pairs[7].Label = "";
+        var trainer = ml.DeepLearning().SequenceToSequence.EncoderDecoder(Quick());
+        trainer.Fit(Data(ml, pairs));
+        Assert.Contains(log, m => m.Contains("2 training rows with an empty 'Label'") && m.Contains("row 3"));
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
