@@ -19,6 +19,7 @@ internal static class CaseRegistry
         ["gru-seq2seq-attn"] = () => [new Seq2SeqCase(loop: false)],
         ["gru-seq2seq-attn-loop"] = () => [new Seq2SeqCase(loop: true)],
         ["infer"] = () => [new InferCase(false, 1), new InferCase(false, 64), new InferCase(true, 1), new InferCase(true, 64)],
+        ["seq2seq-decode"] = () => [new Seq2SeqDecodeCase(1), new Seq2SeqDecodeCase(5)], // ours only, not part of `all`
     };
 
     /// <summary>The cases of `all`, in the anchor's order (gemm-shapes is not part of `all`, as in the anchor).</summary>

@@ -19,17 +19,45 @@ public class EncoderDecoderBehaviourTests
     private static IDataView Data(MLContext ml, IEnumerable<TextPair> pairs) => ml.Data.LoadFromEnumerable(pairs);
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void SchemaSaveLoadAndPredictionEngineBehaveLikeMlNetsOwn(bool spell)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void SchemaSaveLoadAndPredictionEngineBehaveLikeMlNetsOwn(bool spell, bool everyColumn)
     {
         var ml = new MLContext(seed: 1);
         var training = Data(ml, Seq2SeqData.Pairs(300, 1, spell));
         var rows = Seq2SeqData.HardSources.Concat(["bad", "fed"]).Select(s => new TextPair { Source = s }).ToList();
-        var model = EstimatorWorkout.Run<TextPair, TextPrediction>(ml, ml.DeepLearning().SequenceToSequence.EncoderDecoder(Quick(spell)), training, rows, ["Source", "Label"]);
+        var options = Quick(spell);
+        if (everyColumn)
+        {
+            options.Decoding = options.Decoding with { NBest = 2 };
+            (options.NBestColumnName, options.NBestScoresColumnName, options.AttentionColumnName) = ("Alternatives", "AlternativeScores", "Attention");
+        }
+        var model = everyColumn
+            ? EstimatorWorkout.Run<TextPair, EveryColumn>(ml, ml.DeepLearning().SequenceToSequence.EncoderDecoder(options), training, rows, ["Source", "Label"])
+            : EstimatorWorkout.Run<TextPair, TextPrediction>(ml, ml.DeepLearning().SequenceToSequence.EncoderDecoder(options), training, rows, ["Source", "Label"]);
         var output = model.GetOutputSchema(training.Schema);
         Assert.Equal(TextDataViewType.Instance, output["PredictedText"].Type);
         Assert.Equal(NumberDataViewType.Single, output["Score"].Type);
+        if (everyColumn)
+        {
+            Assert.Equal(new VectorDataViewType(TextDataViewType.Instance), output["Alternatives"].Type);
+            Assert.Equal(NumberDataViewType.Single, ((VectorDataViewType)output["AlternativeScores"].Type).ItemType);
+            Assert.Equal(NumberDataViewType.Single, ((VectorDataViewType)output["Attention"].Type).ItemType);
+        }
+    }
+
+    public sealed class EveryColumn
+    {
+        public string PredictedText { get; set; } = "";
+
+        public float Score { get; set; }
+
+        public string[] Alternatives { get; set; } = [];
+
+        public float[] AlternativeScores { get; set; } = [];
+
+        public float[] Attention { get; set; } = [];
     }
 
     [Fact]

@@ -1,0 +1,145 @@
+// G2P: grapheme-to-phoneme on the CMU Pronouncing Dictionary with MlNetDeep's encoder–decoder (bidirectional GRU encoder,
+// GRU decoder with Luong attention), trained on 90 % of the words, early-stopped on 5 %, and tested on the other 5 %
+// with greedy decoding and beam search. A word counts as right when the output equals any of its pronunciations.
+// Writes model.zip, the stand-alone model.onnx (see node/README.md) and attention heatmaps.
+// Usage: bash examples/G2P/fetch-cmudict.sh, then: dotnet run -c Release --project examples/G2P [-- --data FOLDER] [--output DIR]
+//        [--epochs N] [--max-words N] (see README.md)
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetDeep;
+using MlNetDeep.Examples;
+
+var arguments = args.ToList();
+string dataDir, outputDir;
+int epochs = 12, maxWords = int.MaxValue;
+try
+{
+    dataDir = DataFolder.TakeOption(arguments, "--data") ?? DataFolder.Default("data");
+    outputDir = DataFolder.TakeOption(arguments, "--output") ?? DataFolder.Default("output");
+    epochs = TakeCount(arguments, "--epochs") ?? epochs;
+    maxWords = TakeCount(arguments, "--max-words") ?? maxWords;
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+if (arguments.Count > 0)
+{
+    Console.Error.WriteLine($"unknown argument '{arguments[0]}'; usage: dotnet run -c Release --project examples/G2P [-- --data FOLDER] [--output DIR] [--epochs N] [--max-words N]");
+    return 2;
+}
+string dictionaryPath = Path.Combine(dataDir, "cmudict.tsv");
+if (!File.Exists(dictionaryPath))
+{
+    Console.Error.WriteLine($"CMU dictionary not found: {dictionaryPath} does not exist. Fetch it with  bash {CmuDictionary.FetchScript}  " +
+        $"(needs Node.js and npm), or pass --data <folder> naming a folder that holds cmudict.tsv (default: {DataFolder.Default("data")}).");
+    return 2;
+}
+Directory.CreateDirectory(outputDir);
+
+// 1. The dictionary and its split by word (90/5/5, fixed seed): every pronunciation of a word is in the same part.
+var dictionary = CmuDictionary.Load(dictionaryPath);
+var split = dictionary.Split();
+var trainWords = split.Train.Take(maxWords).ToDictionary(w => w.Key, w => w.Value);
+Console.WriteLine($"CMUdict: {dictionary.Words.Count:N0} words, {dictionary.PronunciationCount:N0} pronunciations (stress removed); " +
+    $"train {trainWords.Count:N0} / validation {split.Validation.Count:N0} / test {split.Test.Count:N0} words");
+
+var ml = new MLContext(seed: 1);
+IDataView Pairs(IReadOnlyDictionary<string, string[]> part) =>
+    ml.Data.LoadFromEnumerable(CmuSplit.Pairs(part).Select(p => new WordPair { Word = p.Word, Phonemes = p.Phonemes }));
+
+// 2. Training: letters in, phoneme words out; early stopping on the validation words' token accuracy.
+var options = new EncoderDecoder.Options
+{
+    SourceColumnName = nameof(WordPair.Word), LabelColumnName = nameof(WordPair.Phonemes), PredictedTextColumnName = "Predicted",
+    SourceTokenUnit = TokenUnit.Characters, TargetTokenUnit = TokenUnit.Words,
+    Cell = RecurrentCellKind.Gru, EmbeddingSize = 64, HiddenSize = 128, BidirectionalEncoder = true, Attention = AttentionKind.General,
+    InputFeeding = true, DropoutRate = 0.1f,
+    Decoding = new DecodingOptions { BeamSize = 5, MaximumLength = 32 },
+    NumberOfEpochs = epochs, BatchSize = 128, LearningRate = 3e-3f, Seed = 1,
+    ValidationSet = Pairs(split.Validation), EarlyStoppingMetric = EarlyStoppingMetric.TokenAccuracy, EarlyStoppingPatience = 2,
+    AttentionColumnName = "Attention",
+    Progress = new Progress<EpochReport>(r => Console.WriteLine($"  {r}")),
+};
+var trainer = ml.DeepLearning().SequenceToSequence.EncoderDecoder(options);
+var training = Pairs(trainWords);
+var clock = Stopwatch.StartNew();
+var beamModel = trainer.Fit(training);
+var trainingTime = clock.Elapsed;
+var report = trainer.LastTrainingReport!;
+Console.WriteLine($"trained {report.History.Count} epochs in {trainingTime.TotalMinutes:F1} min, kept epoch {report.BestEpoch}");
+
+string zipPath = Path.Combine(outputDir, "model.zip"), onnxPath = Path.Combine(outputDir, "model.onnx");
+ml.Model.Save(beamModel, training.Schema, zipPath);
+report.SaveOnnx(onnxPath);
+Console.WriteLine($"saved {zipPath} and {onnxPath}");
+
+// 3. Test words, each with all its pronunciations as references: greedy (the same network re-exported with K = 1) and beam (K = 5).
+var test = ml.Data.LoadFromEnumerable(split.Test.Select(w => new TestWord { Word = w.Key, Pronunciations = w.Value }));
+var greedyModel = trainer.WithDecoding(new DecodingOptions { BeamSize = 1, MaximumLength = 32 });
+var results = new List<(string Name, SequenceToSequenceMetrics Metrics, double MsPerWord)>();
+foreach (var (name, model) in new[] { ("greedy (K = 1)", (ITransformer)greedyModel), ("beam search (K = 5)", beamModel) })
+{
+    var timer = Stopwatch.StartNew();
+    var scored = ml.Data.Cache(model.Transform(test)); // scored once, read by the evaluation
+    var metrics = ml.DeepLearning().SequenceToSequence.Evaluate(scored, labelColumnName: nameof(TestWord.Pronunciations),
+        predictedTextColumnName: "Predicted", tokenUnit: TokenUnit.Words);
+    results.Add((name, metrics, timer.Elapsed.TotalMilliseconds / split.Test.Count));
+}
+Console.WriteLine();
+Console.WriteLine($"| decoding | WER | PER | BLEU-4 | scoring (ms/word, ML.NET) |");
+Console.WriteLine($"|---|---|---|---|---|");
+foreach (var (name, m, ms) in results)
+    Console.WriteLine(FormattableString.Invariant($"| {name} | {m.SequenceErrorRate:P2} | {m.TokenErrorRate:P2} | {m.Bleu4:F3} | {ms:F2} |"));
+Console.WriteLine(FormattableString.Invariant($"training: {report.History.Count} epochs, {trainingTime.TotalMinutes:F1} min on {Environment.ProcessorCount} cores ({trainWords.Count:N0} words)"));
+
+// 4. A few words, their pronunciations and attention heatmaps (PredictionEngine, like an application would).
+var engine = ml.Model.CreatePredictionEngine<WordPair, Prediction>(beamModel);
+foreach (string word in new[] { "phoenix", "knight", "xylophone", "mlnetdeep" })
+{
+    var prediction = engine.Predict(new WordPair { Word = word });
+    string known = dictionary.Words.TryGetValue(word, out var references) ? $" (CMUdict: {string.Join(" | ", references)})" : " (not in CMUdict)";
+    Console.WriteLine($"{word} → {prediction.Predicted}{known}");
+    string png = Path.Combine(outputDir, $"attention-{word}.png");
+    AttentionHeatmap.Save(png, word, prediction.Predicted.Split(' ', StringSplitOptions.RemoveEmptyEntries), prediction.Attention);
+}
+Console.WriteLine($"attention heatmaps: {Path.Combine(outputDir, "attention-*.png")}");
+Console.WriteLine($"the same file without ML.NET: cd examples/G2P/node && npm install && node decode.mjs {onnxPath} phoenix knight");
+return 0;
+
+static int? TakeCount(List<string> args, string name)
+{
+    int i = args.IndexOf(name);
+    if (i < 0) return null;
+    if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
+        throw new ArgumentException($"{name} needs a positive whole number after it, e.g. {name} 5");
+    args.RemoveRange(i, 2);
+    return value;
+}
+
+internal sealed class WordPair
+{
+    public string Word { get; set; } = "";
+
+    public string Phonemes { get; set; } = "";
+}
+
+internal sealed class TestWord
+{
+    public string Word { get; set; } = "";
+
+    [VectorType]
+    public string[] Pronunciations { get; set; } = [];
+}
+
+internal sealed class Prediction
+{
+    public string Predicted { get; set; } = "";
+
+    public float Score { get; set; }
+
+    public float[] Attention { get; set; } = [];
+}
