@@ -160,9 +160,17 @@ public class EncoderDecoderBehaviourTests
         Assert.Contains(log, m => m.Contains("2 training rows with an empty 'Label'") && m.Contains("row 3"));
     }
 
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    [Fact]
+    public void CancellationStopsFitAndTheLastModelStays()
     {
-        public void Report(T value) => report(value);
+        var ml = new MLContext(seed: 1);
+        using var cancel = new CancellationTokenSource();
+        var options = Quick();
+        options.NumberOfEpochs = 50;
+        options.CancellationToken = cancel.Token;
+        options.Progress = new SynchronousProgress<EpochReport>(_ => cancel.Cancel()); // cancelled after the first epoch
+        var trainer = ml.DeepLearning().SequenceToSequence.EncoderDecoder(options);
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(Data(ml, Seq2SeqData.Pairs(200, 1, spell: false))));
+        Assert.Null(trainer.LastTrainingReport);
     }
 }
