@@ -80,20 +80,22 @@ Console.WriteLine($"saved {zipPath} and {onnxPath}");
 // 3. Test words, each with all its pronunciations as references: greedy (the same network re-exported with K = 1) and beam (K = 5).
 var test = ml.Data.LoadFromEnumerable(split.Test.Select(w => new TestWord { Word = w.Key, Pronunciations = w.Value }));
 var greedyModel = trainer.WithDecoding(new DecodingOptions { BeamSize = 1, MaximumLength = 32 });
-var results = new List<(string Name, SequenceToSequenceMetrics Metrics, double MsPerWord)>();
+var results = new List<(string Name, SequenceToSequenceMetrics Metrics, double MsPerWord, string[] Outputs)>();
 foreach (var (name, model) in new[] { ("greedy (K = 1)", (ITransformer)greedyModel), ("beam search (K = 5)", beamModel) })
 {
     var timer = Stopwatch.StartNew();
-    var scored = ml.Data.Cache(model.Transform(test)); // scored once, read by the evaluation
+    var scored = ml.Data.Cache(model.Transform(test)); // scored once, read by the evaluation and the comparison below
     var metrics = ml.DeepLearning().SequenceToSequence.Evaluate(scored, labelColumnName: nameof(TestWord.Pronunciations),
         predictedTextColumnName: "Predicted", tokenUnit: TokenUnit.Words);
-    results.Add((name, metrics, timer.Elapsed.TotalMilliseconds / split.Test.Count));
+    results.Add((name, metrics, timer.Elapsed.TotalMilliseconds / split.Test.Count, scored.GetColumn<string>("Predicted").ToArray()));
 }
 Console.WriteLine();
 Console.WriteLine($"| decoding | WER | PER | BLEU-4 | scoring (ms/word, ML.NET) |");
 Console.WriteLine($"|---|---|---|---|---|");
-foreach (var (name, m, ms) in results)
+foreach (var (name, m, ms, _) in results)
     Console.WriteLine(FormattableString.Invariant($"| {name} | {m.SequenceErrorRate:P2} | {m.TokenErrorRate:P2} | {m.Bleu4:F3} | {ms:F2} |"));
+int differing = results[0].Outputs.Zip(results[1].Outputs).Count(p => p.First != p.Second);
+Console.WriteLine($"beam search and greedy decoding differ on {differing:N0} of {split.Test.Count:N0} test words");
 Console.WriteLine(FormattableString.Invariant($"training: {report.History.Count} epochs, {trainingTime.TotalMinutes:F1} min on {Environment.ProcessorCount} cores ({trainWords.Count:N0} words)"));
 
 // 4. A few words, their pronunciations and attention heatmaps (PredictionEngine, like an application would).
