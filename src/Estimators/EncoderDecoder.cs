@@ -20,7 +20,9 @@ namespace MlNetDeep;
 /// Texts are used as they are (no lower-casing). Source tokens not seen in training map to an "unknown" id; an empty
 /// source is decoded like any other (from the end-of-sequence token alone). Sources may be longer than any training
 /// source: the graph has no length limit, but quality drops on lengths never trained on. Training rows with an empty
-/// target are skipped with a warning (all empty is an error). Scoring is deterministic.
+/// target are skipped with a warning (all empty is an error). Scoring is deterministic. Fit reads the data twice (once to
+/// learn the vocabularies, once for the pairs) and holds the pairs as token ids in memory (4 bytes per token), batched
+/// by similar length for training.
 /// </remarks>
 public sealed partial class EncoderDecoder : IEstimator<TransformerChain<ITransformer>>
 {

@@ -12,6 +12,14 @@ namespace MlNetDeep.Onnx.Export;
 internal sealed record DenseGraphInput(string Name, int FeatureCount, FeaturePreprocessing? Preprocessing) : IGraphInput
 {
     /// <inheritdoc/>
+    public IReadOnlyDictionary<string, string> Expectations => new Dictionary<string, string>
+    {
+        [Name] = $"float32 [N, {FeatureCount}]: the feature values as they are; " + (Preprocessing is null
+            ? "the graph uses them unscaled."
+            : "the graph applies the preprocessing learned in Fit (per-value standardisation; for forecasters, values relative to the window's last step)."),
+    };
+
+    /// <inheritdoc/>
     public GraphInputValues Add(OnnxGraphBuilder graph)
     {
         string x = graph.AddInput(Name, OnnxElementType.Float, "N", FeatureCount);

@@ -14,6 +14,13 @@ namespace MlNetDeep.Onnx.Export;
 internal sealed record ImageGraphInput(string Name, int Channels, int Height, int Width, FeaturePreprocessing Preprocessing) : IGraphInput
 {
     /// <inheritdoc/>
+    public IReadOnlyDictionary<string, string> Expectations => new Dictionary<string, string>
+    {
+        [Name] = $"float32 [N, {Channels}, {Height}, {Width}]: pixel planes, channel after channel, as ML.NET's ExtractPixels gave them " +
+            "in training (0–255 unless that pipeline scaled them); the graph standardises each channel with statistics learned in Fit.",
+    };
+
+    /// <inheritdoc/>
     public GraphInputValues Add(OnnxGraphBuilder graph)
     {
         string x = graph.AddInput(Name, OnnxElementType.Float, "N", Channels, Height, Width);

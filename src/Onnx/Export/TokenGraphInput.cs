@@ -13,5 +13,12 @@ internal sealed record TokenGraphInput(string Name, int Length, long PadId) : IG
     public string? RejectionNodeName { get; init; }
 
     /// <inheritdoc/>
+    public IReadOnlyDictionary<string, string> Expectations => new Dictionary<string, string>
+    {
+        [Name] = $"uint32 [N, S]: token keys (key k ≥ 1 is text.vocabulary[k − 1], 0 an unknown token); the graph pads each row to {Length} " +
+            $"with id {PadId} and " + (RejectionNodeName is null ? $"truncates longer rows to {Length}." : $"rejects longer rows (node {RejectionNodeName})."),
+    };
+
+    /// <inheritdoc/>
     public GraphInputValues Add(OnnxGraphBuilder graph) => new(TokenInputGraph.Add(graph, Name, Length, PadId, RejectionNodeName));
 }
