@@ -15,12 +15,12 @@ namespace MlNetDeep.Onnx.Export;
 /// </summary>
 /// <remarks>
 /// <para>
-/// One image size per run. A batch mixing sizes fails in the node named <see cref="MixedSizesNodeName"/> rather than
-/// being scored: [N, L] is rectangular, so rows of different sizes could only share it through a padding convention,
-/// and giving each row its own size would mean running the network once per row in a Loop (outside the
-/// <see cref="IGraphInput"/> design, where the network follows the input once for the whole batch) — for no gain in
-/// ML.NET, which scores one row per run. Before this check a second row of another size with the same L
-/// (e.g. 6×4 after 4×6) was silently scored with the first row's size.
+/// One image size per run, so a batch mixing sizes fails in the node named <see cref="MixedSizesNodeName"/> rather than
+/// being scored with the first row's size (as it once was, silently, e.g. 6×4 after 4×6: same L). Scoring each row with
+/// its own size was weighed and not chosen: [N, L] is rectangular, so rows of different sizes could share it only through
+/// a padding convention users of the file would have to follow, and exactness would need the network run once per row in
+/// a Loop, outside the <see cref="IGraphInput"/> design (the network follows the input once, for the whole batch) and
+/// serialising the batch — for no gain in ML.NET, which scores one row per run.
 /// </para>
 /// <para>
 /// The checks live in the graph so that plain ONNX Runtime (without ML.NET's own checks) fails clearly too:
@@ -37,7 +37,7 @@ namespace MlNetDeep.Onnx.Export;
 internal sealed record AnySizeImageGraphInput(string PixelsName, string SizeName, int Planes, int[] Channels, FeaturePreprocessing Preprocessing)
     : IGraphInput
 {
-    /// <summary>Smallest H and W the network accepts, stated in the metadata. <value>Default 1.</value></summary>
+    /// <summary>Smallest H and W the network accepts, stated in the metadata and checked by the graph. <value>Default 1.</value></summary>
     public int MinimumSize { get; init; } = 1;
 
     /// <summary>Subtracted from every value before <see cref="Scale"/> (ExtractPixels' offsetImage). <value>Default 0.</value></summary>
