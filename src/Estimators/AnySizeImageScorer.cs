@@ -17,11 +17,13 @@ namespace MlNetDeep;
 /// | Input | Encoded images (PNG, JPEG, BMP, GIF, WebP…) in a Vector&lt;Byte&gt; column, e.g. from mlContext.Transforms.LoadRawImageBytes |
 /// | Output | Score: Vector&lt;Single, K&gt; probabilities; PredictedLabel: key with the training label's key values |
 /// | Image size | Any H, W ≥ <see cref="MinimumImageSize"/>, never resized; pixels as ExtractPixels would read them with the given settings |
-/// | ONNX model | <see cref="OnnxModel"/>: inputs MlNetDeep_ImagePixels float [N, 4·H·W] (planes R, G, B, A, each row-major, 0..255) and MlNetDeep_ImageSize int64 [N, 2] = (H, W) |
+/// | ONNX model | <see cref="OnnxModel"/>: inputs MlNetDeep_ImagePixels float [N, 4·H·W] (planes R, G, B, A, each row-major, 0..255) and MlNetDeep_ImageSize int64 [N, 2] = (H, W), one size for all N rows of a run |
 ///
 /// A row whose bytes are empty (e.g. LoadRawImageBytes of an empty path) or not an image, or whose image is smaller than
 /// <see cref="MinimumImageSize"/>, fails with an <see cref="InvalidOperationException"/> naming the image column (and the
 /// minimum size). A missing file fails earlier, in LoadRawImageBytes, naming the path. Each row is one ONNX Runtime run.
+/// Used alone, the ONNX model checks for itself: an image below the minimum, rows of different sizes in one run, or a row
+/// that does not hold 4·H·W values fail in ONNX Runtime with an error quoting a node named after the problem.
 /// </remarks>
 public sealed class AnySizeImageScorer : IEstimator<TransformerChain<ITransformer>>
 {

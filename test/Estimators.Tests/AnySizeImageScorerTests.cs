@@ -209,6 +209,24 @@ public sealed class AnySizeImageScorerTests : IDisposable
         var model = AnySize(ml, trainer.CreateAnySizeScorer("ImageBytes")).Fit(bad);
         var wrapped = Assert.ThrowsAny<Exception>(() => model.Transform(bad).GetColumn<float[]>("Score").ToArray());
         Assert.Contains("needs at least 4×4 pixels", wrapped.ToString());
+
+        // The ONNX model alone (plain ONNX Runtime, no ML.NET check in front) rejects a 3×6 image itself, and a batch of
+        // two sizes, each with an error naming the problem.
+        byte[] onnx = trainer.CreateAnySizeScorer("ImageBytes").OnnxModel;
+        Assert.Contains("MlNetDeep_ImageSize_has_an_image_smaller_than_4x4_the_network_minimum", OnnxError(onnx, (6, 3)));
+        Assert.Contains("MlNetDeep_ImageSize_rows_differ_one_run_takes_images_of_one_size", OnnxError(onnx, (4, 6), (6, 4)));
+    }
+
+    /// <summary>Runs the any-size ONNX model on zero images of the given (H, W) sizes (equal H·W) and returns ONNX Runtime's error.</summary>
+    private static string OnnxError(byte[] onnx, params (int H, int W)[] sizes)
+    {
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        int n = sizes.Length, length = 4 * sizes[0].H * sizes[0].W;
+        using var pixels = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(new float[n * length], [n, length]);
+        using var size = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(sizes.SelectMany(s => new long[] { s.H, s.W }).ToArray(), [n, 2]);
+        using var options = new Microsoft.ML.OnnxRuntime.RunOptions();
+        var inputs = new Dictionary<string, Microsoft.ML.OnnxRuntime.OrtValue> { ["MlNetDeep_ImagePixels"] = pixels, ["MlNetDeep_ImageSize"] = size };
+        return Assert.Throws<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(() => session.Run(options, inputs, session.OutputNames)).Message;
     }
 
     [Fact]

@@ -25,6 +25,9 @@ internal sealed record AnySizeImageNetwork(Module Body, FeaturePreprocessing Pre
     /// <summary>
     /// The classifier graph for <see cref="DecodeImageFactory"/>'s output: inputs <see cref="TemporaryColumns.ImagePixels"/>
     /// float [N, 4·H·W] and <see cref="TemporaryColumns.ImageSize"/> int64 [N, 2], outputs as the Fit's model.
+    /// The graph itself rejects images below <see cref="MinimumSize"/> and batches mixing sizes (one size per run, which
+    /// is all ML.NET sends: one row per run), in named nodes, so the file fails clearly in plain ONNX Runtime too
+    /// (<see cref="AnySizeImageGraphInput"/> says why mixed sizes are rejected rather than scored row by row).
     /// </summary>
     /// <param name="planes">(C) plane index (<see cref="ImagePlane"/>) of each network channel.</param>
     /// <param name="offset">ExtractPixels' offsetImage.</param>

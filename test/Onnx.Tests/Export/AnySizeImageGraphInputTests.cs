@@ -18,7 +18,7 @@ public class AnySizeImageGraphInputTests
     private static readonly int[] Channels = [2, 0, 1]; // network channel c reads plane Channels[c] of the 4 planes
     private const float Offset = 10f, Scale = 0.25f;
 
-    private static Sequential TrainedLookingSpp()
+    internal static Sequential TrainedLookingSpp()
     {
         var rng = new Rng(4);
         var net = SmallCnn.Build(3, 5, new SmallCnnArchitecture { Conv1Channels = 4, Conv2Channels = 6, HiddenUnits = 8, SpatialPyramidLevels = [1, 2] }, rng);
@@ -75,10 +75,15 @@ public class AnySizeImageGraphInputTests
         Assert.Equal(["Pixels", "Size"], proto.Graph.Input.Select(i => i.Name));
         Assert.Equal(["N", "L"], proto.Graph.Input[0].Type.TensorType.Shape.Dim.Select(d => d.DimParam));
         Assert.Equal(2, proto.Graph.Input[1].Type.TensorType.Shape.Dim[1].DimValue);
-        // Planes already in channel order, offset 0 and scale 1: Gather(size) then Concat, Reshape, Sub, Div — no channel Gather, no Mul.
+        // Planes already in channel order, offset 0 and scale 1: the pixel Reshape is followed by Sub, Div — no channel
+        // Gather, no Mul. The three checks are single named nodes.
         var ops = proto.Graph.Node.Select(node => node.OpType).ToList();
-        Assert.Equal(["Gather", "Concat", "Reshape", "Sub", "Div"], ops.Take(5));
-        Assert.DoesNotContain("Mul", ops.Take(6));
+        int reshape = proto.Graph.Node.ToList().FindIndex(node => node.Name == plain.WrongLengthNodeName);
+        Assert.Equal(["Reshape", "Sub", "Div"], ops.Skip(reshape).Take(3));
+        Assert.DoesNotContain("Mul", ops.Take(reshape + 3));
+        foreach (string name in new[] { plain.TooSmallNodeName, plain.MixedSizesNodeName, plain.WrongLengthNodeName })
+            Assert.Single(proto.Graph.Node, node => node.Name == name && node.OpType == "Reshape");
+        Assert.Equal("Size_has_an_image_smaller_than_1x1_the_network_minimum", plain.TooSmallNodeName);
     }
 
     [Fact]
@@ -87,5 +92,6 @@ public class AnySizeImageGraphInputTests
         var graph = new OnnxGraphBuilder("g");
         Assert.Throws<ArgumentOutOfRangeException>(() => new AnySizeImageGraphInput("P", "S", 4, [4], new FeaturePreprocessing([0f], [1f])).Add(graph));
         Assert.Throws<ArgumentException>(() => new AnySizeImageGraphInput("P", "S", 4, [0, 1], new FeaturePreprocessing([0f], [1f])).Add(new OnnxGraphBuilder("g")));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AnySizeImageGraphInput("P", "S", 4, [0], new FeaturePreprocessing([0f], [1f])) { MinimumSize = 0 }.Add(new OnnxGraphBuilder("g")));
     }
 }
