@@ -173,4 +173,29 @@ public class EncoderDecoderBehaviourTests
         Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(Data(ml, Seq2SeqData.Pairs(200, 1, spell: false))));
         Assert.Null(trainer.LastTrainingReport);
     }
+
+    [Fact]
+    public void SpacesAreCharactersInTheOutputAndInTheFileMetadata()
+    {
+        // ML.NET's character tokenizer names a space "<␠>"; the model must still write spaces, and the file list them as " ".
+        var ml = new MLContext(seed: 1);
+        var pairs = Seq2SeqData.Pairs(1500, 1, spell: false).Select(p => new TextPair { Source = p.Source, Label = string.Join(" ", p.Source.ToCharArray()) });
+        var options = Quick();
+        options.EmbeddingSize = 16;
+        options.HiddenSize = 32;
+        options.NumberOfEpochs = 8;
+        options.BatchSize = 32;
+        options.LearningRate = 0.01f;
+        var trainer = ml.DeepLearning().SequenceToSequence.EncoderDecoder(options);
+        var model = trainer.Fit(Data(ml, pairs));
+        var engine = ml.Model.CreatePredictionEngine<TextPair, TextPrediction>(model);
+        Assert.Equal("b a d", engine.Predict(new TextPair { Source = "bad" }).PredictedText);
+        Assert.Equal("f e e d", engine.Predict(new TextPair { Source = "feed" }).PredictedText);
+
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(trainer.LastTrainingReport!.OnnxModel);
+        using var json = System.Text.Json.JsonDocument.Parse(session.ModelMetadata.CustomMetadataMap["mlnetdeep.seq2seq"]);
+        var target = json.RootElement.GetProperty("target_vocabulary").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains(" ", target);
+        Assert.DoesNotContain("<\u2420>", target);
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetDeep.Engine;
+using MlNetDeep.Onnx.Export;
 using MlNetDeep.Trainers;
 
 namespace MlNetDeep;
@@ -28,6 +29,10 @@ internal interface INetworkTask
     void CheckTrainingContent(DataViewSchema schema)
     {
     }
+
+    /// <summary>For a text model, how its token input is made from raw text (written into the ONNX metadata); null by default.</summary>
+    /// <param name="schema">Schema of the training data after <see cref="FitPreprocessing"/>.</param>
+    TextInputDescription? DescribeText(DataViewSchema schema) => null;
 
     /// <summary>The model for <paramref name="columns"/>: network, preprocessing and graph input, from the training statistics.</summary>
     TaskModel Build(SupervisedColumns columns, DataScan scan, Rng rng);

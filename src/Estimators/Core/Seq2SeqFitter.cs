@@ -94,9 +94,14 @@ internal sealed class Seq2SeqFitter(MLContext ml, EncoderDecoder.Options options
         return ScoringChain.OutputSchema(onnx, model => Seq2SeqScoringChain.Create(ml, model, settings, new OnnxScoringOptions(), null), inputSchema);
     }
 
+    /// <summary>The decoding file; its metadata lists characters as themselves (the vocabularies hold ML.NET's names for some).</summary>
     private byte[] Export(Seq2Seq model, BeamSearchSettings beam, ModelDescription description, IReadOnlyList<string> source, IReadOnlyList<string> target) =>
         Seq2SeqOnnx.BeamSearchModel(model, beam, description.ToModelOptions(),
-            new Seq2SeqFileDescription(source, target, UnitName(options.SourceTokenUnit), UnitName(options.TargetTokenUnit)), GraphNames);
+            new Seq2SeqFileDescription(Readable(source, options.SourceTokenUnit), Readable(target, options.TargetTokenUnit),
+                UnitName(options.SourceTokenUnit), UnitName(options.TargetTokenUnit)), GraphNames);
+
+    private static IReadOnlyList<string> Readable(IReadOnlyList<string> tokens, TokenUnit unit) =>
+        unit == TokenUnit.Characters ? tokens.Select(CharacterTokens.ToCharacter).ToArray() : tokens;
 
     private Seq2SeqScoringSettings ScoringSettings(IReadOnlyList<string> source, IReadOnlyList<string> target) =>
         new(options.SourceColumnName, options.SourceTokenUnit, options.TargetTokenUnit, source, target, Seq2SeqTokens.Reserved,

@@ -63,7 +63,10 @@ internal sealed class SupervisedFitter
         var result = new SupervisedTrainer(columns, _options.TrainingSettings(seed, validation is not null, message => channel.Info(MessageSensitivity.None, message)))
             .Train(model.Network, model.Preprocessing, view, scan, validation);
 
-        var description = new ModelDescription(TaskName(target), model.Architecture) { EpochsTrained = result.History.Count, BestEpoch = result.BestEpoch };
+        var description = new ModelDescription(TaskName(target), model.Architecture)
+        {
+            EpochsTrained = result.History.Count, BestEpoch = result.BestEpoch, ClassNames = keyValues?.Values, Text = _task.DescribeText(view.Schema),
+        };
         var scoring = new OnnxScoringOptions { GpuDeviceId = _options.GpuDeviceId, FallbackToCpu = _options.FallbackToCpu };
         Action<string> warn = message => Warn(host, message);
         byte[] onnx;

@@ -47,6 +47,19 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
         return new FeatureInput(OnnxInputColumn, options.MaximumLength, FeatureKind.Tokens, PadId: vocabulary + 1, RejectLongerRows: LongTextRejection.ForFit(options));
     }
 
+    public TextInputDescription DescribeText(DataViewSchema schema)
+    {
+        var column = schema[TextVocabulary.TokenColumn];
+        VBuffer<ReadOnlyMemory<char>> keys = default;
+        if (column.Annotations.Schema.GetColumnOrNull("KeyValues") is not null) column.GetKeyValues(ref keys);
+        string normalization = options.TokenUnit == TokenUnit.Words
+            ? "lower-case (ML.NET NormalizeText: diacritics and numbers kept, punctuation removed), then split on spaces"
+            : "lower-case (ML.NET NormalizeText: diacritics, punctuation and numbers kept), then one token per UTF-16 code unit";
+        return new TextInputDescription(options.TokenUnit == TokenUnit.Words ? "words" : "characters", normalization,
+            keys.DenseValues().Select(k => options.TokenUnit == TokenUnit.Words ? k.ToString() : CharacterTokens.ToCharacter(k.ToString())).ToArray(), options.MaximumLength, options.LongerTexts.ToString().ToLowerInvariant(),
+            TextVocabulary.VocabularySize(schema) + 1);
+    }
+
     public TaskModel Build(SupervisedColumns columns, DataScan scan, Rng rng)
     {
         var input = columns.Input;

@@ -91,6 +91,14 @@ internal sealed record AnySizeImageGraphInput(string PixelsName, string SizeName
     public IReadOnlyList<string>? PlaneNames { get; init; }
 
     /// <summary>"image_input": how the flat input is laid out, for users of the ONNX file alone.</summary>
+    public IReadOnlyDictionary<string, string> Expectations => new Dictionary<string, string>
+    {
+        [PixelsName] = string.Create(CultureInfo.InvariantCulture,
+            $"float32 [N, {Planes}·H·W]: the decoded image's {Planes} planes of H·W values (row-major, 0–255), one plane after another; all rows of one run the same size."),
+        [SizeName] = string.Create(CultureInfo.InvariantCulture, $"int64 [N, 2]: (H, W) of each row, at least {MinimumSize}×{MinimumSize}."),
+    };
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Metadata => new Dictionary<string, string>
     {
         ["image_input"] = string.Create(CultureInfo.InvariantCulture,

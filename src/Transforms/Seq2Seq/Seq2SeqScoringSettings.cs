@@ -20,8 +20,12 @@ internal sealed record Seq2SeqScoringSettings(string SourceColumn, TokenUnit Sou
     public IEnumerable<KeyValuePair<string, long>> SourceIds() =>
         SourceVocabulary.Select((token, i) => new KeyValuePair<string, long>(token, FirstTokenId + i));
 
-    /// <summary>id → token for MapValue, the special ids as empty strings (EOS padding and unknown tokens vanish when joined).</summary>
+    /// <summary>
+    /// id → token for MapValue, the special ids as empty strings (EOS padding and unknown tokens vanish when joined), and
+    /// characters as themselves (the vocabulary holds ML.NET's names for some, e.g. "&lt;␠&gt;" for a space).
+    /// </summary>
     public IEnumerable<KeyValuePair<long, string>> TargetTokens() =>
         Enumerable.Range(0, FirstTokenId).Select(id => new KeyValuePair<long, string>(id, ""))
-            .Concat(TargetVocabulary.Select((token, i) => new KeyValuePair<long, string>(FirstTokenId + i, token)));
+            .Concat(TargetVocabulary.Select((token, i) => new KeyValuePair<long, string>(FirstTokenId + i,
+                TargetUnit == TokenUnit.Characters ? CharacterTokens.ToCharacter(token) : token)));
 }
