@@ -13,7 +13,7 @@ using MlNetDeep.Examples;
 
 var arguments = args.ToList();
 string dataDir, outputDir;
-int epochs = 12, maxWords = int.MaxValue;
+int epochs = 8, maxWords = int.MaxValue;
 try
 {
     dataDir = DataFolder.TakeOption(arguments, "--data") ?? DataFolder.Default("data");
@@ -57,9 +57,9 @@ var options = new EncoderDecoder.Options
     SourceColumnName = nameof(WordPair.Word), LabelColumnName = nameof(WordPair.Phonemes), PredictedTextColumnName = "Predicted",
     SourceTokenUnit = TokenUnit.Characters, TargetTokenUnit = TokenUnit.Words,
     Cell = RecurrentCellKind.Gru, EmbeddingSize = 64, HiddenSize = 128, BidirectionalEncoder = true, Attention = AttentionKind.General,
-    InputFeeding = true, DropoutRate = 0.1f,
+    InputFeeding = true, DropoutRate = 0.2f,
     Decoding = new DecodingOptions { BeamSize = 5, MaximumLength = 32 },
-    NumberOfEpochs = epochs, BatchSize = 128, LearningRate = 3e-3f, Seed = 1,
+    NumberOfEpochs = epochs, BatchSize = 64, LearningRate = 1e-3f, Seed = 1,
     ValidationSet = Pairs(split.Validation), EarlyStoppingMetric = EarlyStoppingMetric.TokenAccuracy, EarlyStoppingPatience = 2,
     AttentionColumnName = "Attention",
     Progress = new Progress<EpochReport>(r => Console.WriteLine($"  {r}")),
