@@ -260,3 +260,26 @@ public class BatchScorerBehaviourTests
         Assert.Equal(loaded.Transform(data).GetRowCount(), scored.GetRowCount());
     }
 }
+
+/// <summary>BatchScoringOptions documents each default in a <c>&lt;value&gt;Default X.&lt;/value&gt;</c> tag, as the trainers' options do, and the documented value is the real one.</summary>
+public class BatchScorerOptionsDocumentationTests
+{
+    [Fact]
+    public void DocumentedDefaultsAreTheRealOnes()
+    {
+        var type = typeof(BatchScoringOptions);
+        string xml = Path.ChangeExtension(type.Assembly.Location, ".xml");
+        var members = System.Xml.Linq.XDocument.Load(xml).Descendants("member").ToList();
+        var defaults = new BatchScoringOptions();
+        var properties = type.GetProperties().Where(p => p.SetMethod?.IsPublic == true).ToList();
+        Assert.Equal(5, properties.Count);
+        foreach (var property in properties)
+        {
+            var value = members.FirstOrDefault(m => (string?)m.Attribute("name") == $"P:{type.FullName}.{property.Name}")?.Descendants("value").FirstOrDefault();
+            Assert.True(value is not null, $"{property.Name}: no <value>Default …</value> documentation");
+            string documented = System.Text.RegularExpressions.Regex.Replace(value!.Value, @"\s+", " ").Trim();
+            string actual = property.GetValue(defaults) switch { null => "null", bool b => b ? "true" : "false", var v => v.ToString()! };
+            Assert.Equal($"Default {actual}.", documented);
+        }
+    }
+}

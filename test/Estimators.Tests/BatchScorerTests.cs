@@ -164,6 +164,58 @@ public sealed class BatchScorerTests : IDisposable
         AssertBatchedScoringIsTransform(ml, model, train.Schema, m => m.Data.LoadFromEnumerable(ReviewsForScoring()));
     }
 
+    private static string OnnxRuntimeMessage(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+            if (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException) return e.Message;
+        throw new Xunit.Sdk.XunitException($"No OnnxRuntimeException in {ex}");
+    }
+
+    [Fact]
+    public void ARejectedLongTextFailsAtItsRowWithTransformsError()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(TextClassifierTests.Reviews(60, 1));
+        var model = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.DeepLearning().MulticlassClassification.Text(new TextClassifier.Options
+            {
+                Network = TextNetwork.Cnn, MaximumLength = 16, LongerTexts = LongTextHandling.Reject, EmbeddingSize = 8,
+                Cnn = new TextCnnArchitecture { FiltersPerKernel = 4 }, NumberOfEpochs = 1, Seed = 2,
+            }))
+            .Fit(train);
+        var fresh = new MLContext(seed: 1);
+        var loaded = SaveLoad(ml, model, train.Schema, fresh);
+        var rows = TextClassifierTests.Reviews(100, 3);
+        rows.Insert(70, new TextClassifierTests.Review { Text = string.Join(" ", Enumerable.Repeat("great", 20)), Label = "positive" });
+        var data = fresh.Data.LoadFromEnumerable(rows);
+        var before = loaded.Transform(fresh.Data.LoadFromEnumerable(rows.Take(70))).GetColumn<float[]>("Score").ToArray();
+        string expectedError = OnnxRuntimeMessage(Assert.ThrowsAny<Exception>(() => loaded.Transform(data).GetColumn<float[]>("Score").ToArray()));
+        Assert.Contains("{1,20}", expectedError); // ApplyOnnxModel's error names the row's own shape
+
+        using var scorer = new BatchScorer(fresh, loaded, new BatchScoringOptions { BatchSize = 64 });
+        // The batch of rows 64–127 fails in one call; it is scored again row by row, so rows 64–69 are served and
+        // row 70 fails with ApplyOnnxModel's own error.
+        var stage = scorer.TransformToOnnxStage(data);
+        using (var cursor = stage.GetRowCursor([stage.Schema["Score"]]))
+        {
+            var score = cursor.GetGetter<VBuffer<float>>(stage.Schema["Score"]);
+            var served = new List<float[]>();
+            VBuffer<float> value = default;
+            var error = Assert.ThrowsAny<Exception>(() =>
+            {
+                while (cursor.MoveNext())
+                {
+                    score(ref value);
+                    served.Add(value.DenseValues().ToArray());
+                }
+            });
+            Assert.Equal(before, served);
+            Assert.Equal(expectedError, OnnxRuntimeMessage(error));
+            Assert.False(cursor.MoveNext());
+        }
+        Assert.Equal(expectedError, OnnxRuntimeMessage(Assert.ThrowsAny<Exception>(() => scorer.Transform(data).GetColumn<float[]>("Score").ToArray())));
+    }
+
     private sealed class ImageRow
     {
         public string Path { get; set; } = "";

@@ -19,6 +19,9 @@ internal abstract class BatchInput
     /// <summary>The tensor of slots 0 … <paramref name="count"/> − 1 (valid until the next <see cref="Read"/>; dispose it after Run).</summary>
     public abstract OrtValue Tensor(int count);
 
+    /// <summary>The tensor [1, …] of slot <paramref name="slot"/> alone, as ApplyOnnxModel sends that row (valid until the next call; dispose it after Run).</summary>
+    public abstract OrtValue RowTensor(int slot);
+
     /// <summary>Makes the reader of <paramref name="plan"/>'s column on <paramref name="upstream"/>, for batches of up to <paramref name="capacity"/> rows.</summary>
     public static BatchInput Create(InputPlan plan, DataViewRow upstream, int capacity) =>
         (BatchInput)Activator.CreateInstance(typeof(BatchInput<>).MakeGenericType(plan.ElementType), plan, upstream, capacity)!;
@@ -33,6 +36,7 @@ internal sealed class BatchInput<T> : BatchInput where T : unmanaged
     private readonly int _rowSize; // product of the known non-batch dimensions
     private readonly VBuffer<T>[] _rows; // variable-length rows (PaddedKeys, PerRow), copied
     private T[] _data; // the batch tensor's values
+    private T[] _single = []; // one variable-length row's values, for RowTensor
     private VBuffer<T> _read;
 
     public BatchInput(InputPlan plan, DataViewRow upstream, int capacity)
@@ -96,21 +100,27 @@ internal sealed class BatchInput<T> : BatchInput where T : unmanaged
                 break;
             }
             default:
-            {
-                // One row per call: [1, d₁, …] with the symbolic dimension (if any) taken from the row's length.
+                // One row per call.
                 if (count != 1) throw new InvalidOperationException($"ONNX input '{_plan.Name}' is scored one row per call, not {count}.");
-                int values = _rows[0].Length;
-                if (values % _rowSize != 0)
-                    throw new InvalidOperationException($"Column '{_plan.Name}' has {values} values in a row, not a multiple of the {_rowSize} " +
-                        $"its ONNX input's known dimensions [{string.Join(", ", _plan.Dimensions)}] take.");
-                shape = [1, .. _plan.Dimensions.Select(d => d > 0 ? d : (long)(values / _rowSize))];
-                length = values;
-                Grow(length);
-                Densify(_rows[0], _data.AsSpan(0, length));
-                break;
-            }
+                return RowTensor(0);
         }
         return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _data.AsMemory(0, length), shape);
+    }
+
+    public override OrtValue RowTensor(int slot)
+    {
+        if (_plan.Layout == InputLayout.Fixed)
+            return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _data.AsMemory(slot * _rowSize, _rowSize),
+                [1, .. _plan.Dimensions.Select(d => (long)d)]);
+        // The row's own values, [1, d₁, …] with the symbolic dimension taken from its length (no padding, as ApplyOnnxModel).
+        int values = _rows[slot].Length;
+        if (values % _rowSize != 0)
+            throw new InvalidOperationException($"Column '{_plan.Name}' has {values} values in a row, not a multiple of the {_rowSize} " +
+                $"its ONNX input's known dimensions [{string.Join(", ", _plan.Dimensions)}] take.");
+        if (_single.Length < values) _single = new T[Math.Max(values, _single.Length * 2)];
+        Densify(_rows[slot], _single.AsSpan(0, values));
+        long[] shape = [1, .. _plan.Dimensions.Select(d => d > 0 ? d : (long)(values / _rowSize))];
+        return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _single.AsMemory(0, values), shape);
     }
 
     private void Grow(int length)

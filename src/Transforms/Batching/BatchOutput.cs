@@ -16,6 +16,9 @@ internal abstract class BatchOutput
     /// <summary>Copies the output of a batch of <paramref name="count"/> rows.</summary>
     public abstract void Take(OrtValue value, int count);
 
+    /// <summary>Copies the output of slot <paramref name="slot"/> scored alone (a batch whose call failed is scored again row by row).</summary>
+    public abstract void TakeRow(OrtValue value, int slot);
+
     /// <summary>A getter of the row in slot <paramref name="slot"/>() as <typeparamref name="TValue"/> (must be the column's raw type).</summary>
     public abstract ValueGetter<TValue> Getter<TValue>(Func<int> slot);
 
@@ -52,6 +55,22 @@ internal sealed class BatchOutput<T> : BatchOutput where T : unmanaged
             throw new InvalidOperationException($"ONNX output '{_plan.Name}' has {_rowSize} values per row; its column {_plan.Column.Type} holds {_columnSize}.");
         if (_data.Length < values.Length) _data = new T[values.Length];
         values.CopyTo(_data);
+    }
+
+    public override void TakeRow(OrtValue value, int slot)
+    {
+        long[] shape = value.GetTensorTypeAndShape().Shape;
+        var values = value.GetTensorDataAsSpan<T>();
+        if (shape.Length == 0 || shape[0] != 1)
+            throw new InvalidOperationException($"ONNX output '{_plan.Name}' has shape [{string.Join(", ", shape)}] for one row; BatchScorer expects the batch first.");
+        if (slot > 0 && values.Length != _rowSize)
+            throw new InvalidOperationException($"ONNX output '{_plan.Name}' has {values.Length} values for a row, {_rowSize} for the rows before it.");
+        if (_columnSize != 0 && values.Length != _columnSize)
+            throw new InvalidOperationException($"ONNX output '{_plan.Name}' has {values.Length} values per row; its column {_plan.Column.Type} holds {_columnSize}.");
+        _rowSize = values.Length;
+        int needed = (slot + 1) * _rowSize;
+        if (_data.Length < needed) Array.Resize(ref _data, Math.Max(needed, _data.Length * 2));
+        values.CopyTo(_data.AsSpan(slot * _rowSize));
     }
 
     public override ValueGetter<TValue> Getter<TValue>(Func<int> slot)

@@ -29,6 +29,7 @@ internal sealed class BatchedOnnxCursor : DataViewRowCursor
     private int _slot = -1;
     private long _position = -1;
     private bool _upstreamDone;
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure; // a row's ONNX Runtime error, thrown when that row is reached
 
     public BatchedOnnxCursor(BatchedOnnxDataView view, IEnumerable<DataViewSchema.Column> columnsNeeded)
     {
@@ -92,14 +93,26 @@ internal sealed class BatchedOnnxCursor : DataViewRowCursor
             _position++;
             return true;
         }
+        ThrowFailure();
         if (_upstreamDone || !ReadBatch())
         {
             _slot = _count; // after the end: getters throw
             return false;
         }
+        if (_count == 0) ThrowFailure(); // the batch's first row failed
         _slot = 0;
         _position++;
         return true;
+    }
+
+    /// <summary>Throws the error of the row the cursor has reached, if scoring it failed; the cursor then ends.</summary>
+    private void ThrowFailure()
+    {
+        if (_failure is not { } failure) return;
+        _failure = null;
+        _count = 0;
+        _slot = 0;
+        failure.Throw();
     }
 
     /// <summary>Reads up to B upstream rows and scores them; false when there are none left.</summary>
@@ -123,15 +136,50 @@ internal sealed class BatchedOnnxCursor : DataViewRowCursor
         return true;
     }
 
+    /// <summary>
+    /// Scores the batch in one call. If ONNX Runtime rejects it (e.g. a text longer than the model accepts, under
+    /// LongerTexts = Reject), the batch is scored again row by row, as ApplyOnnxModel would: the rows before the failing
+    /// one are served, and its error (ApplyOnnxModel's, for that row alone) is thrown when the cursor reaches it.
+    /// </summary>
     private void Run()
+    {
+        try
+        {
+            RunOnce(_count, slot: -1);
+        }
+        catch (OnnxRuntimeException) when (_count > 1)
+        {
+            for (int r = 0; r < _count; r++)
+            {
+                try
+                {
+                    RunOnce(1, slot: r);
+                }
+                catch (OnnxRuntimeException ex)
+                {
+                    _failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+                    _count = r;
+                    _upstreamDone = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>One ONNX Runtime call: the whole batch (<paramref name="slot"/> = −1) or slot <paramref name="slot"/> alone.</summary>
+    private void RunOnce(int count, int slot)
     {
         var values = new OrtValue[_inputs.Length];
         try
         {
-            for (int i = 0; i < _inputs.Length; i++) values[i] = _inputs[i].Tensor(_count);
+            for (int i = 0; i < _inputs.Length; i++) values[i] = slot < 0 ? _inputs[i].Tensor(count) : _inputs[i].RowTensor(slot);
             using var results = _view.Session.Run(_runOptions!, _inputNames, values, _outputNames);
             int k = 0;
-            foreach (var result in results) _runOutputs[k++].Take(result, _count);
+            foreach (var result in results)
+            {
+                if (slot < 0) _runOutputs[k++].Take(result, count);
+                else _runOutputs[k++].TakeRow(result, slot);
+            }
         }
         finally
         {
