@@ -116,6 +116,24 @@ public class BatchScorerBehaviourTests
     }
 
     [Fact]
+    public void MlNetConsumersReadItAsTheyReadTransform()
+    {
+        var (ml, loaded) = LoadedMlp();
+        var data = ml.Data.LoadFromEnumerable(SyntheticData.Blobs(130, 10));
+        using var scorer = new BatchScorer(ml, loaded);
+        var expected = ml.MulticlassClassification.Evaluate(loaded.Transform(data));
+        var actual = ml.MulticlassClassification.Evaluate(scorer.Transform(data));
+        Assert.Equal(expected.MicroAccuracy, actual.MicroAccuracy);
+        Assert.Equal(expected.LogLoss, actual.LogLoss);
+        Assert.Equal(expected.ConfusionMatrix.Counts, actual.ConfusionMatrix.Counts);
+        var cached = ml.Data.Cache(scorer.Transform(data)); // a consumer that reads it with several cursors
+        Assert.Equal(loaded.Transform(data).GetColumn<float[]>("Score"), cached.GetColumn<float[]>("Score"));
+
+        var empty = ml.Data.LoadFromEnumerable(new List<BlobRow>());
+        Assert.Empty(scorer.Transform(empty).GetColumn<float[]>("Score"));
+    }
+
+    [Fact]
     public async Task TwoThreadsScoreAtOnceWithOneScorer()
     {
         var (ml, loaded) = LoadedMlp();
