@@ -14,7 +14,7 @@ internal enum InputLayout
     /// Token keys uint32 [N, S] with S varying per row (the text graphs' input, fed by a Vector&lt;Key&lt;UInt32, V&gt;&gt;
     /// column): a batch is [B, max S], each row padded after its end with V + 1, the pad id the text graph itself pads
     /// with (TextTask: pad id = vocabulary size + 1; TokenInputGraph pads every row to T with it), so each row's
-    /// ids inside the graph are the same as when it is sent alone.
+    /// ids inside the graph are the same as when it is sent alone. Only for graphs <see cref="OnnxStagePlan.PadsTokenKeys"/> recognises.
     /// </summary>
     PaddedKeys,
 
@@ -61,6 +61,14 @@ internal sealed class OnnxStagePlan
     /// <summary>Whether rows go to ONNX Runtime in batches (else one per call).</summary>
     public bool Batched { get; }
 
+    /// <summary>
+    /// Whether the model is a text graph of MlNetDeep's (producer "MlNetDeep", metadata "mlnetdeep.tokens"), whose token
+    /// input pads every row with the key count + 1 (TokenInputGraph), so padding a batch with that id changes nothing.
+    /// Token keys of any other graph are sent one row per call.
+    /// </summary>
+    public static bool PadsTokenKeys(InferenceSession session) =>
+        session.ModelMetadata.ProducerName == "MlNetDeep" && session.ModelMetadata.CustomMetadataMap.ContainsKey("mlnetdeep.tokens");
+
     /// <summary>Plans the stage for <paramref name="sourceSchema"/>; <paramref name="outputSchema"/> is the OnnxTransformer's output schema for it.</summary>
     public static OnnxStagePlan Create(InferenceSession session, DataViewSchema sourceSchema, DataViewSchema outputSchema)
     {
@@ -70,7 +78,8 @@ internal sealed class OnnxStagePlan
                 throw new InvalidOperationException($"The ONNX stage's output schema does not start with its input columns (column {i}: " +
                     $"'{outputSchema[i].Name}' vs '{sourceSchema[i].Name}'): BatchScorer relies on ML.NET appending the ONNX outputs after them.");
 
-        var inputs = session.InputMetadata.Select(p => PlanInput(p.Key, p.Value, sourceSchema)).ToArray();
+        bool padsTokens = PadsTokenKeys(session);
+        var inputs = session.InputMetadata.Select(p => PlanInput(p.Key, p.Value, sourceSchema, padsTokens)).ToArray();
         var outputs = new List<OutputPlan>();
         bool outputsFixed = true;
         for (int i = sourceCount; i < outputSchema.Count; i++)
@@ -89,7 +98,7 @@ internal sealed class OnnxStagePlan
         return new OnnxStagePlan(outputSchema, sourceCount, inputs, [.. outputs], batched);
     }
 
-    private static InputPlan PlanInput(string name, NodeMetadata meta, DataViewSchema sourceSchema)
+    private static InputPlan PlanInput(string name, NodeMetadata meta, DataViewSchema sourceSchema, bool padsTokens)
     {
         // The OnnxTransformer's own schema check has passed by now, so the column exists and has the input's type.
         var column = sourceSchema[name];
@@ -105,7 +114,7 @@ internal sealed class OnnxStagePlan
                 "BatchScorer supports at most one, as ApplyOnnxModel does without a shape dictionary.");
         var layout = !batchFirst ? InputLayout.PerRow
             : dynamic == 0 ? InputLayout.Fixed
-            : dims.Length == 1 && item is KeyDataViewType key && meta.ElementType == typeof(uint) && key.Count < uint.MaxValue ? InputLayout.PaddedKeys
+            : padsTokens && dims.Length == 1 && item is KeyDataViewType key && meta.ElementType == typeof(uint) && key.Count < uint.MaxValue ? InputLayout.PaddedKeys
             : InputLayout.PerRow;
         uint pad = layout == InputLayout.PaddedKeys ? checked((uint)((KeyDataViewType)item).Count + 1) : 0;
         return new InputPlan(name, column, meta.ElementType, dims, layout, pad);
