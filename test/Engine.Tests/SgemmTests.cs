@@ -280,4 +280,53 @@ public class SgemmTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(32, 768, 256)]  // 5 full 6-row panels + 2 rows (2-row tile)
+    [InlineData(64, 48, 600)]   // + 4 rows (4-row tile), two KC blocks
+    [InlineData(27, 40, 33)]    // + 3 rows (4-row tile, 1 padded row), partial last column panel
+    [InlineData(13, 16, 1030)]  // + 1 row (2-row tile, 1 padded row), three KC blocks
+    [InlineData(5, 100, 70)]    // only a 5-row panel: stays on the 6-row tile
+    [InlineData(4, 33, 9)]
+    public void Avx2PartialRowPanels_MatchReference_AndEqualTheFullTileBitwise(int m, int n, int k)
+    {
+        // The last h < 6 rows run the AVX2 4-row or 2-row tile. They must match the oracle for every transpose, strided
+        // operands and accumulation, and sum exactly as the 6-row tile: the same rows computed inside a taller product
+        // (where they fall in a full panel) must be equal bit for bit (batch-size invariance).
+        if (!Sgemm.IsSupported(SgemmPath.Avx2)) return;
+        int seed = m * 31 + n * 7 + k;
+        foreach (bool transA in new[] { false, true })
+        foreach (bool transB in new[] { false, true })
+        {
+            CheckAgainstReference(SgemmPath.Avx2, transA, transB, m, n, k, pad: 0, accumulate: false, seed++);
+            CheckAgainstReference(SgemmPath.Avx2, transA, transB, m, n, k, pad: 5, accumulate: true, seed++);
+        }
+
+        int tall = (m + 5) / 6 * 6 + 6; // m's rows then at least one more full panel: no partial panel in the first m rows
+        var rnd = new Random(seed);
+        float[] a = Enumerable.Range(0, tall * k).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        float[] c0 = Enumerable.Range(0, tall * n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        foreach (bool transA in new[] { false, true })
+        foreach (bool accumulate in new[] { false, true })
+        {
+            // Row-major A (tall, k) or its transpose stored (k, tall); the short product takes the first m rows.
+            float[] stored = transA ? Transposed(a, tall, k) : a;
+            float[] shortA = transA ? Enumerable.Range(0, k * m).Select(i => stored[i / m * tall + i % m]).ToArray() : a[..(m * k)];
+            float[] expected = (float[])c0.Clone(), actual = c0[..(m * n)];
+            Sgemm.MultiplyOnPath(transA, false, tall, n, k, stored, transA ? tall : k, b, n, expected, n, accumulate, SgemmPath.Avx2);
+            Sgemm.MultiplyOnPath(transA, false, m, n, k, shortA, transA ? m : k, b, n, actual, n, accumulate, SgemmPath.Avx2);
+            for (int i = 0; i < actual.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                    $"tA={transA} acc={accumulate} element {i}: {actual[i]} vs {expected[i]}");
+        }
+    }
+
+    private static float[] Transposed(float[] x, int rows, int cols)
+    {
+        var t = new float[x.Length];
+        for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) t[j * rows + i] = x[i * cols + j];
+        return t;
+    }
 }

@@ -25,4 +25,12 @@ internal interface ISgemmKernel
     /// <param name="ldc">Row stride of C.</param>
     /// <param name="add">Add into C instead of overwriting it.</param>
     static abstract unsafe void Run(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add);
+
+    /// <summary>
+    /// Computes only the first <paramref name="h"/> &lt; MR rows of a full-width tile with a shorter tile, when the
+    /// kernel has one (the last row panel of a product whose m is not a multiple of MR); false leaves it to the driver,
+    /// which runs <see cref="Run"/> into scratch. Must sum every element exactly as <see cref="Run"/> does.
+    /// The A panel holds MR readable rows (zero padding).
+    /// </summary>
+    static virtual unsafe bool RunRows(int h, int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add) => false;
 }

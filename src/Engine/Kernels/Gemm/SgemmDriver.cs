@@ -108,7 +108,10 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
         }
     }
 
-    /// <summary>Runs the kernel on one tile; partial (h×w) tiles go through <paramref name="tile"/> scratch.</summary>
+    /// <summary>
+    /// Runs the kernel on one tile; a full-width tile of h &lt; MR rows runs the kernel's shorter tile when it has one
+    /// (<see cref="ISgemmKernel.RunRows"/>), other partial (h×w) tiles go through <paramref name="tile"/> scratch.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Tile(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, int h, int w,
         bool add, float* tile)
@@ -118,6 +121,9 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
             TKernel.Run(kc, a, rsA, csA, b, c, ldc, add);
             return;
         }
+
+        // A partial row panel at full width: a shorter tile if the kernel has one (writes only h rows of C).
+        if (w == TKernel.NR && TKernel.RunRows(h, kc, a, rsA, csA, b, c, ldc, add)) return;
 
         TKernel.Run(kc, a, rsA, csA, b, tile, TKernel.NR, false);
         for (int i = 0; i < h; i++, tile += TKernel.NR, c += ldc)

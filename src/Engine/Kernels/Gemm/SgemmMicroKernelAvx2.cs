@@ -86,4 +86,14 @@ internal readonly struct Avx2Kernel6x16 : ISgemmKernel
         c50.Store(c + 5 * ldc);
         c51.Store(c + 5 * ldc + 8);
     }
+
+    /// <inheritdoc/>
+    /// <remarks>h ≤ 4: the 4-row or 2-row tile of <see cref="Avx2EdgeKernels"/>; h = 5 stays on the 6-row tile.</remarks>
+    public static unsafe bool RunRows(int h, int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add)
+    {
+        if (h > 4) return false;
+        if (h > 2) Avx2EdgeKernels.Rows4(h, kc, a, rsA, csA, b, c, ldc, add);
+        else Avx2EdgeKernels.Rows2(h, kc, a, rsA, csA, b, c, ldc, add);
+        return true;
+    }
 }
