@@ -329,4 +329,31 @@ public class SgemmTests
         for (int j = 0; j < cols; j++) t[j * rows + i] = x[i * cols + j];
         return t;
     }
+
+    [Theory]
+    [InlineData(1, 512, 128)]
+    [InlineData(3, 200, 600)]
+    [InlineData(4, 70, 9)]
+    [InlineData(2, 5, 1030)]
+    [InlineData(2, 45, 33)]
+    public void FewRowProductsEqualTheAvx2PackedKernelBitwise(int m, int n, int k)
+    {
+        // The AVX2 row routine must sum exactly like the packed AVX2 kernels (batch-size invariance on AVX2 hosts).
+        if (!Sgemm.IsSupported(SgemmPath.Avx2)) return;
+        var rnd = new Random(m * 1000 + n + k);
+        foreach (bool transA in new[] { false, true })
+        foreach (bool accumulate in new[] { false, true })
+        {
+            int pad = 3, lda = (transA ? m : k) + pad, ldb = n + pad, ldc = n + pad;
+            float[] a = Enumerable.Range(0, (transA ? k : m) * lda).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+            float[] b = Enumerable.Range(0, k * ldb).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+            float[] c0 = Enumerable.Range(0, m * ldc).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+            float[] rows = (float[])c0.Clone(), packed = (float[])c0.Clone();
+            SgemmSmall.Multiply(transA, m, n, k, a, lda, b, ldb, rows, ldc, accumulate, SgemmPath.Avx2);
+            Sgemm.MultiplyOnPath(transA, false, m, n, k, a, lda, b, ldb, packed, ldc, accumulate, SgemmPath.Avx2);
+            for (int i = 0; i < rows.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(rows[i]) == BitConverter.SingleToInt32Bits(packed[i]),
+                    $"tA={transA} acc={accumulate} element {i}: {rows[i]} vs {packed[i]}");
+        }
+    }
 }
