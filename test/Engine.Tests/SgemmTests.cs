@@ -286,13 +286,17 @@ public class SgemmTests
     [InlineData(64, 48, 600)]   // + 4 rows (4-row tile), two KC blocks
     [InlineData(27, 40, 33)]    // + 3 rows (4-row tile, 1 padded row), partial last column panel
     [InlineData(13, 16, 1030)]  // + 1 row (2-row tile, 1 padded row), three KC blocks
-    [InlineData(5, 100, 70)]    // only a 5-row panel: stays on the 6-row tile
-    [InlineData(4, 33, 9)]
-    public void Avx2PartialRowPanels_MatchReference_AndEqualTheFullTileBitwise(int m, int n, int k)
+    [InlineData(5, 100, 70)]    // only a 5-row panel: stays on the 6-row tile; last 4 columns on the 6×8 tile
+    [InlineData(4, 33, 9)]      // last column alone (6×8 tile, 1 column written)
+    [InlineData(12, 8, 70)]     // n = 8: every tile 6×8
+    [InlineData(30, 20, 513)]   // 16 + 4 columns, two KC blocks
+    [InlineData(7, 15, 40)]     // w = 15: the 6×16 tile through scratch
+    public void Avx2EdgeTiles_MatchReference_AndEqualTheFullTileBitwise(int m, int n, int k)
     {
-        // The last h < 6 rows run the AVX2 4-row or 2-row tile. They must match the oracle for every transpose, strided
-        // operands and accumulation, and sum exactly as the 6-row tile: the same rows computed inside a taller product
-        // (where they fall in a full panel) must be equal bit for bit (batch-size invariance).
+        // The last h < 6 rows run the AVX2 4-row or 2-row tile, the last w ≤ 8 columns the 6×8 tile. They must match the
+        // oracle for every transpose, strided operands and accumulation, and sum exactly as the 6×16 tile: the same rows
+        // computed inside a taller product (where they fall in a full panel) must be equal bit for bit (batch-size
+        // invariance); the narrow columns are compared with the oracle only (every product has them).
         if (!Sgemm.IsSupported(SgemmPath.Avx2)) return;
         int seed = m * 31 + n * 7 + k;
         foreach (bool transA in new[] { false, true })
@@ -354,6 +358,33 @@ public class SgemmTests
             for (int i = 0; i < rows.Length; i++)
                 Assert.True(BitConverter.SingleToInt32Bits(rows[i]) == BitConverter.SingleToInt32Bits(packed[i]),
                     $"tA={transA} acc={accumulate} element {i}: {rows[i]} vs {packed[i]}");
+        }
+    }
+
+    [Theory]
+    [InlineData(13, 40, 70)]
+    [InlineData(6, 4, 600)]
+    [InlineData(31, 7, 64)]
+    public void Avx2NarrowColumnTiles_EqualTheFullTileBitwise(int m, int n, int k)
+    {
+        // The last w ≤ 8 columns run the 6×8 tile; inside a wider product the same columns run the 6×16 tile.
+        if (!Sgemm.IsSupported(SgemmPath.Avx2)) return;
+        int wide = (n + 15) / 16 * 16 + 16;
+        var rnd = new Random(m * 131 + n * 17 + k);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        float[] bWide = Enumerable.Range(0, k * wide).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        foreach (bool transB in new[] { false, true })
+        foreach (bool accumulate in new[] { false, true })
+        {
+            float[] c0 = Enumerable.Range(0, m * wide).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+            float[] b = transB ? Transposed(bWide, k, wide) : bWide; // stored (wide, k) when transposed
+            float[] expected = (float[])c0.Clone(), actual = (float[])c0.Clone();
+            Sgemm.MultiplyOnPath(false, transB, m, wide, k, a, k, b, transB ? k : wide, expected, wide, accumulate, SgemmPath.Avx2);
+            Sgemm.MultiplyOnPath(false, transB, m, n, k, a, k, b, transB ? k : wide, actual, wide, accumulate, SgemmPath.Avx2);
+            for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i * wide + j]) == BitConverter.SingleToInt32Bits(actual[i * wide + j]),
+                    $"tB={transB} acc={accumulate} ({i}, {j}): {actual[i * wide + j]} vs {expected[i * wide + j]}");
         }
     }
 }

@@ -109,8 +109,8 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
     }
 
     /// <summary>
-    /// Runs the kernel on one tile; a full-width tile of h &lt; MR rows runs the kernel's shorter tile when it has one
-    /// (<see cref="ISgemmKernel.RunRows"/>), other partial (h×w) tiles go through <paramref name="tile"/> scratch.
+    /// Runs the kernel on one tile; a partial (h×w) tile runs the kernel's smaller tile for that edge when it has one
+    /// (<see cref="ISgemmKernel.RunPartial"/>), else the full tile into <paramref name="tile"/> scratch and a copy.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Tile(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, int h, int w,
@@ -122,8 +122,8 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
             return;
         }
 
-        // A partial row panel at full width: a shorter tile if the kernel has one (writes only h rows of C).
-        if (w == TKernel.NR && TKernel.RunRows(h, kc, a, rsA, csA, b, c, ldc, add)) return;
+        // A smaller tile if the kernel has one for this edge (it writes only the h×w part of C).
+        if (TKernel.RunPartial(h, w, kc, a, rsA, csA, b, c, ldc, add)) return;
 
         TKernel.Run(kc, a, rsA, csA, b, tile, TKernel.NR, false);
         for (int i = 0; i < h; i++, tile += TKernel.NR, c += ldc)
