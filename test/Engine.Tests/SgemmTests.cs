@@ -280,4 +280,111 @@ public class SgemmTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(32, 768, 256)]  // 5 full 6-row panels + 2 rows (2-row tile)
+    [InlineData(64, 48, 600)]   // + 4 rows (4-row tile), two KC blocks
+    [InlineData(27, 40, 33)]    // + 3 rows (4-row tile, 1 padded row), partial last column panel
+    [InlineData(13, 16, 1030)]  // + 1 row (2-row tile, 1 padded row), three KC blocks
+    [InlineData(5, 100, 70)]    // only a 5-row panel: stays on the 6-row tile; last 4 columns on the 6×8 tile
+    [InlineData(4, 33, 9)]      // last column alone (6×8 tile, 1 column written)
+    [InlineData(12, 8, 70)]     // n = 8: every tile 6×8
+    [InlineData(30, 20, 513)]   // 16 + 4 columns, two KC blocks
+    [InlineData(7, 15, 40)]     // w = 15: the 6×16 tile through scratch
+    public void Avx2EdgeTiles_MatchReference_AndEqualTheFullTileBitwise(int m, int n, int k)
+    {
+        // The last h < 6 rows run the AVX2 4-row or 2-row tile, the last w ≤ 8 columns the 6×8 tile. They must match the
+        // oracle for every transpose, strided operands and accumulation, and sum exactly as the 6×16 tile: the same rows
+        // computed inside a taller product (where they fall in a full panel) must be equal bit for bit (batch-size
+        // invariance); the narrow columns are compared with the oracle only (every product has them).
+        if (!Sgemm.IsSupported(SgemmPath.Avx2)) return;
+        int seed = m * 31 + n * 7 + k;
+        foreach (bool transA in new[] { false, true })
+        foreach (bool transB in new[] { false, true })
+        {
+            CheckAgainstReference(SgemmPath.Avx2, transA, transB, m, n, k, pad: 0, accumulate: false, seed++);
+            CheckAgainstReference(SgemmPath.Avx2, transA, transB, m, n, k, pad: 5, accumulate: true, seed++);
+        }
+
+        int tall = (m + 5) / 6 * 6 + 6; // m's rows then at least one more full panel: no partial panel in the first m rows
+        var rnd = new Random(seed);
+        float[] a = Enumerable.Range(0, tall * k).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        float[] c0 = Enumerable.Range(0, tall * n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        foreach (bool transA in new[] { false, true })
+        foreach (bool accumulate in new[] { false, true })
+        {
+            // Row-major A (tall, k) or its transpose stored (k, tall); the short product takes the first m rows.
+            float[] stored = transA ? Transposed(a, tall, k) : a;
+            float[] shortA = transA ? Enumerable.Range(0, k * m).Select(i => stored[i / m * tall + i % m]).ToArray() : a[..(m * k)];
+            float[] expected = (float[])c0.Clone(), actual = c0[..(m * n)];
+            Sgemm.MultiplyOnPath(transA, false, tall, n, k, stored, transA ? tall : k, b, n, expected, n, accumulate, SgemmPath.Avx2);
+            Sgemm.MultiplyOnPath(transA, false, m, n, k, shortA, transA ? m : k, b, n, actual, n, accumulate, SgemmPath.Avx2);
+            for (int i = 0; i < actual.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                    $"tA={transA} acc={accumulate} element {i}: {actual[i]} vs {expected[i]}");
+        }
+    }
+
+    private static float[] Transposed(float[] x, int rows, int cols)
+    {
+        var t = new float[x.Length];
+        for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) t[j * rows + i] = x[i * cols + j];
+        return t;
+    }
+
+    [Theory]
+    [InlineData(1, 512, 128)]
+    [InlineData(3, 200, 600)]
+    [InlineData(4, 70, 9)]
+    [InlineData(2, 5, 1030)]
+    [InlineData(2, 45, 33)]
+    public void FewRowProductsEqualTheAvx2PackedKernelBitwise(int m, int n, int k)
+    {
+        // The AVX2 row routine must sum exactly like the packed AVX2 kernels (batch-size invariance on AVX2 hosts).
+        if (!Sgemm.IsSupported(SgemmPath.Avx2)) return;
+        var rnd = new Random(m * 1000 + n + k);
+        foreach (bool transA in new[] { false, true })
+        foreach (bool accumulate in new[] { false, true })
+        {
+            int pad = 3, lda = (transA ? m : k) + pad, ldb = n + pad, ldc = n + pad;
+            float[] a = Enumerable.Range(0, (transA ? k : m) * lda).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+            float[] b = Enumerable.Range(0, k * ldb).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+            float[] c0 = Enumerable.Range(0, m * ldc).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+            float[] rows = (float[])c0.Clone(), packed = (float[])c0.Clone();
+            SgemmSmall.Multiply(transA, m, n, k, a, lda, b, ldb, rows, ldc, accumulate, SgemmPath.Avx2);
+            Sgemm.MultiplyOnPath(transA, false, m, n, k, a, lda, b, ldb, packed, ldc, accumulate, SgemmPath.Avx2);
+            for (int i = 0; i < rows.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(rows[i]) == BitConverter.SingleToInt32Bits(packed[i]),
+                    $"tA={transA} acc={accumulate} element {i}: {rows[i]} vs {packed[i]}");
+        }
+    }
+
+    [Theory]
+    [InlineData(13, 40, 70)]
+    [InlineData(6, 4, 600)]
+    [InlineData(31, 7, 64)]
+    public void Avx2NarrowColumnTiles_EqualTheFullTileBitwise(int m, int n, int k)
+    {
+        // The last w ≤ 8 columns run the 6×8 tile; inside a wider product the same columns run the 6×16 tile.
+        if (!Sgemm.IsSupported(SgemmPath.Avx2)) return;
+        int wide = (n + 15) / 16 * 16 + 16;
+        var rnd = new Random(m * 131 + n * 17 + k);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        float[] bWide = Enumerable.Range(0, k * wide).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+        foreach (bool transB in new[] { false, true })
+        foreach (bool accumulate in new[] { false, true })
+        {
+            float[] c0 = Enumerable.Range(0, m * wide).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray();
+            float[] b = transB ? Transposed(bWide, k, wide) : bWide; // stored (wide, k) when transposed
+            float[] expected = (float[])c0.Clone(), actual = (float[])c0.Clone();
+            Sgemm.MultiplyOnPath(false, transB, m, wide, k, a, k, b, transB ? k : wide, expected, wide, accumulate, SgemmPath.Avx2);
+            Sgemm.MultiplyOnPath(false, transB, m, n, k, a, k, b, transB ? k : wide, actual, wide, accumulate, SgemmPath.Avx2);
+            for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i * wide + j]) == BitConverter.SingleToInt32Bits(actual[i * wide + j]),
+                    $"tB={transB} acc={accumulate} ({i}, {j}): {actual[i * wide + j]} vs {expected[i * wide + j]}");
+        }
+    }
 }

@@ -25,4 +25,12 @@ internal interface ISgemmKernel
     /// <param name="ldc">Row stride of C.</param>
     /// <param name="add">Add into C instead of overwriting it.</param>
     static abstract unsafe void Run(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add);
+
+    /// <summary>
+    /// Computes a partial tile, its first <paramref name="h"/> rows and <paramref name="w"/> columns (not both full),
+    /// with a smaller tile when the kernel has one for that shape (the last row or column panel of a product); false
+    /// leaves it to the driver, which runs <see cref="Run"/> into scratch. Must sum every element exactly as
+    /// <see cref="Run"/> does. The A panel holds MR readable rows and the B panel NR columns (zero padding).
+    /// </summary>
+    static virtual unsafe bool RunPartial(int h, int w, int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add) => false;
 }

@@ -108,7 +108,10 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
         }
     }
 
-    /// <summary>Runs the kernel on one tile; partial (h×w) tiles go through <paramref name="tile"/> scratch.</summary>
+    /// <summary>
+    /// Runs the kernel on one tile; a partial (h×w) tile runs the kernel's smaller tile for that edge when it has one
+    /// (<see cref="ISgemmKernel.RunPartial"/>), else the full tile into <paramref name="tile"/> scratch and a copy.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Tile(int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, int h, int w,
         bool add, float* tile)
@@ -118,6 +121,9 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, ISgemm
             TKernel.Run(kc, a, rsA, csA, b, c, ldc, add);
             return;
         }
+
+        // A smaller tile if the kernel has one for this edge (it writes only the h×w part of C).
+        if (TKernel.RunPartial(h, w, kc, a, rsA, csA, b, c, ldc, add)) return;
 
         TKernel.Run(kc, a, rsA, csA, b, tile, TKernel.NR, false);
         for (int i = 0; i < h; i++, tile += TKernel.NR, c += ldc)

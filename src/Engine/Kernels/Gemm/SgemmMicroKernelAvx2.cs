@@ -86,4 +86,22 @@ internal readonly struct Avx2Kernel6x16 : ISgemmKernel
         c50.Store(c + 5 * ldc);
         c51.Store(c + 5 * ldc + 8);
     }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The tiles of <see cref="Avx2EdgeKernels"/>: at full width, h ≤ 4 rows on the 4-row or 2-row tile (h = 5 stays on
+    /// the 6-row tile); w ≤ 8 columns on the 6×8 tile; other widths (9–15) on the 6×16 tile through scratch.
+    /// </remarks>
+    public static unsafe bool RunPartial(int h, int w, int kc, float* a, nint rsA, nint csA, float* b, float* c, int ldc, bool add)
+    {
+        if (w <= 8)
+        {
+            Avx2EdgeKernels.Cols8(h, w, kc, a, rsA, csA, b, c, ldc, add);
+            return true;
+        }
+        if (w < 16 || h > 4) return false;
+        if (h > 2) Avx2EdgeKernels.Rows4(h, kc, a, rsA, csA, b, c, ldc, add);
+        else Avx2EdgeKernels.Rows2(h, kc, a, rsA, csA, b, c, ldc, add);
+        return true;
+    }
 }
