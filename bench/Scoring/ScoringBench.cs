@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetDeep.Bench.Scoring;
+
+/// <summary>
+/// `scoring`: rows per CPU-second of a saved model scored four ways in one process, alternating within each round —
+/// ML.NET's Transform read through a cursor, a PredictionEngine row by row, raw ONNX Runtime at batch B (input
+/// preparation included, <see cref="RawOnnxScorer"/>) and <see cref="BatchScorer"/> at batch B — for each model kind of
+/// <see cref="ScoringModels"/>. CPU time (the process's user + system) rather than wall time, so that a busy machine
+/// changes the figures less; the table gives medians over the rounds and the ratios the targets are stated in.
+/// </summary>
+internal static class ScoringBench
+{
+    public static int Run(List<string> args)
+    {
+        int rows = Option(args, "--rows", 20_000), batch = Option(args, "--batch", 64), rounds = Option(args, "--rounds", 3);
+        Console.WriteLine($"scoring: {rows} rows per pass, batch {batch}, {rounds} rounds, rows per CPU-second (median)");
+        Console.WriteLine();
+        Console.WriteLine("| model | Transform | PredictionEngine | raw ORT | BatchScorer | ours / Transform | ours / raw ORT |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var model in ScoringModels.All(rows))
+        {
+            using var raw = new RawOnnxScorer(model);
+            using var scorer = new BatchScorer(model.Ml, model.Model, new BatchScoringOptions { BatchSize = batch });
+            var methods = new (string Name, Func<double> Pass)[]
+            {
+                ("Transform", () => ReadScores(model.Model.Transform(model.Rows))),
+                ("PredictionEngine", model.PredictEach),
+                ("raw ORT", () => raw.Score(model.Ml, model.Rows, batch)),
+                ("BatchScorer", () => ReadScores(scorer.Transform(model.Rows))),
+            };
+            foreach (var (_, pass) in methods) pass(); // warm-up: JIT, sessions, pools
+            var rates = methods.Select(_ => new List<double>()).ToArray();
+            for (int r = 0; r < rounds; r++)
+                for (int m = 0; m < methods.Length; m++) rates[m].Add(rows / CpuSeconds(methods[m].Pass));
+            double[] median = rates.Select(Median).ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {model.Name} | {median[0]:N0} | {median[1]:N0} | {median[2]:N0} | {median[3]:N0} | {median[3] / median[0]:F1}× | {median[3] / median[2]:F2}× |"));
+        }
+        return 0;
+    }
+
+    /// <summary>Reads the Score column of every row (vector or scalar); returns a checksum.</summary>
+    private static double ReadScores(IDataView view)
+    {
+        var column = view.Schema["Score"];
+        using var cursor = view.GetRowCursor([column]);
+        double sum = 0;
+        if (column.Type is VectorDataViewType)
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> scores = default;
+            while (cursor.MoveNext())
+            {
+                getter(ref scores);
+                sum += scores.GetValues()[0];
+            }
+        }
+        else
+        {
+            var getter = cursor.GetGetter<float>(column);
+            float score = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref score);
+                sum += score;
+            }
+        }
+        return sum;
+    }
+
+    private static double CpuSeconds(Func<double> pass)
+    {
+        var process = Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
+        pass();
+        process.Refresh();
+        return Math.Max((process.TotalProcessorTime - before).TotalSeconds, 1e-6);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static int Option(List<string> args, string name, int fallback)
+    {
+        int i = args.IndexOf(name);
+        if (i < 0) return fallback;
+        if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
+            throw new ArgumentException($"{name} needs a positive whole number after it, e.g. {name} 64");
+        args.RemoveRange(i, 2);
+        return value;
+    }
+}
