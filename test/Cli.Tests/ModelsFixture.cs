@@ -9,6 +9,7 @@ public sealed class ModelsFixture : IDisposable
     {
         Folder = Directory.CreateTempSubdirectory("mlnetdeep-cli-models-").FullName;
         Classifier = Models.Classifier(Folder);
+        NumericLabelClassifier = Models.NumericLabelClassifier(Folder);
         Regressor = Models.Regressor(Folder);
         TextToText = Models.TextToText(Folder);
     }
@@ -16,6 +17,8 @@ public sealed class ModelsFixture : IDisposable
     public string Folder { get; }
 
     public SavedModelFile Classifier { get; }
+
+    public SavedModelFile NumericLabelClassifier { get; }
 
     public SavedModelFile Regressor { get; }
 

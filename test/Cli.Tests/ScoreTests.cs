@@ -1,3 +1,5 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetDeep.Cli.Tests.Support;
 
 namespace MlNetDeep.Cli.Tests;
@@ -40,6 +42,25 @@ public sealed class ScoreTests(ModelsFixture models) : IDisposable
             Assert.Equal(expected[i], csv[i + 1][1..]);
         }
         Assert.Contains("NaN", csv[12]);
+    }
+
+    [Fact]
+    public void Classifier_NumericLabel_WritesTheLabelValue()
+    {
+        var rows = Rows();
+        string input = Tool.WriteBlobsCsv(InFolder("in.csv"), rows.Select(r => new BlobRow { Id = r.Id, Features = r.Features, Label = "0" }));
+        string output = InFolder("out.csv");
+        var run = Tool.Run(["score", models.NumericLabelClassifier.Path, input, output]);
+        Assert.True(run.ExitCode == 0, run.Err);
+        var csv = Tool.ReadCsv(output);
+        Assert.Equal(["PredictedLabel", "Score_0", "Score_10", "Score_20"], csv[0].Take(1).Concat(csv[0].Skip(1).Order()));
+        // model.Transform's PredictedLabel key mapped back to the label's float value.
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var model = ml.Model.Load(models.NumericLabelClassifier.Path, out _);
+        var scored = model.Transform(ml.Data.LoadFromEnumerable(rows.Select(r => new Models.NumericLabelRow { Features = r.Features })));
+        var values = ml.Transforms.Conversion.MapKeyToValue("Value", "PredictedLabel").Fit(scored).Transform(scored);
+        var expected = values.GetColumn<float>("Value").Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expected, csv.Skip(1).Select(r => r[0]));
     }
 
     [Fact]
@@ -96,6 +117,12 @@ public sealed class ScoreTests(ModelsFixture models) : IDisposable
             parts.AddRange(csv.Skip(1));
         }
         Assert.Equal(whole.Skip(1), parts.OrderBy(r => int.Parse(r[0][1..])));
+        // The merge by blocks of docs/batch-scoring.md: 4 rows from shard 0, 4 from shard 1, 4 from shard 2, again….
+        var shards = Enumerable.Range(0, 3).Select(i => new Queue<string[]>(Tool.ReadCsv(InFolder($"shard-{i}.csv")).Skip(1))).ToArray();
+        var merged = new List<string[]>();
+        while (shards.Any(q => q.Count > 0))
+            foreach (var q in shards) for (int k = 0; k < 4 && q.Count > 0; k++) merged.Add(q.Dequeue());
+        Assert.Equal(whole.Skip(1), merged);
     }
 
     [Fact]

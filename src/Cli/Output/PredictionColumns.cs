@@ -6,12 +6,15 @@ namespace MlNetDeep.Cli.Output;
 
 /// <summary>
 /// The prediction columns written per model kind (from the ONNX metadata's task): a classifier → <c>PredictedLabel</c>
-/// (the class name, not the key) and one <c>Score_&lt;class&gt;</c> column per class name; a regressor → <c>Score</c>;
+/// (the label value of the predicted key, e.g. the class name) and one <c>Score_&lt;class&gt;</c> column per class name; a regressor → <c>Score</c>;
 /// text → text → <c>PredictedText</c> and <c>Score</c>. Values are written invariant, floats round-trip ("R"), so the
 /// file holds exactly what model.Transform gives.
 /// </summary>
 internal sealed class PredictionColumns
 {
+    // ML.NET's annotation kind for a key's values (AnnotationUtils.Kinds.KeyValues, which is not public).
+    private const string KeyValuesKind = "KeyValues";
+
     private readonly List<(string Header, Func<DataViewRow, Func<string>> Bind)> _columns = [];
 
     /// <summary>Output header names, in order.</summary>
@@ -85,16 +88,41 @@ internal sealed class PredictionColumns
     private static Func<string> KeyValue(DataViewRow row, DataViewSchema.Column column)
     {
         var g = row.GetGetter<uint>(column);
-        VBuffer<ReadOnlyMemory<char>> names = default;
-        bool hasNames = column.HasKeyValues();
-        if (hasNames) column.GetKeyValues(ref names);
+        string[]? names = KeyValueTexts(column, out string missing);
         return () =>
         {
             uint key = 0;
             g(ref key);
-            // Key 0 is a missing value: written as an empty field.
-            if (key == 0) return "";
-            return hasNames ? names.GetItemOrDefault((int)key - 1).ToString() : key.ToString(CultureInfo.InvariantCulture);
+            // Key 0 (no prediction, e.g. for NaN features) is written as MapKeyToValue maps it: the value type's missing value.
+            if (key == 0) return missing;
+            return names is not null && key <= names.Length ? names[key - 1] : key.ToString(CultureInfo.InvariantCulture);
+        };
+    }
+
+    // The key-values annotation as text, whatever its item type (a label may be text, a float, an integer…), formatted as
+    // the tool formats values of that type; null when the key has none. missing: how key 0 is written (NaN for floats,
+    // as MapKeyToValue gives; empty otherwise).
+    private static string[]? KeyValueTexts(DataViewSchema.Column column, out string missing)
+    {
+        missing = "";
+        if (column.Annotations.Schema.GetColumnOrNull(KeyValuesKind) is not { Type: VectorDataViewType v }) return null;
+        string[] Read<T>(Func<T, string> format)
+        {
+            VBuffer<T> values = default;
+            column.Annotations.GetValue(KeyValuesKind, ref values);
+            return [.. values.DenseValues().Select(format)];
+        }
+        if (v.ItemType == NumberDataViewType.Single || v.ItemType == NumberDataViewType.Double) missing = "NaN";
+        return v.ItemType switch
+        {
+            TextDataViewType => Read<ReadOnlyMemory<char>>(t => t.ToString()),
+            _ when v.ItemType == NumberDataViewType.Single => Read<float>(Format),
+            _ when v.ItemType == NumberDataViewType.Double => Read<double>(d => d.ToString("R", CultureInfo.InvariantCulture)),
+            _ when v.ItemType == NumberDataViewType.Int32 => Read<int>(i => i.ToString(CultureInfo.InvariantCulture)),
+            _ when v.ItemType == NumberDataViewType.Int64 => Read<long>(i => i.ToString(CultureInfo.InvariantCulture)),
+            _ when v.ItemType == NumberDataViewType.UInt32 => Read<uint>(i => i.ToString(CultureInfo.InvariantCulture)),
+            BooleanDataViewType => Read<bool>(b => b ? "true" : "false"),
+            _ => null,
         };
     }
 

@@ -52,6 +52,26 @@ public static class Models
         return Save(ml, model, train.Schema, Path.Combine(folder, "classifier.zip"), trainer.LastTrainingReport!.OnnxModel);
     }
 
+    /// <summary>The classifier with a numeric label (the class index × 10), as the digits model has: key values are floats.</summary>
+    public static SavedModelFile NumericLabelClassifier(string folder)
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Blobs(60, 4).Select(r => new NumericLabelRow { Features = r.Features, Label = 10 * Array.IndexOf(Classes, r.Label) }).ToList();
+        var train = ml.Data.LoadFromEnumerable(rows);
+        var trainer = ml.DeepLearning().MulticlassClassification.Mlp(new MlpClassifier.Options { HiddenLayers = [8], NumberOfEpochs = 2, Seed = 1 });
+        var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).Fit(train);
+        return Save(ml, model, train.Schema, Path.Combine(folder, "numeric-label.zip"), trainer.LastTrainingReport!.OnnxModel);
+    }
+
+    /// <summary>A row with a float label.</summary>
+    public sealed class NumericLabelRow
+    {
+        [VectorType(4)]
+        public float[] Features { get; set; } = [];
+
+        public float Label { get; set; }
+    }
+
     /// <summary>An MLP regressor on the blobs, predicting the first feature's distance from 10; saved in <paramref name="folder"/>.</summary>
     public static SavedModelFile Regressor(string folder)
     {
