@@ -98,7 +98,7 @@ internal static class ScoreCommand
         WriteErrors(outputPath, errors);
         output.Commit();
         stderr.WriteLine($"done: {row} input rows, {written} scored{(shard.Count > 1 ? $" (shard {shard.Index}/{shard.Count})" : "")}, " +
-            $"{errors.Count} skipped, {progress.Elapsed.TotalSeconds:F1} s, device {scorer.Device}; wrote {outputPath}" +
+            $"{errors.Count} skipped, {progress.Elapsed.TotalSeconds:F1} s, device {(scorer.Device.FellBackToCpu ? $"CPU (GPU {gpu} could not be used, see the warning above)" : scorer.Device.ToString())}; wrote {outputPath}" +
             (errors.Count > 0 ? $" and {outputPath}.errors.csv" : ""));
         return ExitCodes.Ok;
     }
