@@ -150,4 +150,23 @@ public sealed class BadInputTests(ModelsFixture models) : IDisposable
         AssertFailed(run, output, "row 15");
         Assert.Empty(Directory.GetFiles(_folder, "out.csv*"));
     }
+
+    [Fact]
+    public void Rerun_AfterAKilledRun_OverwritesTheLeftoverTemporaryFile_AndAFailedRunKeepsTheLastCompleteOutput()
+    {
+        string input = Input(9), output = InFolder("out.csv");
+        // A killed run leaves only the temporary file: the rerun overwrites it and renames it when complete.
+        File.WriteAllText(output + ".tmp", "Id,Pred\nr0,partial");
+        Assert.Equal(0, Score(models.Classifier.Path, input, output, "--keep", "Id").ExitCode);
+        Assert.False(File.Exists(output + ".tmp"));
+        string complete = File.ReadAllText(output);
+        Assert.Equal(10, Tool.ReadCsv(output).Count);
+        // A later run that fails mid-way replaces nothing: the final name still holds the last complete output.
+        var lines = File.ReadAllLines(input);
+        lines[8] = "r7,1,2,bad,4,cat";
+        File.WriteAllLines(input, lines);
+        Assert.Equal(1, Score(models.Classifier.Path, input, output, "--keep", "Id", "--batch-size", "2").ExitCode);
+        Assert.Equal(complete, File.ReadAllText(output));
+        Assert.False(File.Exists(output + ".tmp"));
+    }
 }
