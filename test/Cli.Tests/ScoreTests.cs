@@ -64,6 +64,18 @@ public sealed class ScoreTests(ModelsFixture models) : IDisposable
     }
 
     [Fact]
+    public void Gpu_OnACpuOnlyHost_FallsBackWithAWarning_AndThreadsChangeNothing()
+    {
+        string input = Tool.WriteBlobsCsv(InFolder("in.csv"), Rows());
+        Assert.Equal(0, Tool.Run(["score", models.Classifier.Path, input, InFolder("cpu.csv"), "--keep", "Id"]).ExitCode);
+        // The tests reference the CPU package Microsoft.ML.OnnxRuntime, which has no CUDA provider.
+        var run = Tool.Run(["score", models.Classifier.Path, input, InFolder("gpu.csv"), "--keep", "Id", "--gpu", "0", "--threads", "2"]);
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Contains("warning: GPU 0 cannot be used, scoring on the CPU", run.Err);
+        Assert.Equal(File.ReadAllText(InFolder("cpu.csv")), File.ReadAllText(InFolder("gpu.csv")));
+    }
+
+    [Fact]
     public void Regressor_SpaceSeparatedVectorInTsv_WithoutLabel_EqualsTransform()
     {
         var rows = Rows();
