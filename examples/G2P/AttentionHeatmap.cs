@@ -12,7 +12,8 @@ internal static class AttentionHeatmap
     /// <param name="weights">Row-major T·(S + 1) weights from the model's attention column.</param>
     public static void Save(string path, string word, string[] phonemes, float[] weights)
     {
-        int columns = word.Length + 1, rows = weights.Length / columns;
+        // Rows after the end-of-sequence token are padding (the decoding ran longer for other hypotheses): drawn up to it.
+        int columns = word.Length + 1, rows = Math.Min(weights.Length / columns, phonemes.Length + 1);
         var grid = new double[rows, columns];
         for (int t = 0; t < rows; t++)
             for (int s = 0; s < columns; s++) grid[t, s] = weights[t * columns + s];
@@ -24,7 +25,7 @@ internal static class AttentionHeatmap
         string[] letters = [.. word.Select(c => c.ToString()), "</s>"];
         string[] outputs = [.. phonemes, "</s>"];
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, columns).Select(i => (double)i).ToArray(), letters);
-        plot.Axes.Left.SetTicks(Enumerable.Range(0, rows).Select(i => (double)(rows - 1 - i)).ToArray(), outputs.Take(rows).ToArray());
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, rows).Select(i => (double)(rows - 1 - i)).ToArray(), outputs[..rows]);
         plot.Title($"attention: {word} → {string.Join(" ", phonemes)}");
         plot.XLabel("letters");
         plot.YLabel("phonemes");
