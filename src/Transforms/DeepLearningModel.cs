@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Runtime;
 using MlNetDeep.Transforms;
 
 namespace MlNetDeep;
@@ -77,31 +76,14 @@ public static class DeepLearningModel
             return model;
         }
 
-        string cause;
-        Exception? failure = null;
-        if (OnnxRuntimeNative.Kind == NativeRuntimeKind.Cpu)
-            cause = GpuDiagnosis.Cause(requested, null, 0);
-        else
+        DataViewSchema? schema = null;
+        model = GpuFallback.Open(ml, requested, fallbackToCpu, gpu =>
         {
-            long logPosition = OnnxRuntimeNative.LogPosition;
-            try
-            {
-                (model, inputSchema) = LoadOn(ml, requested, load);
-                device = new ScoringDeviceReport(requested, requested, null);
-                return model;
-            }
-            catch (Exception ex) when (GpuDiagnosis.IsGpuFailure(ex))
-            {
-                failure = ex;
-                cause = GpuDiagnosis.Cause(requested, ex, logPosition);
-            }
-        }
-        if (!fallbackToCpu) throw new InvalidOperationException(cause + GpuDiagnosis.NoFallback, failure);
-        if (warn)
-            using (var channel = ((IHostEnvironment)ml).Register(nameof(DeepLearningModel)).Start("Load"))
-                channel.Warning(MessageSensitivity.None, cause + GpuDiagnosis.FallingBack);
-        (model, inputSchema) = LoadOn(ml, null, load);
-        device = new ScoringDeviceReport(requested, null, cause);
+            var (loaded, loadedSchema) = LoadOn(ml, gpu, load);
+            schema = loadedSchema;
+            return loaded;
+        }, nameof(DeepLearningModel), "Load", warn, out device);
+        inputSchema = schema!;
         return model;
     }
 

@@ -1,15 +1,12 @@
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.Runtime;
 
 namespace MlNetDeep.Transforms.Batching;
 
 /// <summary>
 /// Creates the one ONNX Runtime session a <see cref="BatchScorer"/> shares between its cursors (ORT sessions are safe to
 /// <c>Run</c> from several threads at once), with the scorer's session settings and the GPU fallback of training and
-/// <see cref="DeepLearningModel"/>: with the CPU package the GPU is not even tried; with the GPU package a CUDA failure is
-/// caught; either way the cause comes from <see cref="GpuDiagnosis"/>, and FallbackToCpu decides between a warning in
-/// the context's log and an <see cref="InvalidOperationException"/>.
+/// <see cref="DeepLearningModel"/> (<see cref="GpuFallback"/>).
 /// </summary>
 internal static class BatchSession
 {
@@ -27,30 +24,7 @@ internal static class BatchSession
             return Open(model, options, null);
         }
 
-        string cause;
-        Exception? failure = null;
-        if (OnnxRuntimeNative.Kind == NativeRuntimeKind.Cpu)
-            cause = GpuDiagnosis.Cause(requested, null, 0);
-        else
-        {
-            long logPosition = OnnxRuntimeNative.LogPosition;
-            try
-            {
-                var session = Open(model, options, requested);
-                device = new ScoringDeviceReport(requested, requested, null);
-                return session;
-            }
-            catch (Exception ex) when (GpuDiagnosis.IsGpuFailure(ex))
-            {
-                failure = ex;
-                cause = GpuDiagnosis.Cause(requested, ex, logPosition);
-            }
-        }
-        if (!options.FallbackToCpu) throw new InvalidOperationException(cause + GpuDiagnosis.NoFallback, failure);
-        using (var channel = ((IHostEnvironment)ml).Register(nameof(BatchScorer)).Start("Create"))
-            channel.Warning(MessageSensitivity.None, cause + GpuDiagnosis.FallingBack);
-        device = new ScoringDeviceReport(requested, null, cause);
-        return Open(model, options, null);
+        return GpuFallback.Open(ml, requested, options.FallbackToCpu, gpu => Open(model, options, gpu), nameof(BatchScorer), "Create", warn: true, out device);
     }
 
     private static InferenceSession Open(byte[] model, BatchScoringOptions options, int? gpu)
