@@ -166,7 +166,16 @@ public abstract class TrainerOptions
     {
         if (part is null) throw new ArgumentNullException(option, $"{option} must not be null (leave it unset for the defaults).");
         try { check(part); }
-        catch (ArgumentException ex) { throw new ArgumentOutOfRangeException(option, $"{option}: {ex.Message}"); }
+        catch (ArgumentException ex)
+        {
+            // The part's own message without its "(Parameter 'X')" and "Actual value was" suffixes, which the new exception
+            // adds again for the option: "Decoding.NBest: NBest must lie in [1, BeamSize = 2]. (Parameter 'Decoding') Actual value was 3."
+            string message = ex.Message;
+            int suffix = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+            if (suffix >= 0) message = message[..suffix];
+            string where = ex.ParamName is { } name ? $"{option}.{name}" : option;
+            throw new ArgumentOutOfRangeException(option, (ex as ArgumentOutOfRangeException)?.ActualValue, $"{where}: {message}");
+        }
     }
 
     private protected static void CheckName(string? name, string option)

@@ -116,6 +116,13 @@ public class EncoderDecoderBehaviourTests
         Rejects("SourceColumnName", o => o.SourceColumnName = "Label");
         Rejects("NBestColumnName", o => o.NBestColumnName = " ");
         Rejects("Attention", o => o.Attention = (AttentionKind)9);
+
+        // A sub-option's error names the path once, without the inner exception's own parameter suffix.
+        var nested = Assert.Throws<ArgumentOutOfRangeException>(() => catalog.EncoderDecoder(new EncoderDecoder.Options { Decoding = new DecodingOptions { BeamSize = 2, NBest = 3 } }));
+        Assert.Equal("Decoding", nested.ParamName);
+        Assert.StartsWith("Decoding.NBest: NBest must lie in [1, BeamSize = 2].", nested.Message);
+        Assert.DoesNotContain("(Parameter 'NBest')", nested.Message);
+        Assert.Equal(3, nested.ActualValue);
     }
 
     [Fact]
