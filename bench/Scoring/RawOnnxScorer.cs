@@ -38,7 +38,7 @@ internal sealed class RawOnnxScorer : IDisposable
     }
 
     /// <summary>Scores every row of <paramref name="rows"/> in batches of <paramref name="batch"/>; returns a checksum.</summary>
-    public double Score(MLContext ml, IDataView rows, int batch)
+    public double Score(IDataView rows, int batch)
     {
         IDataView view = rows;
         foreach (var stage in _before) view = stage.Transform(view);

@@ -29,7 +29,7 @@ internal static class ScoringBench
             {
                 ("Transform", () => ReadScores(model.Model.Transform(model.Rows))),
                 ("PredictionEngine", model.PredictEach),
-                ("raw ORT", () => raw.Score(model.Ml, model.Rows, batch)),
+                ("raw ORT", () => raw.Score(model.Rows, batch)),
                 ("BatchScorer", () => ReadScores(scorer.Transform(model.Rows))),
             };
             foreach (var (_, pass) in methods) pass(); // warm-up: JIT, sessions, pools

@@ -73,7 +73,7 @@ internal sealed class Seq2SeqFitter(MLContext ml, EncoderDecoder.Options options
         var scoring = new OnnxScoringOptions { GpuDeviceId = options.GpuDeviceId, FallbackToCpu = options.FallbackToCpu };
         var settings = ScoringSettings(trained.SourceVocabulary, trained.TargetVocabulary);
         var host = ((IHostEnvironment)ml).Register("MlNetDeep.EncoderDecoder");
-        var chain = ScoringChain.Fit(ml, onnx, source => Seq2SeqScoringChain.Create(ml, source, settings, scoring, message => Warn(host, message)), SourceOnly(), scoring);
+        var chain = ScoringChain.Fit(ml, onnx, source => Seq2SeqScoringChain.Create(ml, source, settings, scoring, ScoringWarnings.To(host)), SourceOnly(), scoring);
         return (chain, onnx);
     }
 
@@ -156,10 +156,4 @@ internal sealed class Seq2SeqFitter(MLContext ml, EncoderDecoder.Options options
     private static string UnitName(TokenUnit unit) => unit == TokenUnit.Words ? "words" : "characters";
 
     private static string Unit(TokenUnit unit) => unit == TokenUnit.Words ? "word" : "character";
-
-    private static void Warn(IHost host, string message)
-    {
-        using var channel = host.Start("Scoring");
-        channel.Warning(MessageSensitivity.None, message);
-    }
 }

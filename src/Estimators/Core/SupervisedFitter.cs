@@ -68,7 +68,7 @@ internal sealed class SupervisedFitter
             EpochsTrained = result.History.Count, BestEpoch = result.BestEpoch, ClassNames = keyValues?.Values, Text = _task.DescribeText(view.Schema),
         };
         var scoring = new OnnxScoringOptions { GpuDeviceId = _options.GpuDeviceId, FallbackToCpu = _options.FallbackToCpu };
-        Action<string> warn = message => Warn(host, message);
+        Action<string> warn = ScoringWarnings.To(host);
         byte[] onnx;
         Func<OnnxModelSource, IEstimator<ITransformer>> scoringChain;
         if (target == TargetKind.Classification)
@@ -179,11 +179,6 @@ internal sealed class SupervisedFitter
             $"e.g. var keys = mlContext.Transforms.Conversion.MapValueToKey(\"{label}\").Fit(training); ValidationSet = keys.Transform(validation).");
     }
 
-    private static void Warn(IHost host, string message)
-    {
-        using var channel = host.Start("Scoring");
-        channel.Warning(MessageSensitivity.None, message);
-    }
 
     private static string TaskName(TargetKind target) => target == TargetKind.Classification ? "classification" : "regression";
 }
