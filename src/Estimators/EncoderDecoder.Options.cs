@@ -54,9 +54,6 @@ public sealed partial class EncoderDecoder
 
 
 
-            /// <summary>No label smoothing.</summary>
-            public const float LabelSmoothing = 0f;
-
             /// <summary>Plain teacher forcing.</summary>
             public const float ScheduledSamplingRatio = 0f;
 
@@ -134,9 +131,6 @@ public sealed partial class EncoderDecoder
         /// </summary>
         public string? AttentionColumnName { get; set; }
 
-        /// <summary>Label smoothing ε of the training loss, in [0, 1). <value>Default 0.</value></summary>
-        public float LabelSmoothing { get; set; } = Defaults.LabelSmoothing;
-
         /// <summary>
         /// Scheduled sampling, in [0, 1]: the probability of feeding the model's own previous prediction instead of the
         /// reference token, rising linearly from 0 in the first epoch to this value in the last; 0 is plain teacher forcing.
@@ -169,7 +163,6 @@ public sealed partial class EncoderDecoder
             AtLeast(EncoderLayers, 1, nameof(EncoderLayers));
             if (!(DropoutRate >= 0 && DropoutRate < 1)) throw new ArgumentOutOfRangeException(nameof(DropoutRate), DropoutRate, "DropoutRate must lie in [0, 1).");
             CheckPart(nameof(Decoding), Decoding, d => d.Check());
-            if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "LabelSmoothing must lie in [0, 1).");
             if (!(ScheduledSamplingRatio >= 0 && ScheduledSamplingRatio <= 1))
                 throw new ArgumentOutOfRangeException(nameof(ScheduledSamplingRatio), ScheduledSamplingRatio, "ScheduledSamplingRatio must lie in [0, 1].");
         }

@@ -23,6 +23,8 @@ public sealed class MlpRegressor : NetworkEstimator
     /// <summary>Options of <see cref="MlpRegressor"/>.</summary>
     public sealed class Options : MlpOptions
     {
+        /// <summary>A regressor: no classes to smooth.</summary>
+        private protected override bool PredictsClasses => false;
     }
 
     internal MlpRegressor(MLContext ml, Options options)

@@ -30,6 +30,8 @@ public sealed class RecurrentRegressor : NetworkEstimator
     /// <summary>Options of <see cref="RecurrentRegressor"/>.</summary>
     public sealed class Options : NumericSequenceOptions
     {
+        /// <summary>A regressor: no classes to smooth.</summary>
+        private protected override bool PredictsClasses => false;
     }
 
     internal RecurrentRegressor(MLContext ml, Options options)

@@ -62,6 +62,26 @@ public abstract class TrainerOptions
     /// <summary>SGD momentum in [0, 1). <value>Default 0.9.</value></summary>
     public float Momentum { get; set; } = Defaults.Momentum;
 
+    /// <summary>
+    /// How the learning rate changes during training, relative to <see cref="LearningRate"/>: see the factory methods of
+    /// <see cref="MlNetDeep.LearningRateSchedule"/> (step, exponential, cosine with warm-up, one-cycle, reduce on plateau);
+    /// null keeps it constant. The rate used is in each <see cref="EpochReport"/>. <value>Default null.</value>
+    /// </summary>
+    public LearningRateSchedule? LearningRateSchedule { get; set; }
+
+    /// <summary>
+    /// Decoupled weight decay λ ≥ 0 (Adam becomes AdamW): each step first shrinks every parameter by 1 − lr·λ, as PyTorch's
+    /// AdamW (whose default is 0.01); with SGD the same shrink; 0 turns it off. <value>Default 0.</value>
+    /// </summary>
+    public float WeightDecay { get; set; }
+
+    /// <summary>
+    /// Label smoothing ε in [0, 1) of the training loss of classifiers: the target is (1 − ε)·one-hot + ε / classes (as
+    /// PyTorch's CrossEntropyLoss(label_smoothing)); validation loss is never smoothed. Regressors accept only 0.
+    /// <value>Default 0.</value>
+    /// </summary>
+    public float LabelSmoothing { get; set; }
+
     /// <summary>Clip gradients to this global L2 norm (&gt; 0), or null for no clipping. <value>Default null (5 for RecurrentClassifier, RecurrentRegressor, TextClassifier and EncoderDecoder).</value></summary>
     public float? GradientClipNorm { get; set; }
 
@@ -130,6 +150,8 @@ public abstract class TrainerOptions
         ShufflePoolSize = ShufflePoolSize,
         Seed = seed,
         CreateOptimizer = CreateOptimizer,
+        LearningRateSchedule = LearningRateSchedule,
+        LabelSmoothing = LabelSmoothing,
         GradientClipNorm = GradientClipNorm,
         GradientClipValue = GradientClipValue,
         EarlyStoppingPatience = validating ? EarlyStoppingPatience : null,
@@ -138,11 +160,19 @@ public abstract class TrainerOptions
         CancellationToken = CancellationToken,
     };
 
-    private Optimizer CreateOptimizer(IEnumerable<Tensor> parameters) => Optimizer switch
+    private Optimizer CreateOptimizer(IEnumerable<Tensor> parameters)
     {
-        OptimizerKind.Sgd => new Sgd(parameters, LearningRate, Momentum),
-        _ => new Adam(parameters, LearningRate),
-    };
+        Optimizer optimizer = Optimizer switch
+        {
+            OptimizerKind.Sgd => new Sgd(parameters, LearningRate, Momentum),
+            _ => new Adam(parameters, LearningRate),
+        };
+        optimizer.WeightDecay = WeightDecay;
+        return optimizer;
+    }
+
+    /// <summary>Whether the trainer predicts classes (label smoothing applies); regressors override it.</summary>
+    private protected virtual bool PredictsClasses => true;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentNullException"/> naming the first invalid option.</summary>
     internal virtual void Check()
@@ -154,6 +184,15 @@ public abstract class TrainerOptions
         if (!(float.IsFinite(LearningRate) && LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive finite number.");
         if (!Enum.IsDefined(Optimizer)) throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must lie in [0, 1).");
+        if (LearningRateSchedule is { } schedule)
+        {
+            schedule.Check(nameof(LearningRateSchedule), LearningRate, NumberOfEpochs);
+            if (schedule.NeedsValidation && ValidationSet is null)
+                throw new ArgumentOutOfRangeException(nameof(LearningRateSchedule), schedule.ToString(), $"{nameof(LearningRateSchedule)}: reduce on plateau watches the validation loss after each epoch; set {nameof(ValidationSet)}.");
+        }
+        if (!(float.IsFinite(WeightDecay) && WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be a finite number ≥ 0.");
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "LabelSmoothing must lie in [0, 1).");
+        if (LabelSmoothing != 0 && !PredictsClasses) throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "LabelSmoothing applies to classifiers; a regressor takes only 0.");
         if (GradientClipNorm is float clip && !(float.IsFinite(clip) && clip > 0)) throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), clip, "GradientClipNorm must be positive, or null for no clipping.");
         if (GradientClipValue is float clipValue && !(float.IsFinite(clipValue) && clipValue > 0)) throw new ArgumentOutOfRangeException(nameof(GradientClipValue), clipValue, "GradientClipValue must be positive, or null for no clamping.");
         if (EarlyStoppingPatience is int patience && patience < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), patience, "EarlyStoppingPatience must be at least 1, or null to disable early stopping.");

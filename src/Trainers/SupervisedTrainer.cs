@@ -39,6 +39,7 @@ internal sealed class SupervisedTrainer
         var shuffle = new Rng(_settings.Seed ^ 0x5DEECE66DL);
         var tape = new Tape();
         var best = new BestEpoch(_settings);
+        var rate = new ScheduledRate(optimizer, _settings, scan.Rows, higherIsBetter: false); // follows the validation loss
 
         for (int epoch = 1; epoch <= _settings.NumberOfEpochs; epoch++)
         {
@@ -46,11 +47,13 @@ internal sealed class SupervisedTrainer
             network.SetTraining(true);
             double lossSum = 0;
             long seen = 0;
+            int step = 0;
             foreach (var batch in reader.Read(training, shuffle))
             {
                 _settings.CancellationToken.ThrowIfCancellationRequested();
                 // BatchNorm cannot normalise a batch of one; a single left-over row is dropped from the epoch.
                 if (batch.Count == 1 && _settings.BatchSize > 1 && seen > 0) continue;
+                rate.BeforeStep(epoch, step++);
                 optimizer.ZeroGrad();
                 var loss = Loss(tape, network, batch);
                 lossSum += loss.Span[0] * batch.Count;
@@ -66,7 +69,8 @@ internal sealed class SupervisedTrainer
             if (validation is not null) (validationLoss, metric) = Evaluate(network, validation, reader, tape, scan.LabelStd);
             bool isBest = best.Observe(network, epoch, -validationLoss);
             best.Report(new EpochReport(epoch, _settings.NumberOfEpochs, trainingLoss, validationLoss, metric,
-                validation is null ? null : MetricName, clock.Elapsed, isBest));
+                validation is null ? null : MetricName, clock.Elapsed, isBest, rate.Current));
+            rate.EpochEnded(epoch, validationLoss);
             if (best.ShouldStop(epoch, "validation loss")) break;
         }
         return best.Finish(network);
@@ -78,7 +82,7 @@ internal sealed class SupervisedTrainer
     {
         var x = new Tensor(batch.Features, batch.Count, batch.FeatureCount);
         var output = network.Forward(tape, x);
-        if (_columns.Target == TargetKind.Classification) return Ops.SoftmaxCrossEntropy(tape, output, batch.Classes);
+        if (_columns.Target == TargetKind.Classification) return Ops.SoftmaxCrossEntropy(tape, output, batch.Classes, _settings.LabelSmoothing);
         return Ops.MseLoss(tape, output, new Tensor(batch.Targets, batch.Count, 1));
     }
 

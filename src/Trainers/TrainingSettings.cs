@@ -20,6 +20,12 @@ internal sealed class TrainingSettings
     /// <summary>Creates the optimiser over the network's parameters.</summary>
     public required Func<IEnumerable<Engine.Tensor>, Optimizer> CreateOptimizer { get; init; }
 
+    /// <summary>How the learning rate changes during training (null: the optimiser's rate throughout).</summary>
+    public LearningRateSchedule? LearningRateSchedule { get; init; }
+
+    /// <summary>Label smoothing ε of the classification training loss, in [0, 1) (validation loss is never smoothed).</summary>
+    public float LabelSmoothing { get; init; }
+
     /// <summary>Clip gradients to this global L2 norm before each step (null: no clipping).</summary>
     public float? GradientClipNorm { get; init; }
 

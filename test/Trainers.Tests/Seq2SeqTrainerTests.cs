@@ -24,10 +24,11 @@ public class Seq2SeqTrainerTests
     private static Seq2Seq Model(int seed) =>
         new(new Seq2SeqSpec(10, 10, 16, RecurrentCellKind.Gru, 32, 1, true, AttentionKind.General, false, 0f), new Rng(seed));
 
-    private static TrainingSettings Settings(int epochs, int? patience = null, IProgress<EpochReport>? progress = null, CancellationToken token = default) => new()
+    private static TrainingSettings Settings(int epochs, int? patience = null, IProgress<EpochReport>? progress = null,
+        CancellationToken token = default, float labelSmoothing = 0f) => new()
     {
         NumberOfEpochs = epochs, BatchSize = 32, Seed = 5, CreateOptimizer = p => new Adam(p, 1e-2f), GradientClipNorm = 5f,
-        EarlyStoppingPatience = patience, Progress = progress, CancellationToken = token,
+        EarlyStoppingPatience = patience, Progress = progress, CancellationToken = token, LabelSmoothing = labelSmoothing,
     };
 
     [Fact]
@@ -35,7 +36,7 @@ public class Seq2SeqTrainerTests
     {
         var training = Reversals(800, 1);
         var validation = Reversals(100, 2);
-        var trainer = new Seq2SeqTrainer(Settings(12, patience: 3), new Seq2SeqTrainingSettings(LabelSmoothing: 0.05f, SamplingRatio: 0.2f));
+        var trainer = new Seq2SeqTrainer(Settings(12, patience: 3, labelSmoothing: 0.05f), new Seq2SeqTrainingSettings(SamplingRatio: 0.2f));
         var model = Model(3);
         var result = trainer.Train(model, training, validation);
 

@@ -12,20 +12,21 @@ public class SupervisedTrainerTests
     private sealed class Row
     {
         [VectorType(2)] public float[] Features { get; set; } = [];
+        // LoadFromEnumerable reads a [KeyType(n)] uint v as key v + 1 (0-based values; ≥ n reads as missing): classes 0 and 1.
         [KeyType(2)] public uint Label { get; set; }
     }
 
-    private static IDataView Xor(MLContext ml, int n, int seed)
+    internal static IDataView Xor(MLContext ml, int n, int seed)
     {
         var rng = new Rng(seed);
         return ml.Data.LoadFromEnumerable(Enumerable.Range(0, n).Select(_ =>
         {
             float a = rng.Uniform(-1, 1), b = rng.Uniform(-1, 1);
-            return new Row { Features = [a, b], Label = (a > 0) ^ (b > 0) ? 2u : 1u };
+            return new Row { Features = [a, b], Label = (a > 0) ^ (b > 0) ? 1u : 0u };
         }).ToList());
     }
 
-    private static readonly SupervisedColumns Columns = new(new FeatureInput("Features", 2), "Label", TargetKind.Classification, 2);
+    internal static readonly SupervisedColumns Columns = new(new FeatureInput("Features", 2), "Label", TargetKind.Classification, 2);
 
     private static TrainingSettings Settings(int epochs, IProgress<EpochReport>? progress = null, int? patience = null) => new()
     {

@@ -65,9 +65,12 @@ internal static partial class Ops
     /// <param name="tape">Tape that records the op.</param>
     /// <param name="logits">(B, C)</param>
     /// <param name="labels">(B) class indices in [0, C); the caller must keep the array unchanged until backward.</param>
+    /// <param name="labelSmoothing">ε in [0, 1): with ε &gt; 0 the loss is <see cref="TokenCrossEntropy"/>'s smoothed form
+    /// (PyTorch's CrossEntropyLoss(label_smoothing = ε)).</param>
     /// <returns>(1)</returns>
-    public static Tensor SoftmaxCrossEntropy(Tape tape, Tensor logits, int[] labels)
+    public static Tensor SoftmaxCrossEntropy(Tape tape, Tensor logits, int[] labels, float labelSmoothing = 0f)
     {
+        if (labelSmoothing != 0f) return TokenCrossEntropy(tape, logits, labels, labelSmoothing);
         if (logits.Rank != 2) throw new ArgumentException($"Cross-entropy expects logits (B,C), got {logits}.", nameof(logits));
         int b = logits.Shape[0], c = logits.Shape[1];
         if (labels.Length < b) throw new ArgumentException($"{labels.Length} labels for a batch of {b}.", nameof(labels));

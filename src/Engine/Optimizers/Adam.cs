@@ -46,7 +46,10 @@ internal sealed class Adam : Optimizer
         float stepSize = LearningRate / c1;
         float sqrtC2 = MathF.Sqrt(c2);
         for (int i = 0; i < Parameters.Count; i++)
+        {
+            Decay(Parameters[i].Span);
             Update(Parameters[i].Span, Parameters[i].Grad!.Span, _m[i], _v[i], Beta1, Beta2, stepSize, sqrtC2, Epsilon);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace MlNetDeep.Engine.Optimizers;
 
 /// <summary>Updates parameters from their accumulated gradients.</summary>
@@ -17,11 +19,28 @@ internal abstract class Optimizer
     /// <summary>The tensors this optimiser updates.</summary>
     public IReadOnlyList<Tensor> Parameters { get; }
 
-    /// <summary>Step size; may be changed between steps (schedules).</summary>
+    /// <summary>Step size; may be changed between steps (schedules, which may reach 0).</summary>
     public float LearningRate
     {
         get;
-        set => field = float.IsFinite(value) && value > 0f ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "Learning rate must be positive and finite.");
+        set => field = float.IsFinite(value) && value >= 0f ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "Learning rate must be finite and ≥ 0.");
+    }
+
+    /// <summary>
+    /// Decoupled weight decay λ (Loshchilov &amp; Hutter, PyTorch's AdamW): every step first shrinks each parameter,
+    /// p ← p·(1 − lr·λ), then applies the optimiser's update; 0 turns it off. Applied to every parameter, as PyTorch does
+    /// by default. With SGD without momentum this equals L2 regularisation of strength λ.
+    /// </summary>
+    public float WeightDecay
+    {
+        get;
+        set => field = float.IsFinite(value) && value >= 0f ? value : throw new ArgumentOutOfRangeException(nameof(WeightDecay), value, "Weight decay must be finite and ≥ 0.");
+    }
+
+    /// <summary>Shrinks <paramref name="parameter"/> by 1 − lr·λ (nothing when λ = 0).</summary>
+    protected void Decay(Span<float> parameter)
+    {
+        if (WeightDecay > 0f) TensorPrimitives.Multiply(parameter, 1f - LearningRate * WeightDecay, parameter);
     }
 
     /// <summary>Applies one update from the current gradients.</summary>

@@ -31,6 +31,7 @@ internal sealed class Sgd : Optimizer
         {
             var p = Parameters[i].Span;
             var g = Parameters[i].Grad!.Span;
+            Decay(p);
             if (_velocity is null)
             {
                 TensorPrimitives.MultiplyAdd(g, -LearningRate, p, p);

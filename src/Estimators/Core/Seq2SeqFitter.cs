@@ -53,7 +53,7 @@ internal sealed class Seq2SeqFitter(MLContext ml, EncoderDecoder.Options options
         int seed = options.Seed ?? host.Rand.Next();
         var model = new Seq2Seq(Spec(vocabularies.Source.Count, vocabularies.Target.Count), new Rng(seed));
         channel.Info(MessageSensitivity.None, $"network with {model.ParameterCount():N0} parameters");
-        var sequence = new Seq2SeqTrainingSettings(options.LabelSmoothing, options.ScheduledSamplingRatio, options.EarlyStoppingMetric == EarlyStoppingMetric.TokenAccuracy);
+        var sequence = new Seq2SeqTrainingSettings(options.ScheduledSamplingRatio, options.EarlyStoppingMetric == EarlyStoppingMetric.TokenAccuracy);
         var settings = options.TrainingSettings(seed, validation is { Count: > 0 }, message => channel.Info(MessageSensitivity.None, message));
         var result = new Seq2SeqTrainer(settings, sequence).Train(model, training, validation);
 

@@ -29,6 +29,7 @@ internal sealed class Seq2SeqTrainer(TrainingSettings settings, Seq2SeqTrainingS
         var sampling = new Rng(settings.Seed ^ 0x2545F491L);
         var tape = new Tape();
         var best = new BestEpoch(settings);
+        var rate = new ScheduledRate(optimizer, settings, training.Count, sequence.StopOnTokenAccuracy);
 
         for (int epoch = 1; epoch <= settings.NumberOfEpochs; epoch++)
         {
@@ -37,11 +38,13 @@ internal sealed class Seq2SeqTrainer(TrainingSettings settings, Seq2SeqTrainingS
             float ratio = sequence.SamplingRatioAt(epoch, settings.NumberOfEpochs);
             double lossSum = 0;
             long tokens = 0;
+            int step = 0;
             foreach (var batch in SequenceBatches.Read(training, settings.BatchSize, shuffle))
             {
                 settings.CancellationToken.ThrowIfCancellationRequested();
+                rate.BeforeStep(epoch, step++);
                 optimizer.ZeroGrad();
-                var loss = Ops.TokenCrossEntropy(tape, Logits(tape, model, batch, ratio, sampling), batch.Targets, sequence.LabelSmoothing);
+                var loss = Ops.TokenCrossEntropy(tape, Logits(tape, model, batch, ratio, sampling), batch.Targets, settings.LabelSmoothing);
                 int counted = batch.TargetLengths.Sum();
                 lossSum += loss.Span[0] * (double)counted;
                 tokens += counted;
@@ -54,9 +57,11 @@ internal sealed class Seq2SeqTrainer(TrainingSettings settings, Seq2SeqTrainingS
             model.SetTraining(false);
             double? validationLoss = null, accuracy = null;
             if (validation is { Count: > 0 }) (validationLoss, accuracy) = Evaluate(model, validation, tape);
+            double? watched = sequence.StopOnTokenAccuracy ? accuracy : validationLoss;
             bool isBest = best.Observe(model, epoch, sequence.StopOnTokenAccuracy ? accuracy : -validationLoss); // larger is better
             best.Report(new EpochReport(epoch, settings.NumberOfEpochs, trainingLoss, validationLoss, accuracy,
-                validationLoss is null ? null : MetricName, clock.Elapsed, isBest));
+                validationLoss is null ? null : MetricName, clock.Elapsed, isBest, rate.Current));
+            rate.EpochEnded(epoch, watched);
             if (best.ShouldStop(epoch, sequence.StopOnTokenAccuracy ? "validation " + MetricName : "validation loss")) break;
         }
         return best.Finish(model);
