@@ -103,6 +103,25 @@ public abstract class TrainerOptions
     /// <summary>Rows held in memory for shuffling (≥ 1); the data is streamed, never loaded whole. <value>Default 10,000.</value></summary>
     public int ShufflePoolSize { get; set; } = Defaults.ShufflePoolSize;
 
+    /// <summary>
+    /// Folder that receives checkpoints (created when missing; it must hold no checkpoint of another training): after every
+    /// <see cref="CheckpointEveryEpochs"/> epochs, each new best validation value, and the last epoch, one file
+    /// epoch-NNNN.mlnetdeep-checkpoint with the weights, optimiser state, random generator states, schedule and history,
+    /// written atomically; the two newest and the best epoch's are kept; null writes none. <value>Default null.</value>
+    /// </summary>
+    public string? CheckpointFolder { get; set; }
+
+    /// <summary>Epochs between two checkpoints (≥ 1). <value>Default 1.</value></summary>
+    public int CheckpointEveryEpochs { get; set; } = 1;
+
+    /// <summary>
+    /// Folder whose newest checkpoint <c>Fit</c> continues from (usually the same as <see cref="CheckpointFolder"/>), after a
+    /// cancellation or a killed process: the run then ends with the same model, to the byte, as one that never stopped.
+    /// The checkpoint must come from the same network, data size and training options (NumberOfEpochs may grow, except under
+    /// a cosine or one-cycle schedule); Fit names any difference before training. <value>Default null.</value>
+    /// </summary>
+    public string? ResumeFrom { get; set; }
+
     /// <summary>Receives a report after every epoch (also written to MLContext.Log). <value>Default null.</value></summary>
     public IProgress<EpochReport>? Progress { get; set; }
 
@@ -155,6 +174,9 @@ public abstract class TrainerOptions
         GradientClipNorm = GradientClipNorm,
         GradientClipValue = GradientClipValue,
         EarlyStoppingPatience = validating ? EarlyStoppingPatience : null,
+        CheckpointFolder = CheckpointFolder,
+        CheckpointEveryEpochs = CheckpointEveryEpochs,
+        ResumeFrom = ResumeFrom,
         Progress = Progress,
         Log = log,
         CancellationToken = CancellationToken,
@@ -196,6 +218,11 @@ public abstract class TrainerOptions
         if (GradientClipNorm is float clip && !(float.IsFinite(clip) && clip > 0)) throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), clip, "GradientClipNorm must be positive, or null for no clipping.");
         if (GradientClipValue is float clipValue && !(float.IsFinite(clipValue) && clipValue > 0)) throw new ArgumentOutOfRangeException(nameof(GradientClipValue), clipValue, "GradientClipValue must be positive, or null for no clamping.");
         if (EarlyStoppingPatience is int patience && patience < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), patience, "EarlyStoppingPatience must be at least 1, or null to disable early stopping.");
+        if (CheckpointFolder is not null && string.IsNullOrWhiteSpace(CheckpointFolder))
+            throw new ArgumentOutOfRangeException(nameof(CheckpointFolder), CheckpointFolder, "CheckpointFolder must name a folder, or be null for no checkpoints.");
+        if (CheckpointEveryEpochs < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEveryEpochs), CheckpointEveryEpochs, "CheckpointEveryEpochs must be at least 1.");
+        if (ResumeFrom is not null && !Directory.Exists(ResumeFrom))
+            throw new ArgumentOutOfRangeException(nameof(ResumeFrom), ResumeFrom, $"ResumeFrom: folder '{ResumeFrom}' does not exist.");
         if (ShufflePoolSize < 1) throw new ArgumentOutOfRangeException(nameof(ShufflePoolSize), ShufflePoolSize, "ShufflePoolSize must be at least 1.");
         if (GpuDeviceId is int device && device < 0) throw new ArgumentOutOfRangeException(nameof(GpuDeviceId), device, "GpuDeviceId must be ≥ 0, or null for the CPU.");
     }

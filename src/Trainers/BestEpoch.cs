@@ -18,6 +18,18 @@ internal sealed class BestEpoch(TrainingSettings settings)
     /// <summary>Epoch reports so far.</summary>
     public List<EpochReport> History { get; } = [];
 
+    /// <summary>What a checkpoint keeps of this tracker (the history travels separately).</summary>
+    public BestEpochState Save() => new(_bestValue, _sinceBest, Epoch, _best?.Values);
+
+    /// <summary>Restores a checkpoint's state and history.</summary>
+    public void Load(BestEpochState state, IEnumerable<EpochReport> history)
+    {
+        (_bestValue, _sinceBest, Epoch) = (state.BestValue, state.SinceBest, state.Epoch);
+        _best = state.BestWeights is { } weights ? ModuleSnapshot.FromValues([.. weights]) : null;
+        History.Clear();
+        History.AddRange(history);
+    }
+
     /// <summary>Records epoch <paramref name="epoch"/>'s validation value (larger is better; null without validation data).</summary>
     /// <returns>True when this epoch is the best so far.</returns>
     public bool Observe(Module network, int epoch, double? value)
@@ -65,3 +77,10 @@ internal sealed class BestEpoch(TrainingSettings settings)
         return new TrainingResult(network, History, Epoch);
     }
 }
+
+/// <summary>The early-stopping tracker's state in a checkpoint.</summary>
+/// <param name="BestValue">Best validation value so far (larger is better; −∞ before the first).</param>
+/// <param name="SinceBest">Epochs since it improved.</param>
+/// <param name="Epoch">Epoch whose weights are kept.</param>
+/// <param name="BestWeights">Those weights when early stopping keeps a copy, in Module.State order; else null.</param>
+internal sealed record BestEpochState(double BestValue, int SinceBest, int Epoch, IReadOnlyList<float[]>? BestWeights);

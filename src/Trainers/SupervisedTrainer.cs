@@ -40,8 +40,9 @@ internal sealed class SupervisedTrainer
         var tape = new Tape();
         var best = new BestEpoch(_settings);
         var rate = new ScheduledRate(optimizer, _settings, scan.Rows, higherIsBetter: false); // follows the validation loss
+        var checkpoints = new CheckpointSession(_settings, network, optimizer, rate, best, [shuffle], scan.Rows);
 
-        for (int epoch = 1; epoch <= _settings.NumberOfEpochs; epoch++)
+        for (int epoch = checkpoints.FirstEpoch; epoch <= _settings.NumberOfEpochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             network.SetTraining(true);
@@ -71,7 +72,9 @@ internal sealed class SupervisedTrainer
             best.Report(new EpochReport(epoch, _settings.NumberOfEpochs, trainingLoss, validationLoss, metric,
                 validation is null ? null : MetricName, clock.Elapsed, isBest, rate.Current));
             rate.EpochEnded(epoch, validationLoss);
-            if (best.ShouldStop(epoch, "validation loss")) break;
+            bool stop = best.ShouldStop(epoch, "validation loss");
+            checkpoints.EpochEnded(epoch, isBest && validation is not null, stop);
+            if (stop) break;
         }
         return best.Finish(network);
     }

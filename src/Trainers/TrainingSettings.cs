@@ -35,6 +35,15 @@ internal sealed class TrainingSettings
     /// <summary>Stop after this many epochs without a lower validation loss and keep the best epoch (needs validation data).</summary>
     public int? EarlyStoppingPatience { get; init; }
 
+    /// <summary>Folder that receives checkpoints (null: none).</summary>
+    public string? CheckpointFolder { get; init; }
+
+    /// <summary>Write a checkpoint every this many epochs (and at each best epoch, the last and the early-stopping one).</summary>
+    public int CheckpointEveryEpochs { get; init; } = 1;
+
+    /// <summary>Folder whose newest checkpoint the run continues from (null: start at epoch 1).</summary>
+    public string? ResumeFrom { get; init; }
+
     /// <summary>Receives one report per epoch.</summary>
     public IProgress<EpochReport>? Progress { get; init; }
 

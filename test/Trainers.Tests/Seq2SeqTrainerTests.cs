@@ -25,10 +25,11 @@ public class Seq2SeqTrainerTests
         new(new Seq2SeqSpec(10, 10, 16, RecurrentCellKind.Gru, 32, 1, true, AttentionKind.General, false, 0f), new Rng(seed));
 
     private static TrainingSettings Settings(int epochs, int? patience = null, IProgress<EpochReport>? progress = null,
-        CancellationToken token = default, float labelSmoothing = 0f) => new()
+        CancellationToken token = default, float labelSmoothing = 0f, string? checkpoints = null, string? resume = null) => new()
     {
         NumberOfEpochs = epochs, BatchSize = 32, Seed = 5, CreateOptimizer = p => new Adam(p, 1e-2f), GradientClipNorm = 5f,
         EarlyStoppingPatience = patience, Progress = progress, CancellationToken = token, LabelSmoothing = labelSmoothing,
+        CheckpointFolder = checkpoints, ResumeFrom = resume,
     };
 
     [Fact]
@@ -62,6 +63,36 @@ public class Seq2SeqTrainerTests
             return model.Parameters().SelectMany(p => p.Span.ToArray()).ToArray();
         }
         Assert.Equal(Run(), Run());
+    }
+
+    [Fact]
+    public void AResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne()
+    {
+        // Dropout and scheduled sampling draw from generators the checkpoint must restore.
+        Seq2Seq Model(int seed) => new(new Seq2SeqSpec(10, 10, 16, RecurrentCellKind.Lstm, 32, 2, true, AttentionKind.Additive, true, 0.2f), new Rng(seed));
+        float[] Weights(Seq2Seq m) => m.Parameters().SelectMany(p => p.Span.ToArray()).ToArray();
+        var training = Reversals(160, 8);
+        var validation = Reversals(32, 9);
+        var sequence = new Seq2SeqTrainingSettings(SamplingRatio: 0.3f, StopOnTokenAccuracy: true);
+        var whole = Model(1);
+        var expected = new Seq2SeqTrainer(Settings(4, patience: 3), sequence).Train(whole, training, validation);
+
+        string folder = Directory.CreateTempSubdirectory("mlnetdeep-seq2seq-checkpoints-").FullName;
+        try
+        {
+            using var cancel = new CancellationTokenSource();
+            var stopAfter2 = new SynchronousProgress(r => { if (r.Epoch == 2) cancel.Cancel(); });
+            Assert.Throws<OperationCanceledException>(() =>
+                new Seq2SeqTrainer(Settings(4, 3, stopAfter2, cancel.Token, checkpoints: folder), sequence).Train(Model(1), training, validation));
+            var resumedModel = Model(42);
+            var resumed = new Seq2SeqTrainer(Settings(4, patience: 3, checkpoints: folder, resume: folder), sequence).Train(resumedModel, training, validation);
+            Assert.Equal(Weights(whole), Weights(resumedModel));
+            Assert.Equal(expected.History.Select(r => (r.TrainingLoss, r.ValidationMetric)), resumed.History.Select(r => (r.TrainingLoss, r.ValidationMetric)));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

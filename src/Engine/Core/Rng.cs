@@ -30,6 +30,18 @@ internal sealed class Rng
         return z ^ (z >> 31);
     }
 
+    /// <summary>The generator's whole state: its four words and the spare Gaussian (NaN when none), for checkpoints.</summary>
+    public RngState State
+    {
+        get => new(_s0, _s1, _s2, _s3, _spareGaussian ?? double.NaN);
+        set
+        {
+            if ((value.S0 | value.S1 | value.S2 | value.S3) == 0) throw new ArgumentException("An all-zero xoshiro state is invalid.", nameof(value));
+            (_s0, _s1, _s2, _s3) = (value.S0, value.S1, value.S2, value.S3);
+            _spareGaussian = double.IsNaN(value.SpareGaussian) ? null : value.SpareGaussian;
+        }
+    }
+
     /// <summary>Next 32 random bits.</summary>
     public uint NextUInt32()
     {

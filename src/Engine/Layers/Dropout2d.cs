@@ -10,6 +10,9 @@ internal sealed class Dropout2d : Module
 {
     private readonly Rng _rng;
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<Rng> OwnGenerators => [_rng];
+
     /// <summary>Creates the layer.</summary>
     /// <param name="probability">Drop probability in [0, 1).</param>
     /// <param name="rng">Seeded source of masks.</param>

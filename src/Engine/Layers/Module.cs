@@ -18,6 +18,22 @@ internal abstract class Module
     /// <summary>This module's own non-trainable state (not that of children).</summary>
     public virtual IReadOnlyList<Tensor> OwnBuffers => [];
 
+    /// <summary>This module's own random generators (dropout masks), whose state a checkpoint must keep.</summary>
+    public virtual IReadOnlyList<Rng> OwnGenerators => [];
+
+    /// <summary>Every random generator of this module and its descendants, depth-first, each once (layers may share one).</summary>
+    public IReadOnlyList<Rng> Generators()
+    {
+        var seen = new List<Rng>();
+        void Visit(Module m)
+        {
+            foreach (var g in m.OwnGenerators) if (!seen.Any(s => ReferenceEquals(s, g))) seen.Add(g);
+            foreach (var child in m.Children) Visit(child);
+        }
+        Visit(this);
+        return seen;
+    }
+
     /// <summary>Computes the output; records backward functions on <paramref name="tape"/> when it records.</summary>
     /// <param name="tape">Tape for allocation and gradients.</param>
     /// <param name="x">Input.</param>

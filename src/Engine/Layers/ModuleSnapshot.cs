@@ -7,6 +7,13 @@ internal sealed class ModuleSnapshot
 
     private ModuleSnapshot(float[][] values) => _values = values;
 
+    /// <summary>The copied tensors, in <see cref="Module.State"/> order (what a checkpoint stores).</summary>
+    public IReadOnlyList<float[]> Values => _values;
+
+    /// <summary>A snapshot of stored values (read from a checkpoint); <see cref="Restore"/> checks them against the module.</summary>
+    /// <param name="values">Tensors in <see cref="Module.State"/> order.</param>
+    public static ModuleSnapshot FromValues(float[][] values) => new(values);
+
     /// <summary>Copies the module's current state.</summary>
     /// <param name="module">Module to copy.</param>
     public static ModuleSnapshot Capture(Module module) => new(module.State().Select(t => t.Span.ToArray()).ToArray());

@@ -16,6 +16,9 @@ internal abstract class RecurrentLayer : Module
     private readonly Tensor[] _w, _r, _b;
     private readonly Rng _dropoutRng;
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<Rng> OwnGenerators => [_dropoutRng];
+
     /// <summary>Creates the layer and initialises its parameters.</summary>
     /// <param name="cell">Cell kind.</param>
     /// <param name="inputSize">Input features I.</param>

@@ -10,6 +10,9 @@ internal sealed class TokenDropout : Module
 {
     private readonly Rng _rng;
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<Rng> OwnGenerators => [_rng];
+
     /// <summary>Creates the layer.</summary>
     /// <param name="probability">Replacement probability in [0, 1).</param>
     /// <param name="unknownId">Id that replaces dropped tokens.</param>

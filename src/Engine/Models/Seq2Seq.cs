@@ -20,6 +20,9 @@ internal sealed class Seq2Seq : Module, IMultiInputModule
 {
     private readonly Rng _dropoutRng;
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<Rng> OwnGenerators => [_dropoutRng];
+
     /// <summary>Creates the network and initialises every parameter from <paramref name="rng"/>.</summary>
     /// <param name="spec">Sizes and kinds; checked here.</param>
     /// <param name="rng">Seeded generator.</param>

@@ -12,6 +12,12 @@ internal sealed class Adam : Optimizer
     private readonly float[][] _m, _v;
     private int _t;
 
+    /// <inheritdoc/>
+    public override long StepCount { get => _t; set => _t = checked((int)value); }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<float[]> StateArrays => [.. _m, .. _v];
+
     /// <summary>Creates the optimiser.</summary>
     /// <param name="parameters">Trainable tensors.</param>
     /// <param name="learningRate">Step size (1e-3 is the usual default).</param>
@@ -28,6 +34,9 @@ internal sealed class Adam : Optimizer
         _m = Parameters.Select(p => new float[p.Length]).ToArray();
         _v = Parameters.Select(p => new float[p.Length]).ToArray();
     }
+
+    /// <inheritdoc/>
+    public override string ToString() => FormattableString.Invariant($"Adam(lr {LearningRate:R}, β {Beta1:R}/{Beta2:R}, ε {Epsilon:R}, weight decay {WeightDecay:R})");
 
     /// <summary>β₁</summary>
     public float Beta1 { get; }

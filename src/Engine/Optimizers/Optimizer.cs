@@ -43,6 +43,15 @@ internal abstract class Optimizer
         if (WeightDecay > 0f) TensorPrimitives.Multiply(parameter, 1f - LearningRate * WeightDecay, parameter);
     }
 
+    /// <summary>Steps taken so far, for optimisers whose update depends on it (Adam's bias correction; SGD keeps 0); restored from checkpoints.</summary>
+    public virtual long StepCount { get; set; }
+
+    /// <summary>
+    /// The optimiser's per-parameter state (Adam: first then second moments; SGD: velocities, none without momentum), in
+    /// parameter order; a checkpoint copies these arrays out and back in place.
+    /// </summary>
+    public virtual IReadOnlyList<float[]> StateArrays => [];
+
     /// <summary>Applies one update from the current gradients.</summary>
     public abstract void Step();
 

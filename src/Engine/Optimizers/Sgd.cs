@@ -21,6 +21,12 @@ internal sealed class Sgd : Optimizer
         if (momentum > 0f) _velocity = Parameters.Select(p => new float[p.Length]).ToArray();
     }
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<float[]> StateArrays => _velocity ?? [];
+
+    /// <inheritdoc/>
+    public override string ToString() => FormattableString.Invariant($"SGD(lr {LearningRate:R}, momentum {Momentum:R}, weight decay {WeightDecay:R})");
+
     /// <summary>μ</summary>
     public float Momentum { get; }
 

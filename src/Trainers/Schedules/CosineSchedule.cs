@@ -11,6 +11,8 @@ internal sealed class CosineSchedule(int warmupEpochs, float minimum) : Learning
             throw new ArgumentOutOfRangeException(option, minimum, $"{option}: the cosine schedule's minimum learning rate {minimum} must be below LearningRate = {baseRate}.");
     }
 
+    internal override bool DependsOnNumberOfEpochs => true;
+
     internal override LearningRateRun Start(ScheduleContext context)
     {
         long warmup = (long)warmupEpochs * context.StepsPerEpoch, annealed = context.TotalSteps - warmup;

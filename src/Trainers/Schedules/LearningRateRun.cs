@@ -9,6 +9,15 @@ internal abstract class LearningRateRun
     /// <summary>Takes the validation value of the epoch just finished (null without validation).</summary>
     /// <returns>A log line when the rate changes because of it, else null.</returns>
     public virtual string? EpochEnded(int epoch, double? validationValue) => null;
+
+    /// <summary>The run's mutable state, for checkpoints (empty when the rate depends only on the position).</summary>
+    public virtual double[] SaveState() => [];
+
+    /// <summary>Restores <see cref="SaveState"/>'s values.</summary>
+    public virtual void LoadState(double[] state)
+    {
+        if (state.Length != 0) throw new InvalidDataException($"The checkpoint holds {state.Length} schedule values; this schedule keeps none.");
+    }
 }
 
 /// <summary>A run whose rate depends only on the position in training.</summary>

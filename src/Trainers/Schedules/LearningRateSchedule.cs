@@ -86,6 +86,9 @@ public abstract class LearningRateSchedule
         return new PlateauSchedule(factor, patience, minimumLearningRate);
     }
 
+    /// <summary>Whether the rates depend on NumberOfEpochs (a resumed run must then keep it).</summary>
+    internal virtual bool DependsOnNumberOfEpochs => false;
+
     /// <summary>Whether the schedule reads the validation value after each epoch (it then needs a validation set).</summary>
     internal virtual bool NeedsValidation => false;
 

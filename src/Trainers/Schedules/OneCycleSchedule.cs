@@ -6,6 +6,8 @@ namespace MlNetDeep.Trainers;
 /// </summary>
 internal sealed class OneCycleSchedule(float warmupFraction, float initialDivisor, float finalDivisor) : LearningRateSchedule
 {
+    internal override bool DependsOnNumberOfEpochs => true;
+
     internal override LearningRateRun Start(ScheduleContext context)
     {
         double peak = context.BaseRate, initial = peak / initialDivisor, final = initial / finalDivisor;

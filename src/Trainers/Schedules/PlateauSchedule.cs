@@ -21,6 +21,16 @@ internal sealed class PlateauSchedule(float factor, int patience, float minimum)
 
         public override float Rate(int epoch, int step) => _rate;
 
+        public override double[] SaveState() => [_rate, _best ?? double.NaN, _badEpochs];
+
+        public override void LoadState(double[] state)
+        {
+            if (state.Length != 3) throw new InvalidDataException($"The checkpoint holds {state.Length} schedule values; reduce on plateau keeps 3.");
+            _rate = (float)state[0];
+            _best = double.IsNaN(state[1]) ? null : state[1];
+            _badEpochs = (int)state[2];
+        }
+
         public override string? EpochEnded(int epoch, double? validationValue)
         {
             if (validationValue is not double value) return null;

@@ -34,6 +34,12 @@ internal sealed class ScheduledRate
     /// <summary>The rate of the last mini-batch.</summary>
     public float Current => _optimizer.LearningRate;
 
+    /// <summary>The schedule's state, for checkpoints.</summary>
+    public double[] SaveState() => _run.SaveState();
+
+    /// <summary>Restores <see cref="SaveState"/>'s values.</summary>
+    public void LoadState(double[] state) => _run.LoadState(state);
+
     /// <summary>Tells the schedule the validation value of epoch <paramref name="epoch"/> (null without validation).</summary>
     public void EpochEnded(int epoch, double? validationValue)
     {

@@ -30,8 +30,9 @@ internal sealed class Seq2SeqTrainer(TrainingSettings settings, Seq2SeqTrainingS
         var tape = new Tape();
         var best = new BestEpoch(settings);
         var rate = new ScheduledRate(optimizer, settings, training.Count, sequence.StopOnTokenAccuracy);
+        var checkpoints = new CheckpointSession(settings, model, optimizer, rate, best, [shuffle, sampling], training.Count);
 
-        for (int epoch = 1; epoch <= settings.NumberOfEpochs; epoch++)
+        for (int epoch = checkpoints.FirstEpoch; epoch <= settings.NumberOfEpochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             model.SetTraining(true);
@@ -62,7 +63,9 @@ internal sealed class Seq2SeqTrainer(TrainingSettings settings, Seq2SeqTrainingS
             best.Report(new EpochReport(epoch, settings.NumberOfEpochs, trainingLoss, validationLoss, accuracy,
                 validationLoss is null ? null : MetricName, clock.Elapsed, isBest, rate.Current));
             rate.EpochEnded(epoch, watched);
-            if (best.ShouldStop(epoch, sequence.StopOnTokenAccuracy ? "validation " + MetricName : "validation loss")) break;
+            bool stop = best.ShouldStop(epoch, sequence.StopOnTokenAccuracy ? "validation " + MetricName : "validation loss");
+            checkpoints.EpochEnded(epoch, isBest && watched is not null, stop);
+            if (stop) break;
         }
         return best.Finish(model);
     }
