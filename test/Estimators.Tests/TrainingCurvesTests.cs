@@ -169,6 +169,28 @@ public sealed class TrainingCurvesTests : IDisposable
         Assert.DoesNotContain(Green, colours); // nor an infinite metric
     }
 
+    [Theory]
+    [InlineData(new[] { 1.5, 0.5, 0.125 }, true)] // a factor of 12
+    [InlineData(new[] { 1.0, 0.1 }, true)] // exactly 10
+    [InlineData(new[] { 1.0, 0.11 }, false)]
+    [InlineData(new[] { 10.0, 0.0 }, false)] // a zero has no logarithm
+    [InlineData(new[] { 5.0, -1.0 }, false)]
+    public void TheLossAxisIsLogarithmicWhenTheLossesSpanAFactorOfTen(double[] values, bool wide)
+    {
+        Assert.Equal(wide, CurvesPlot.IsWide(values));
+    }
+
+    [Fact]
+    public void LogTicksAreOneTwoFiveWithPlainLabels()
+    {
+        // QuickStart's losses: 1.56 down to 0.0045.
+        Assert.Equal(["0.005", "0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2"], CurvesPlot.LogTicks(0.0045, 1.56).Select(t => t.Label));
+        Assert.Equal([0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2], CurvesPlot.LogTicks(0.0045, 1.56).Select(t => t.Value), (a, b) => Math.Abs(a / b - 1) < 1e-12);
+        // Beyond four decades only the powers of ten, in exponent form below 1e-4; none far beyond the data (1e5).
+        Assert.Equal(["1E-7", "1E-6", "1E-5", "0.0001", "0.001", "0.01", "0.1", "1", "10", "100", "1000", "10000"],
+            CurvesPlot.LogTicks(1e-7, 12345.678).Select(t => t.Label));
+    }
+
     [Fact]
     public void SavingReplacesAnExistingFileAndLeavesNoTempFile()
     {

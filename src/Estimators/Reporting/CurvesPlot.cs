@@ -68,8 +68,7 @@ internal static class CurvesPlot
         IReadOnlyList<EpochReport> history, int bestEpoch)
     {
         var values = lines.SelectMany(l => l.Points).Select(p => p.Value).ToArray();
-        // Losses often fall by orders of magnitude; on a linear axis all but the first epochs would be one flat line.
-        bool log = panel.LogWhenWide && values.Min() > 0 && values.Max() / values.Min() >= 10;
+        bool log = panel.LogWhenWide && IsWide(values);
         var plot = new Plot();
         foreach (var (legend, points, color) in lines)
         {
@@ -90,7 +89,12 @@ internal static class CurvesPlot
         plot.XLabel("epoch");
         plot.YLabel(log ? panel.YLabel + " (log scale)" : panel.YLabel);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        if (log) plot.Axes.Left.TickGenerator = LogTicks(values.Min(), values.Max());
+        if (log)
+        {
+            var ticks = new ScottPlot.TickGenerators.NumericManual();
+            foreach (var (value, label) in LogTicks(values.Min(), values.Max())) ticks.AddMajor(Math.Log10(value), label);
+            plot.Axes.Left.TickGenerator = ticks;
+        }
         // Below the data: curves rise or fall in any corner, so a legend inside the axes would cover some of them.
         plot.ShowLegend(Edge.Bottom);
         // The same margins in every panel (room for two legend rows), so the panels' data areas line up.
@@ -102,22 +106,28 @@ internal static class CurvesPlot
     private static (int Epoch, double Value)[] Points(IReadOnlyList<EpochReport> history, Func<EpochReport, double?> value) =>
         [.. history.Select(r => (r.Epoch, Value: value(r))).Where(p => p.Value is double v && double.IsFinite(v)).Select(p => (p.Epoch, p.Value!.Value))];
 
-    /// <summary>Ticks at 1, 2, 5 × 10^k (only 10^k beyond four decades) for an axis that plots log10 of the values.</summary>
-    private static ScottPlot.TickGenerators.NumericManual LogTicks(double min, double max)
+    /// <summary>True when <paramref name="values"/> are all positive and span a factor of 10 or more: losses often fall by
+    /// orders of magnitude, and on a linear axis all but the first epochs would be one flat line.</summary>
+    internal static bool IsWide(IReadOnlyCollection<double> values) =>
+        values.Count > 0 && values.Min() > 0 && values.Max() / values.Min() >= 10;
+
+    /// <summary>Ticks for a log axis from <paramref name="min"/> to <paramref name="max"/> (both positive): 1, 2, 5 × 10^k,
+    /// only 10^k beyond four decades, each with its label.</summary>
+    internal static (double Value, string Label)[] LogTicks(double min, double max)
     {
         int low = (int)Math.Floor(Math.Log10(min)), high = (int)Math.Ceiling(Math.Log10(max));
         double[] steps = high - low <= 4 ? [1, 2, 5] : [1];
-        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        var ticks = new List<(double, string)>();
         for (int k = low; k <= high; k++)
         {
             foreach (double step in steps)
             {
                 double v = step * Math.Pow(10, k);
                 // A little beyond the data: the axis has margins, and ticks outside the view are not drawn.
-                if (v >= min / 1.5 && v <= max * 1.5) ticks.AddMajor(Math.Log10(v), LogLabel(v));
+                if (v >= min / 1.5 && v <= max * 1.5) ticks.Add((v, LogLabel(v)));
             }
         }
-        return ticks;
+        return [.. ticks];
     }
 
     // 0.002 rather than 2E-03 in the usual range of losses; exponents only where plain digits get long.
