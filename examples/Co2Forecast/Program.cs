@@ -77,7 +77,10 @@ var report = trainer.LastTrainingReport!;
 Console.WriteLine($"trained {report.History.Count} epochs, kept epoch {report.BestEpoch} ({clock.Elapsed.TotalSeconds:F1} s so far)");
 string zipPath = Path.Combine(outputDir, "model.zip");
 ml.Model.Save(model, trainView.Schema, zipPath);
-Console.WriteLine($"saved {zipPath}");
+string curvesPath = Path.Combine(outputDir, "curves.png"), historyPath = Path.Combine(outputDir, "history.csv");
+report.SaveCurves(curvesPath);      // training and validation loss, validation RMSE, the kept epoch
+report.SaveHistoryCsv(historyPath);
+Console.WriteLine($"saved {zipPath}, {curvesPath} and {historyPath}");
 
 // 3. One step ahead with true history: each test month is predicted from the 24 REAL months before it.
 var testWindows = SeriesWindows.Create(y[(testStart - Window)..], Window).Where(w => !float.IsNaN(w.Label)).ToList();

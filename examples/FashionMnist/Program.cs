@@ -67,6 +67,9 @@ Console.WriteLine($"{network}: test accuracy {metrics.MicroAccuracy:P2}, macro a
 Directory.CreateDirectory(output);
 ml.Model.Save(model, ml.Data.LoadFromEnumerable(trainFiles).Schema, Path.Combine(output, $"{network}.zip"));
 trainer.LastTrainingReport!.SaveOnnx(Path.Combine(output, $"{network}.onnx"));
+trainer.LastTrainingReport.SaveCurves(Path.Combine(output, $"{network}-curves.png"));       // training loss per epoch
+trainer.LastTrainingReport.SaveHistoryCsv(Path.Combine(output, $"{network}-history.csv"));
+Console.WriteLine($"saved {network}.zip, {network}.onnx, {network}-curves.png and {network}-history.csv in {output}");
 var engine = new MLContext().Model.CreatePredictionEngine<ImageFile, Prediction>(new MLContext().Model.Load(Path.Combine(output, $"{network}.zip"), out _));
 foreach (var file in testFiles.Take(5)) Console.WriteLine($"  {file.Path}: predicted {engine.Predict(file).PredictedClass}");
 // SmallCnn measures 91.1 % here (README); 89 % leaves room for another machine's summation order.

@@ -75,7 +75,10 @@ Console.WriteLine($"trained {report.History.Count} epochs in {trainingTime.Total
 string zipPath = Path.Combine(outputDir, "model.zip"), onnxPath = Path.Combine(outputDir, "model.onnx");
 ml.Model.Save(beamModel, training.Schema, zipPath);
 report.SaveOnnx(onnxPath);
-Console.WriteLine($"saved {zipPath} and {onnxPath}");
+string curvesPath = Path.Combine(outputDir, "curves.png"), historyPath = Path.Combine(outputDir, "history.csv");
+report.SaveCurves(curvesPath);      // training and validation loss, validation token accuracy, the kept epoch
+report.SaveHistoryCsv(historyPath);
+Console.WriteLine($"saved {zipPath}, {onnxPath}, {curvesPath} and {historyPath}");
 
 // 3. Test words, each with all its pronunciations as references: greedy (the same network re-exported with K = 1) and beam (K = 5).
 var test = ml.Data.LoadFromEnumerable(split.Test.Select(w => new TestWord { Word = w.Key, Pronunciations = w.Value }));

@@ -1,5 +1,6 @@
 // QuickStart: train an MLP on scikit-learn's 8×8 digits with MlNetDeep, evaluate it on a held-out 20 %,
-// save model.zip (ML.NET) and model.onnx, reload the zip in a fresh MLContext and predict.
+// save model.zip (ML.NET), model.onnx and the training curves (curves.png, history.csv), reload the zip in a fresh
+// MLContext and predict.
 // Usage: dotnet run --project examples/QuickStart [-- --data FOLDER] [--output DIR]   (see README.md)
 using System.Diagnostics;
 using Microsoft.ML;
@@ -65,6 +66,10 @@ string onnxPath = Path.Combine(outputDir, "model.onnx");
 ml.Model.Save(model, split.TrainSet.Schema, zipPath);
 trainer.LastTrainingReport!.SaveOnnx(onnxPath);
 Console.WriteLine($"saved {zipPath} and {onnxPath}");
+string curvesPath = Path.Combine(outputDir, "curves.png"), historyPath = Path.Combine(outputDir, "history.csv");
+trainer.LastTrainingReport.SaveCurves(curvesPath);      // loss per epoch as a PNG
+trainer.LastTrainingReport.SaveHistoryCsv(historyPath); // the same numbers, one row per epoch
+Console.WriteLine($"saved {curvesPath} and {historyPath}");
 
 var fresh = new MLContext();
 var loaded = fresh.Model.Load(zipPath, out _);

@@ -1,7 +1,7 @@
 // Sentiment: classify 3,000 short reviews (Amazon, IMDB, Yelp; npm sentiment@5.0.2 fixtures) as positive or negative
 // from their raw text, with a word-level TextCNN (default) or a BiLSTM; or, with "featurize", ML.NET's FeaturizeText
 // bag of n-grams into an MLP (FeatureScaling.None) against ML.NET's SDCA trainers, on each set. Fixed-seed 80/20 split.
-// Usage: bash examples/Sentiment/fetch-data.sh && dotnet run -c Release --project examples/Sentiment [-- cnn|bilstm|charcnn|featurize] [--data FOLDER]
+// Usage: bash examples/Sentiment/fetch-data.sh && dotnet run -c Release --project examples/Sentiment [-- cnn|bilstm|charcnn|featurize] [--data FOLDER] [--output DIR]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -12,10 +12,11 @@ using MlNetDeep;
 using MlNetDeep.Examples;
 
 var arguments = args.ToList();
-string dataDir;
+string dataDir, outputDir;
 try
 {
     dataDir = DataFolder.TakeOption(arguments, "--data") ?? DataFolder.Default("data");
+    outputDir = DataFolder.TakeOption(arguments, "--output") ?? DataFolder.Default("output");
 }
 catch (ArgumentException e)
 {
@@ -105,6 +106,11 @@ var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
 var model = pipeline.Fit(split.TrainSet);
 var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
 Console.WriteLine($"test accuracy {metrics.MicroAccuracy:P2}, log-loss {metrics.LogLoss:F4} ({clock.Elapsed.TotalSeconds:F0} s)");
+Directory.CreateDirectory(outputDir);
+string curvesPath = Path.Combine(outputDir, $"{network}-curves.png"), historyPath = Path.Combine(outputDir, $"{network}-history.csv");
+trainer.LastTrainingReport!.SaveCurves(curvesPath);     // training loss per epoch
+trainer.LastTrainingReport.SaveHistoryCsv(historyPath);
+Console.WriteLine($"saved {curvesPath} and {historyPath}");
 
 var engine = ml.Model.CreatePredictionEngine<Review, SentimentPrediction>(model);
 foreach (var text in new[] { "The battery died after two days, total waste of money.", "Absolutely loved the food and the staff!", "" })

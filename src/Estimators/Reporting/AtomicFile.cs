@@ -1,0 +1,43 @@
+namespace MlNetDeep;
+
+/// <summary>
+/// Writes the files of a <see cref="TrainingReport"/>: checks the destination first, then writes a temporary file beside it
+/// and renames it, so a reader (or a crash mid-write) never sees half a file and an earlier complete file stays until
+/// the new one is whole.
+/// </summary>
+internal static class AtomicFile
+{
+    /// <summary>Suffix of the temporary file written beside the destination.</summary>
+    public const string TempSuffix = ".tmp";
+
+    /// <summary>Throws when <paramref name="path"/> is null or blank, or names a file in a folder that does not exist.</summary>
+    /// <param name="path">Destination file.</param>
+    /// <param name="parameterName">The caller's parameter name, for the exception.</param>
+    public static void CheckDestination(string? path, string parameterName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path, parameterName);
+        // Checked up front: File.WriteAllBytes would name only the temp file ("Could not find a part of the path '….tmp'").
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"Cannot write '{path}': the folder '{folder}' does not exist. Create it first (Directory.CreateDirectory).");
+    }
+
+    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> through a temporary file and a rename.</summary>
+    /// <param name="path">Destination file, already checked by <see cref="CheckDestination"/>.</param>
+    /// <param name="content">The whole file.</param>
+    public static void Write(string path, byte[] content)
+    {
+        string temp = path + TempSuffix;
+        try
+        {
+            File.WriteAllBytes(temp, content);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            // A failed write (disk full, destination locked) must not leave the temp file behind.
+            File.Delete(temp);
+            throw;
+        }
+    }
+}
