@@ -18,17 +18,17 @@ public sealed class TrainingCurvesTests : IDisposable
     // Values that a fixed-decimals or culture-dependent writer would change: 0.1 + 0.2, a third, tiny and large numbers.
     private static readonly EpochReport[] WithValidation =
     [
-        new(1, 4, 2.3025850929940459, 0.1 + 0.2, 1.0 / 3, "accuracy", TimeSpan.FromSeconds(1.25), IsBest: true),
-        new(2, 4, 0.6931471805599453, 0.2, 0.7, "accuracy", TimeSpan.FromTicks(12_345_678), IsBest: true),
-        new(3, 4, 1e-7, 0.25, 0.65, "accuracy", TimeSpan.FromSeconds(0.5), IsBest: false),
-        new(4, 4, 12345.678, 0.3, 0.6, "accuracy", TimeSpan.FromSeconds(3), IsBest: false),
+        new(1, 4, 2.3025850929940459, 0.1 + 0.2, 1.0 / 3, "accuracy", TimeSpan.FromSeconds(1.25), IsBest: true, LearningRate: 1e-3),
+        new(2, 4, 0.6931471805599453, 0.2, 0.7, "accuracy", TimeSpan.FromTicks(12_345_678), IsBest: true, LearningRate: 1e-3),
+        new(3, 4, 1e-7, 0.25, 0.65, "accuracy", TimeSpan.FromSeconds(0.5), IsBest: false, LearningRate: 1e-3),
+        new(4, 4, 12345.678, 0.3, 0.6, "accuracy", TimeSpan.FromSeconds(3), IsBest: false, LearningRate: 1e-3),
     ];
 
     private static readonly EpochReport[] WithoutValidation =
     [
-        new(1, 3, 1.5, null, null, null, TimeSpan.FromSeconds(1), IsBest: true),
-        new(2, 3, 0.5, null, null, null, TimeSpan.FromSeconds(1.5), IsBest: true),
-        new(3, 3, 0.125, null, null, null, TimeSpan.FromSeconds(2), IsBest: true),
+        new(1, 3, 1.5, null, null, null, TimeSpan.FromSeconds(1), IsBest: true, LearningRate: 1e-3),
+        new(2, 3, 0.5, null, null, null, TimeSpan.FromSeconds(1.5), IsBest: true, LearningRate: 1e-3),
+        new(3, 3, 0.125, null, null, null, TimeSpan.FromSeconds(2), IsBest: true, LearningRate: 1e-3),
     ];
 
     private static TrainingReport Report(EpochReport[] history, int bestEpoch) => new([1, 2, 3], history, bestEpoch);
@@ -59,22 +59,23 @@ public sealed class TrainingCurvesTests : IDisposable
         }
 
         var rows = ReadCsv(path);
-        Assert.Equal(["epoch", "training_loss", "validation_loss", "validation_accuracy", "elapsed_seconds", "is_best"], rows[0]);
+        Assert.Equal(["epoch", "learning_rate", "training_loss", "validation_loss", "validation_accuracy", "elapsed_seconds", "is_best"], rows[0]);
         Assert.Equal(WithValidation.Length + 1, rows.Length);
         for (int i = 0; i < WithValidation.Length; i++)
         {
             var (row, report) = (rows[i + 1], WithValidation[i]);
-            Assert.Equal(6, row.Length);
+            Assert.Equal(7, row.Length);
             Assert.Equal(report.Epoch, int.Parse(row[0], CultureInfo.InvariantCulture));
-            Assert.Equal(report.TrainingLoss, Cell(row[1]));
-            Assert.Equal(report.ValidationLoss, Cell(row[2]));
-            Assert.Equal(report.ValidationMetric, Cell(row[3]));
-            Assert.Equal(report.Elapsed.TotalSeconds, Cell(row[4]));
-            Assert.Equal(report.IsBest ? "true" : "false", row[5]);
+            Assert.Equal(report.LearningRate, Cell(row[1]));
+            Assert.Equal(report.TrainingLoss, Cell(row[2]));
+            Assert.Equal(report.ValidationLoss, Cell(row[3]));
+            Assert.Equal(report.ValidationMetric, Cell(row[4]));
+            Assert.Equal(report.Elapsed.TotalSeconds, Cell(row[5]));
+            Assert.Equal(report.IsBest ? "true" : "false", row[6]);
         }
-        Assert.Equal("1,2.302585092994046,0.30000000000000004,0.3333333333333333,1.25,true", string.Join(',', rows[1]));
-        Assert.Equal("4,12345.678,0.3,0.6,3,false", string.Join(',', rows[4]));
-        Assert.Equal("1E-07", rows[3][1]);
+        Assert.Equal("1,0.001,2.302585092994046,0.30000000000000004,0.3333333333333333,1.25,true", string.Join(',', rows[1]));
+        Assert.Equal("4,0.001,12345.678,0.3,0.6,3,false", string.Join(',', rows[4]));
+        Assert.Equal("1E-07", rows[3][2]);
     }
 
     [Fact]
@@ -84,10 +85,10 @@ public sealed class TrainingCurvesTests : IDisposable
         Report(WithoutValidation, bestEpoch: 3).SaveHistoryCsv(path);
 
         Assert.Equal(
-            "epoch,training_loss,validation_loss,validation_metric,elapsed_seconds,is_best\n" +
-            "1,1.5,,,1,true\n" +
-            "2,0.5,,,1.5,true\n" +
-            "3,0.125,,,2,true\n",
+            "epoch,learning_rate,training_loss,validation_loss,validation_metric,elapsed_seconds,is_best\n" +
+            "1,0.001,1.5,,,1,true\n" +
+            "2,0.001,0.5,,,1.5,true\n" +
+            "3,0.001,0.125,,,2,true\n",
             File.ReadAllText(path));
         Assert.False(File.ReadAllBytes(path).AsSpan().StartsWith("\uFEFF"u8), "no byte-order mark");
     }
@@ -101,12 +102,12 @@ public sealed class TrainingCurvesTests : IDisposable
     public void CsvNamesTheMetricInSnakeCase(string metricName, string header)
     {
         string path = PathOf("history.csv");
-        Report([new(1, 1, 1, 0.5, 0.9, metricName, TimeSpan.FromSeconds(1), true)], bestEpoch: 1).SaveHistoryCsv(path);
-        Assert.Equal(header, ReadCsv(path)[0][3]);
+        Report([new(1, 1, 1, 0.5, 0.9, metricName, TimeSpan.FromSeconds(1), true, LearningRate: 1e-3)], bestEpoch: 1).SaveHistoryCsv(path);
+        Assert.Equal(header, ReadCsv(path)[0][4]);
     }
 
     // Category10, the palette the plot draws with: training loss, validation loss, validation metric.
-    private static readonly SKColor Blue = SKColor.Parse("1f77b4"), Orange = SKColor.Parse("ff7f0e"), Green = SKColor.Parse("2ca02c");
+    private static readonly SKColor Blue = SKColor.Parse("1f77b4"), Orange = SKColor.Parse("ff7f0e"), Green = SKColor.Parse("2ca02c"), Red = SKColor.Parse("d62728");
 
     private static (SKBitmap Bitmap, HashSet<SKColor> Colours) ReadPng(string path)
     {
@@ -116,6 +117,27 @@ public sealed class TrainingCurvesTests : IDisposable
         Assert.NotNull(bitmap);
         Assert.Equal((900, 500), (bitmap.Width, bitmap.Height));
         return (bitmap, [.. bitmap.Pixels.Select(p => p.WithAlpha(255))]);
+    }
+
+    [Fact]
+    public void ALearningRateThatChangesGetsAThirdPanelAndAConstantOneNone()
+    {
+        string path = PathOf("curves.png");
+        var scheduled = WithValidation.Select((r, i) => r with { LearningRate = 1e-2 * Math.Pow(0.5, i) }).ToArray();
+        Report(scheduled, bestEpoch: 2).SaveCurves(path);
+        var (bitmap, colours) = ReadPng(path);
+        using (bitmap)
+        {
+            Assert.Contains(Red, colours);
+            bool InLastThird(SKColor colour) => Enumerable.Range(0, bitmap.Height).Any(y =>
+                Enumerable.Range(2 * bitmap.Width / 3, bitmap.Width / 3).Any(x => bitmap.GetPixel(x, y) == colour));
+            Assert.True(InLastThird(Red), "learning rate in the third panel");
+            Assert.False(InLastThird(Green), "the metric is not in the third panel");
+        }
+        Report(WithValidation, bestEpoch: 2).SaveCurves(path);
+        var (constant, constantColours) = ReadPng(path);
+        constant.Dispose();
+        Assert.DoesNotContain(Red, constantColours);
     }
 
     [Fact]
@@ -161,7 +183,7 @@ public sealed class TrainingCurvesTests : IDisposable
     public void CurvesOfASingleEpochAndOfNonFiniteValuesStillRender()
     {
         string path = PathOf("one.png");
-        Report([new(1, 1, 0.7, double.NaN, double.PositiveInfinity, "accuracy", TimeSpan.FromSeconds(1), true)], bestEpoch: 1).SaveCurves(path);
+        Report([new(1, 1, 0.7, double.NaN, double.PositiveInfinity, "accuracy", TimeSpan.FromSeconds(1), true, LearningRate: 1e-3)], bestEpoch: 1).SaveCurves(path);
         var (bitmap, colours) = ReadPng(path);
         bitmap.Dispose();
         Assert.Contains(Blue, colours); // the one training-loss marker

@@ -22,16 +22,19 @@ internal static class CurvesPlot
     private sealed record Panel(string Title, string YLabel, bool LogWhenWide, Series[] Series);
 
     /// <summary>The panels, in order. A new per-epoch value is one more series or panel here; a panel with no value in
-    /// any epoch (the metric without validation) is left out.</summary>
+    /// any epoch (the metric without validation; the learning rate when it never changes) is left out.</summary>
     private static Panel[] Panels(IReadOnlyList<EpochReport> history)
     {
         string metric = history.Select(r => r.ValidationMetricName).FirstOrDefault(n => !string.IsNullOrWhiteSpace(n)) ?? "metric";
+        bool varies = history.Any(r => r.LearningRate != history[0].LearningRate);
         return
         [
             new("Loss per epoch", "loss", LogWhenWide: true,
                 [new("training loss", r => r.TrainingLoss), new("validation loss", r => r.ValidationLoss)]),
             new($"Validation {metric} per epoch", metric, LogWhenWide: false,
                 [new($"validation {metric}", r => r.ValidationMetric)]),
+            new("Learning rate per epoch", "learning rate (last mini-batch)", LogWhenWide: true,
+                [new("learning rate", r => varies ? r.LearningRate : null)]),
         ];
     }
 

@@ -16,6 +16,7 @@ internal static class HistoryCsv
     private static Column[] Columns(IReadOnlyList<EpochReport> history) =>
     [
         new("epoch", r => r.Epoch.ToString(CultureInfo.InvariantCulture)),
+        new("learning_rate", Number(r => r.LearningRate)),
         new("training_loss", Number(r => r.TrainingLoss)),
         new("validation_loss", Number(r => r.ValidationLoss)),
         new(MetricHeader(history), Number(r => r.ValidationMetric)),
