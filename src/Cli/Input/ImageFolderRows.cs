@@ -67,12 +67,18 @@ internal sealed class ImageFolderRows : IInputRows
         string? problem = null;
         try
         {
+            // Opened first so that an unreadable file says why; MLImage reports any failure as an "invalid path".
+            File.OpenRead(file).Dispose();
             using var image = MLImage.CreateFromFile(file);
             if (image.Width <= 0 || image.Height <= 0) problem = "has no pixels";
         }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            problem = $"cannot be decoded as an image ({e.Message.TrimEnd('.')})";
+            problem = $"cannot be read ({e.Message.TrimEnd('.')})";
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            problem = "cannot be decoded as an image (corrupt, or not a PNG, JPEG, BMP, GIF or WebP file that ML.NET's LoadImages reads)";
         }
         if (problem is not null)
         {
