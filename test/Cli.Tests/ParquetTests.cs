@@ -136,4 +136,36 @@ public sealed class ParquetTests(ModelsFixture models) : IDisposable
         }
         Assert.Equal(whole.Rows, parts.OrderBy(r => int.Parse(((string)r[0]!)[1..])));
     }
+
+    [Fact]
+    public void KeptColumns_KeepTheirParquetTypes_NullsIncluded()
+    {
+        object?[] V(params object?[] v) => v;
+        string input = ParquetFiles.Write(InFolder("kept.parquet"),
+            ("Id", typeof(string), ["a", null, "c"]),
+            ("Weight", typeof(double), V(0.5, null, 2.0)),
+            ("Flag", typeof(bool), V(true, false, null)),
+            ("Features_0", typeof(double), V(1.0, 2.0, 3.0)), ("Features_1", typeof(double), V(1.0, 2.0, 3.0)),
+            ("Features_2", typeof(double), V(1.0, 2.0, 3.0)), ("Features_3", typeof(double), V(1.0, 2.0, 3.0)),
+            ("Label", typeof(string), ["", "", ""]));
+        var run = Tool.Run(["score", models.Classifier.Path, input, InFolder("out.parquet"), "--keep", "Id", "--keep", "Weight", "--keep", "Flag"]);
+        Assert.True(run.ExitCode == 0, run.Err);
+        var table = ParquetFiles.Read(InFolder("out.parquet"));
+        Assert.Equal([typeof(ReadOnlyMemory<char>), typeof(double), typeof(bool)], table.Types.Take(3));
+        Assert.Equal([V("a", 0.5, true), V(null, null, false), V("c", 2.0, null)], table.Rows.Select(r => r.Take(3).ToArray()));
+        // In CSV the same values are written as text, a null as an empty field.
+        Assert.Equal(0, Tool.Run(["score", models.Classifier.Path, input, InFolder("out.csv"), "--keep", "Id", "--keep", "Weight", "--keep", "Flag"]).ExitCode);
+        Assert.Equal([["a", "0.5", "true"], ["", "", "false"], ["c", "2", ""]], Tool.ReadCsv(InFolder("out.csv")).Skip(1).Select(r => r.Take(3).ToArray()));
+    }
+
+    [Fact]
+    public void NotAParquetFile_IsAClearError()
+    {
+        string input = InFolder("random.parquet");
+        File.WriteAllBytes(input, [.. Enumerable.Range(0, 2000).Select(i => (byte)(i * 31))]);
+        var run = Tool.Run(["score", models.Classifier.Path, input, InFolder("out.csv")]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("random.parquet' is not a readable Parquet file", run.Err);
+        Assert.False(File.Exists(InFolder("out.csv")));
+    }
 }

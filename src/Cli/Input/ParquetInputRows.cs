@@ -42,14 +42,22 @@ internal sealed class ParquetInputRows : IInputRows
             _stream.Dispose();
             throw new CliException($"Input '{path}' is not a readable Parquet file (corrupt or truncated?): {e.Message}", e);
         }
-        _fields = [.. _reader.Schema.Fields];
-        string[] names = [.. _fields.Select(f => f.Name)];
-        _sources = InputLayout.Match(saved.Model, saved.InputSchema, names, path, "Its columns are");
-        foreach (var s in _sources)
-            foreach (int f in s.Fields) CheckReadable(f, canBeList: s.Column.Type is Microsoft.ML.Data.VectorDataViewType && s.Fields.Length == 1, s.Column.Name);
-        _kept = [.. keep.Select(k => Array.IndexOf(names, k) is int i and >= 0 ? i
-            : throw new CliException($"--keep {k}: input '{path}' has no column '{k}' (its columns are: {string.Join(", ", names)})."))];
-        foreach (int k in _kept) CheckReadable(k, canBeList: false, null);
+        try
+        {
+            _fields = [.. _reader.Schema.Fields];
+            string[] names = [.. _fields.Select(f => f.Name)];
+            _sources = InputLayout.Match(saved.Model, saved.InputSchema, names, path, "Its columns are");
+            foreach (var s in _sources)
+                foreach (int f in s.Fields) CheckReadable(f, canBeList: s.Column.Type is Microsoft.ML.Data.VectorDataViewType && s.Fields.Length == 1, s.Column.Name);
+            _kept = [.. keep.Select(k => Array.IndexOf(names, k) is int i and >= 0 ? i
+                : throw new CliException($"--keep {k}: input '{path}' has no column '{k}' (its columns are: {string.Join(", ", names)})."))];
+            foreach (int k in _kept) CheckReadable(k, canBeList: false, null);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
         KeptColumns = [.. _kept.Select(k => KeptColumn(_fields[k]))];
         _read = [.. _sources.SelectMany(s => s.Fields).Concat(_kept).Distinct()];
         _cells = new object?[]?[_fields.Length];

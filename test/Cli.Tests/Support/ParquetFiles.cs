@@ -105,6 +105,18 @@ public static class ParquetFiles
                     g.ReadAsync<float>(f, s.AsMemory()).AsTask().GetAwaiter().GetResult();
                     columns[c] = [.. s.Cast<object?>()];
                 }
+                else if (f.ClrType == typeof(double) && f.IsNullable)
+                {
+                    var s = new double?[n];
+                    g.ReadAsync<double>(f, s.AsMemory()).AsTask().GetAwaiter().GetResult();
+                    columns[c] = [.. s.Cast<object?>()];
+                }
+                else if (f.ClrType == typeof(bool) && f.IsNullable)
+                {
+                    var s = new bool?[n];
+                    g.ReadAsync<bool>(f, s.AsMemory()).AsTask().GetAwaiter().GetResult();
+                    columns[c] = [.. s.Cast<object?>()];
+                }
                 else throw new ArgumentException($"Field {f.Name}: {f.ClrType} (nullable {f.IsNullable}) is not read by the tests.");
             }
             for (int r = 0; r < n; r++) rows.Add([.. columns.Select(c => c[r])]);
