@@ -168,4 +168,20 @@ public sealed class ParquetTests(ModelsFixture models) : IDisposable
         Assert.Contains("random.parquet' is not a readable Parquet file", run.Err);
         Assert.False(File.Exists(InFolder("out.csv")));
     }
+
+    [Fact]
+    public void DamagedRowGroup_IsAClearError_NamingTheRowGroupAndColumn()
+    {
+        var rows = Models.Blobs(40, 3);
+        string input = ParquetFiles.WriteBlobs(InFolder("damaged.parquet"), rows, asList: false, 20, 20);
+        byte[] bytes = File.ReadAllBytes(input);
+        // Garbage over the start of the data pages (after the 4-byte magic), the footer left intact.
+        for (int i = 4; i < 200; i++) bytes[i] = (byte)(0xA5 ^ i);
+        File.WriteAllBytes(input, bytes);
+        var run = Tool.Run(["score", models.Classifier.Path, input, InFolder("out.csv"), "--keep", "Id"]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("damaged.parquet' row group 0, column ", run.Err);
+        Assert.Contains("cannot be read (corrupt file?)", run.Err);
+        Assert.False(File.Exists(InFolder("out.csv")));
+    }
 }

@@ -28,7 +28,7 @@ internal static class ParquetCells
         var data = Data(field);
         using var raw = group.ReadRawColumnDataBaseAsync(data).AsTask().GetAwaiter().GetResult();
         var type = raw.GetType().GetGenericArguments()[0];
-        return (object?[])CellsOf.MakeGenericMethod(type).Invoke(null, [raw, data, checked((int)group.RowCount)])!;
+        return (object?[])CellsOf.MakeGenericMethod(type).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [raw, data, checked((int)group.RowCount)], null)!;
     }
 
     private static object?[] Cells<T>(RawColumnData<T> raw, DataField field, int rows) where T : struct

@@ -37,7 +37,8 @@ internal sealed class ParquetInputRows : IInputRows
         {
             _reader = ParquetReader.CreateAsync(_stream).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ParquetException or InvalidOperationException or ArgumentException or NotSupportedException)
+        // As for a row group below: anything the footer's decoding throws means the file is not (readable) Parquet.
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             _stream.Dispose();
             throw new CliException($"Input '{path}' is not a readable Parquet file (corrupt or truncated?): {e.Message}", e);
@@ -106,7 +107,9 @@ internal sealed class ParquetInputRows : IInputRows
             {
                 _cells[f] = ParquetCells.Read(reader, _fields[f]);
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or ParquetException or InvalidOperationException or NotSupportedException)
+            // Whatever a damaged column chunk makes Parquet.Net throw (its own exceptions, or index and format errors from
+            // the decoders), the file is what is wrong: say which row group and column, not a stack trace.
+            catch (Exception e) when (e is not (CliException or OutOfMemoryException))
             {
                 throw new CliException($"Input '{_path}' row group {group}, column {_fields[f].Name}: cannot be read (corrupt file?): {e.Message}", e);
             }
