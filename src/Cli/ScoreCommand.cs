@@ -32,7 +32,7 @@ internal static class ScoreCommand
         bool folder = Directory.Exists(inputPath);
         string kind = folder ? "folder" : Path.GetExtension(inputPath).ToLowerInvariant();
         if (kind is not ("folder" or ".csv" or ".tsv" or ".tab" or ".parquet"))
-            throw new CliException($"Input '{inputPath}': the tool reads .csv, .tsv and .parquet files (CSV/TSV with a header row) and folders of images.");
+            throw new CliException($"Input '{inputPath}'{(File.Exists(inputPath) ? "" : " (no such file or folder)")}: the tool reads .csv, .tsv and .parquet files (CSV/TSV with a header row) and folders of images.");
         if (!folder && !File.Exists(inputPath)) throw new CliException($"Input file '{inputPath}' not found.");
         RowsOutput.Kind(outputPath);
 

@@ -56,7 +56,7 @@ internal sealed class ParquetOutput : IRowsOutput
     private static T[] Column<T>(IReadOnlyList<object?[]> rows, int c)
     {
         var values = new T[rows.Count];
-        for (int r = 0; r < values.Length; r++) values[r] = (T)rows[r][c]!; // a null boxes back to default(T?) = null for T?
+        for (int r = 0; r < values.Length; r++) values[r] = (T)rows[r][c]!; // for T = U?, a null cell unboxes to null
         return values;
     }
 
