@@ -39,7 +39,8 @@ internal static class ValueParser
         return null;
     }
 
-    private static string Describe(DataViewType type) => type switch
+    /// <summary>What a value of <paramref name="type"/> looks like, for error messages ("number (e.g. 1.5, …)").</summary>
+    public static string Describe(DataViewType type) => type switch
     {
         _ when type == NumberDataViewType.Single || type == NumberDataViewType.Double => "number (e.g. 1.5, -2e3, NaN, or empty for missing)",
         _ when type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64 => "whole number",
