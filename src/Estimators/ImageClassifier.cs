@@ -51,6 +51,15 @@ public sealed class ImageClassifier : NetworkEstimator
         /// <summary>Per-channel standard deviations to divide by (C positive values); null learns them. <value>Default null.</value></summary>
         public float[]? ChannelStds { get; set; }
 
+        /// <summary>
+        /// Random changes to each training image, drawn anew every epoch and never applied to validation or scoring: random
+        /// crop with zero padding, horizontal flip, translation with reflected borders. <value>Default null (none).</value>
+        /// </summary>
+        public ImageAugmentation? Augmentation { get; set; }
+
+        /// <inheritdoc/>
+        private protected override ImageAugmentation? TrainingAugmentation => Augmentation;
+
         /// <summary>Architecture. <value>Default SmallCnn.</value></summary>
         public ImageNetwork Network { get; set; } = Defaults.Network;
 
@@ -88,6 +97,7 @@ public sealed class ImageClassifier : NetworkEstimator
                 throw new ArgumentOutOfRangeException(nameof(ChannelMeans), "ChannelMeans must be finite numbers.");
             if (ChannelMeans is not null && ChannelStds is not null && ChannelMeans.Length != ChannelStds.Length)
                 throw new ArgumentOutOfRangeException(nameof(ChannelStds), $"ChannelMeans has {ChannelMeans.Length} values and ChannelStds {ChannelStds.Length}; give one per channel.");
+            if (Augmentation is not null) CheckPart(nameof(Augmentation), Augmentation, a => a.Check());
             CheckPart(nameof(SmallCnn), SmallCnn, a => a.Check());
             CheckPart(nameof(ResNet), ResNet, a => a.Check());
             CheckPart(nameof(DenseNet), DenseNet, a => a.Check());

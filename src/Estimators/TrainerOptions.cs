@@ -171,6 +171,7 @@ public abstract class TrainerOptions
         CreateOptimizer = CreateOptimizer,
         LearningRateSchedule = LearningRateSchedule,
         LabelSmoothing = LabelSmoothing,
+        Augmentation = TrainingAugmentation,
         GradientClipNorm = GradientClipNorm,
         GradientClipValue = GradientClipValue,
         EarlyStoppingPatience = validating ? EarlyStoppingPatience : null,
@@ -192,6 +193,9 @@ public abstract class TrainerOptions
         optimizer.WeightDecay = WeightDecay;
         return optimizer;
     }
+
+    /// <summary>The image augmentation of the image trainer; null for every other.</summary>
+    private protected virtual ImageAugmentation? TrainingAugmentation => null;
 
     /// <summary>Whether the trainer predicts classes (label smoothing applies); regressors override it.</summary>
     private protected virtual bool PredictsClasses => true;

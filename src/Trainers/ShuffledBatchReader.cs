@@ -34,7 +34,8 @@ internal sealed class ShuffledBatchReader
     /// </summary>
     /// <param name="data">Data view to read.</param>
     /// <param name="rng">Shuffling source, or null for the stored order.</param>
-    public IEnumerable<Batch> Read(IDataView data, Rng? rng)
+    /// <param name="augment">Changes each training image before its preprocessing, with its generator; null for none.</param>
+    public IEnumerable<Batch> Read(IDataView data, Rng? rng, (ImageAugmenter Augmenter, Rng Rng)? augment = null)
     {
         int f = _columns.Input.Count;
         var batch = new Batch(_batchSize, f);
@@ -59,7 +60,7 @@ internal sealed class ShuffledBatchReader
             {
                 // Pool full: emit a random resident row, then put the new row in its slot.
                 int slot = rng!.NextInt(poolCapacity);
-                Append(batch, poolFeatures.AsSpan(slot * f, f), poolTargets[slot]);
+                Append(batch, poolFeatures.AsSpan(slot * f, f), poolTargets[slot], augment);
                 reader.ReadFeatures(poolFeatures.AsSpan(slot * f, f));
                 poolTargets[slot] = target;
                 if (batch.Count == _batchSize) { yield return batch; batch.Count = 0; }
@@ -67,7 +68,7 @@ internal sealed class ShuffledBatchReader
             }
             if (rng is null)
             {
-                Append(batch, poolFeatures.AsSpan(0, f), poolTargets[0]);
+                Append(batch, poolFeatures.AsSpan(0, f), poolTargets[0], augment);
                 filled = 0;
                 if (batch.Count == _batchSize) { yield return batch; batch.Count = 0; }
             }
@@ -78,18 +79,19 @@ internal sealed class ShuffledBatchReader
         rng?.Shuffle<int>(order);
         foreach (int slot in order)
         {
-            Append(batch, poolFeatures.AsSpan(slot * f, f), poolTargets[slot]);
+            Append(batch, poolFeatures.AsSpan(slot * f, f), poolTargets[slot], augment);
             if (batch.Count == _batchSize) { yield return batch; batch.Count = 0; }
         }
         if (batch.Count > 0) yield return batch;
     }
 
-    private void Append(Batch batch, ReadOnlySpan<float> features, float target)
+    private void Append(Batch batch, ReadOnlySpan<float> features, float target, (ImageAugmenter Augmenter, Rng Rng)? augment)
     {
         int r = batch.Count++;
         int f = _columns.Input.Count;
         var destination = batch.Features.AsSpan(r * f, f);
         features.CopyTo(destination);
+        augment?.Augmenter.Apply(destination, augment.Value.Rng); // raw pixels: padding is black, as in PyTorch
         if (_preprocessing is not null) target -= _preprocessing.Apply(destination);
         if (_columns.Target == TargetKind.Classification) batch.Classes[r] = (int)target;
         else batch.Targets[r] = (target - _scan.LabelMean) / _scan.LabelStd;

@@ -37,10 +37,11 @@ internal sealed class SupervisedTrainer
         var reader = new ShuffledBatchReader(_columns, preprocessing, scan, _settings.BatchSize, _settings.ShufflePoolSize);
         var optimizer = _settings.CreateOptimizer(network.Parameters());
         var shuffle = new Rng(_settings.Seed ^ 0x5DEECE66DL);
+        var augment = Augmentation();
         var tape = new Tape();
         var best = new BestEpoch(_settings);
         var rate = new ScheduledRate(optimizer, _settings, scan.Rows, higherIsBetter: false); // follows the validation loss
-        var checkpoints = new CheckpointSession(_settings, network, optimizer, rate, best, [shuffle], scan.Rows);
+        var checkpoints = new CheckpointSession(_settings, network, optimizer, rate, best, augment is { } a ? [shuffle, a.Rng] : [shuffle], scan.Rows);
 
         for (int epoch = checkpoints.FirstEpoch; epoch <= _settings.NumberOfEpochs; epoch++)
         {
@@ -49,7 +50,7 @@ internal sealed class SupervisedTrainer
             double lossSum = 0;
             long seen = 0;
             int step = 0;
-            foreach (var batch in reader.Read(training, shuffle))
+            foreach (var batch in reader.Read(training, shuffle, augment))
             {
                 _settings.CancellationToken.ThrowIfCancellationRequested();
                 // BatchNorm cannot normalise a batch of one; a single left-over row is dropped from the epoch.
@@ -77,6 +78,16 @@ internal sealed class SupervisedTrainer
             if (stop) break;
         }
         return best.Finish(network);
+    }
+
+    /// <summary>The augmenter and its own generator (so turning augmentation on leaves the shuffling unchanged), or null.</summary>
+    private (ImageAugmenter Augmenter, Rng Rng)? Augmentation()
+    {
+        if (_settings.Augmentation is not { IsActive: true } settings) return null;
+        if (_columns.Input.Shape is not [int c, int h, int w])
+            throw new ArgumentException($"Image augmentation needs an image input of known (C, H, W); column '{_columns.Input.Column}' has none.");
+        settings.CheckImage(h, w);
+        return (new ImageAugmenter(settings, c, h, w), new Rng(_settings.Seed ^ 0x61C88647L));
     }
 
     private string MetricName => _columns.Target == TargetKind.Classification ? "accuracy" : "RMSE";

@@ -23,6 +23,9 @@ internal sealed class TrainingSettings
     /// <summary>How the learning rate changes during training (null: the optimiser's rate throughout).</summary>
     public LearningRateSchedule? LearningRateSchedule { get; init; }
 
+    /// <summary>Random changes to each training image (image inputs with a known (C, H, W) only; null: none).</summary>
+    public ImageAugmentation? Augmentation { get; init; }
+
     /// <summary>Label smoothing ε of the classification training loss, in [0, 1) (validation loss is never smoothed).</summary>
     public float LabelSmoothing { get; init; }
 

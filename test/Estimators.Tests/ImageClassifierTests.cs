@@ -89,6 +89,43 @@ public sealed class ImageClassifierTests : IDisposable
     }
 
     [Fact]
+    public void LearnsWithAugmentationAndTheTrainingOptionsAndRoundTrips()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(WriteImages(240, 1));
+        var test = WriteImages(60, 2);
+        var options = Small(ImageNetwork.SmallCnn);
+        options.NumberOfEpochs = 10;
+        options.Augmentation = new ImageAugmentation { CropPadding = 1, HorizontalFlip = true, MaximumTranslation = 1 };
+        options.LearningRateSchedule = LearningRateSchedule.OneCycle();
+        options.WeightDecay = 1e-3f;
+        options.LabelSmoothing = 0.05f;
+        var model = EstimatorWorkout.Run<ImageRow, ImagePrediction>(ml, Pipeline(ml, options), train, test.Take(10).ToList(), ["Path", "Label"]);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(test)));
+        Assert.True(metrics.MicroAccuracy > 0.9, $"accuracy {metrics.MicroAccuracy}");
+    }
+
+    [Fact]
+    public void AugmentationThatDoesNotFitTheImagesIsRejectedBeforeTraining()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(WriteImages(20, 1));
+        var options = Small(ImageNetwork.SmallCnn);
+        options.Augmentation = new ImageAugmentation { CropPadding = -1 };
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ml.DeepLearning().MulticlassClassification.Image(options));
+        Assert.Equal("Augmentation", ex.ParamName);
+        Assert.Contains("Augmentation.CropPadding: CropPadding must be ≥ 0", ex.Message);
+
+        var reports = new List<EpochReport>();
+        options.Augmentation = new ImageAugmentation { MaximumTranslation = 12 };
+        options.Progress = new SynchronousProgress<EpochReport>(reports.Add);
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => Pipeline(ml, options).Fit(train));
+        Assert.Equal("Augmentation", ex.ParamName);
+        Assert.Contains("Augmentation.MaximumTranslation: MaximumTranslation 12 must be below the image's height and width (12 × 12)", ex.Message);
+        Assert.Empty(reports);
+    }
+
+    [Fact]
     public void ChannelStatisticsAreLearnedPerChannelInsideTheGraph()
     {
         var ml = new MLContext(seed: 1);

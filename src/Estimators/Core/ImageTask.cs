@@ -33,6 +33,14 @@ internal sealed class ImageTask(ImageClassifier.Options options) : INetworkTask
             throw new ArgumentOutOfRangeException(nameof(ImageClassifier.Options.ChannelMeans),
                 $"The images in column '{options.FeatureColumnName}' have shape {expected}, {shape[0]} channels, but " +
                 $"{options.ChannelMeans?.Length ?? shape[0]} ChannelMeans and {options.ChannelStds?.Length ?? shape[0]} ChannelStds are given: give one mean and one standard deviation per channel.");
+        if (options.Augmentation is { } augmentation)
+        {
+            try { augmentation.CheckImage(shape[1], shape[2]); }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ImageClassifier.Options.Augmentation), ex.ActualValue, $"Augmentation.{ex.ParamName}: {ex.Message[..ex.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]}");
+            }
+        }
         return new FeatureInput(OnnxInputColumn, count, Shape: shape);
     }
 

@@ -121,6 +121,7 @@ internal sealed class CheckpointSession
             ["gradient clipping"] = string.Create(c, $"norm {s.GradientClipNorm?.ToString("R", c) ?? "none"}, value {s.GradientClipValue?.ToString("R", c) ?? "none"}"),
             ["early stopping patience"] = s.EarlyStoppingPatience?.ToString(c) ?? "none",
             ["learning rate schedule"] = s.LearningRateSchedule?.ToString() ?? "constant",
+            ["image augmentation"] = s.Augmentation is { IsActive: true } a ? a.ToString() : "none",
         };
         if (s.LearningRateSchedule is { DependsOnNumberOfEpochs: true }) identity["epochs (the schedule spans them)"] = s.NumberOfEpochs.ToString(c);
         return identity;
