@@ -12,14 +12,7 @@ public sealed class ParquetTests(ModelsFixture models) : IDisposable
 
     private string InFolder(string name) => Path.Combine(_folder, name);
 
-    /// <summary>23 rows with NaN features in two rows (one all NaN), as ScoreTests uses.</summary>
-    private static List<BlobRow> Rows()
-    {
-        var rows = Models.Blobs(23, 7);
-        rows[4].Features[1] = float.NaN;
-        rows[11].Features = [float.NaN, float.NaN, float.NaN, float.NaN];
-        return rows;
-    }
+    private static List<BlobRow> Rows() => ScoreTests.Rows();
 
     [Theory]
     [InlineData(true)]

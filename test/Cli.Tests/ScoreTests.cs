@@ -14,8 +14,8 @@ public sealed class ScoreTests(ModelsFixture models) : IDisposable
 
     private string InFolder(string name) => Path.Combine(_folder, name);
 
-    /// <summary>23 rows (not a multiple of the batch sizes used), with NaN features in two rows.</summary>
-    private static List<BlobRow> Rows()
+    /// <summary>23 rows (not a multiple of the batch sizes used), with NaN features in two rows (one all NaN); ParquetTests reads them too.</summary>
+    internal static List<BlobRow> Rows()
     {
         var rows = Models.Blobs(23, 7);
         rows[4].Features[1] = float.NaN;
