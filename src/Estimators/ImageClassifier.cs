@@ -53,12 +53,19 @@ public sealed class ImageClassifier : NetworkEstimator
 
         /// <summary>
         /// Random changes to each training image, drawn anew every epoch and never applied to validation or scoring: random
-        /// crop with zero padding, horizontal flip, translation with reflected borders. <value>Default null (none).</value>
+        /// crop with zero padding, horizontal flip, translation with reflected borders; null changes nothing. <value>Default null.</value>
         /// </summary>
         public ImageAugmentation? Augmentation { get; set; }
 
         /// <inheritdoc/>
         private protected override ImageAugmentation? TrainingAugmentation => Augmentation;
+
+        /// <summary>
+        /// A network of your own (<see cref="NetworkDefinition"/>: Conv2d, pooling, BatchNorm, Flatten, Dense, …) for images
+        /// (C, H, W), used instead of <see cref="Network"/>. It must end with one output per class. Checked, and its summary
+        /// logged, before any data is read; null builds the built-in architecture. <value>Default null.</value>
+        /// </summary>
+        public NetworkDefinition? CustomNetwork { get; set; }
 
         /// <summary>Architecture. <value>Default SmallCnn.</value></summary>
         public ImageNetwork Network { get; set; } = Defaults.Network;
@@ -74,6 +81,7 @@ public sealed class ImageClassifier : NetworkEstimator
 
         private protected override void CopyArrays()
         {
+            CustomNetwork = CustomNetwork?.Clone();
             ImageShape = (int[]?)ImageShape?.Clone();
             ChannelMeans = (float[]?)ChannelMeans?.Clone();
             ChannelStds = (float[]?)ChannelStds?.Clone();

@@ -38,7 +38,19 @@ public abstract class MlpOptions : TrainerOptions
     /// <summary>Width of each hidden layer, input side first; empty gives a linear model. <value>Default [128].</value></summary>
     public int[] HiddenLayers { get; set; } = (int[])Defaults.HiddenLayers.Clone();
 
-    private protected override void CopyArrays() => HiddenLayers = (int[])HiddenLayers?.Clone()!;
+    private protected override void CopyArrays()
+    {
+        HiddenLayers = (int[])HiddenLayers?.Clone()!;
+        CustomNetwork = CustomNetwork?.Clone();
+    }
+
+    /// <summary>
+    /// A network of your own (<see cref="NetworkDefinition"/>: Dense, activations, Dropout, BatchNorm, …) for inputs (F), used
+    /// instead of the built-in MLP (HiddenLayers, Activation, LeakyReluAlpha, DropoutRate and BatchNorm are then not used).
+    /// It must end with one output per class (a regressor: one). Checked, and its summary logged, before any data is read.
+    /// Null builds the built-in MLP. <value>Default null.</value>
+    /// </summary>
+    public NetworkDefinition? CustomNetwork { get; set; }
 
     /// <summary>Nonlinearity after each hidden layer. <value>Default Relu.</value></summary>
     public ActivationKind Activation { get; set; } = Defaults.Activation;

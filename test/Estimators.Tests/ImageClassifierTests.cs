@@ -106,6 +106,22 @@ public sealed class ImageClassifierTests : IDisposable
     }
 
     [Fact]
+    public void ACustomCnnLearnsFromImageFilesSavesAndLoads()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(WriteImages(240, 1));
+        var test = WriteImages(60, 2);
+        var options = Small(ImageNetwork.SmallCnn);
+        options.CustomNetwork = new NetworkDefinition()
+            .Conv2d(8, 3, padding: 1).BatchNorm().Relu().MaxPool2d(2)
+            .Conv2d(16, 3, stride: 2).Relu().GlobalAveragePool()
+            .Dense(3);
+        var model = EstimatorWorkout.Run<ImageRow, ImagePrediction>(ml, Pipeline(ml, options), train, test.Take(10).ToList(), ["Path", "Label"]);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(test)));
+        Assert.True(metrics.MicroAccuracy > 0.9, $"accuracy {metrics.MicroAccuracy}");
+    }
+
+    [Fact]
     public void AugmentationThatDoesNotFitTheImagesIsRejectedBeforeTraining()
     {
         var ml = new MLContext(seed: 1);

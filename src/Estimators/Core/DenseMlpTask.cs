@@ -16,11 +16,14 @@ internal sealed class DenseMlpTask(MlpOptions options) : INetworkTask
     public FeatureInput DescribeInput(DataViewSchema schema, string paramName) =>
         new(OnnxInputColumn, SchemaChecks.FeatureCount(schema, options.FeatureColumnName, paramName));
 
+    public NetworkSummary? CheckNetwork(SupervisedColumns columns) =>
+        options.CustomNetwork is { } network ? CustomNetworkCheck.Run(network, [columns.Input.Count], columns) : null;
+
     public TaskModel Build(SupervisedColumns columns, DataScan scan, Rng rng)
     {
         int f = columns.Input.Count;
-        var network = Mlp.Build(new MlpArchitecture(f, options.HiddenLayers, columns.ClassCount, options.Activation, options.LeakyReluAlpha,
-            options.DropoutRate, options.BatchNorm), rng);
+        var network = options.CustomNetwork?.Build([f], rng) ?? Mlp.Build(new MlpArchitecture(f, options.HiddenLayers, columns.ClassCount,
+            options.Activation, options.LeakyReluAlpha, options.DropoutRate, options.BatchNorm), rng);
         var preprocessing = options.FeatureScaling == FeatureScaling.None ? null : scan.PerSlot();
         return new TaskModel(network, preprocessing, new DenseGraphInput(OnnxInputColumn, f, preprocessing), Architecture);
     }
@@ -30,7 +33,7 @@ internal sealed class DenseMlpTask(MlpOptions options) : INetworkTask
     public TaskModel Stub(int outputs) => new(new Sequential(new Linear(1, outputs, new Rng(0))), null,
         new DenseGraphInput(OnnxInputColumn, 1, options.FeatureScaling == FeatureScaling.None ? null : new FeaturePreprocessing([0f], [1f])), Architecture);
 
-    private Dictionary<string, string> Architecture => new()
+    private Dictionary<string, string> Architecture => options.CustomNetwork is { } custom ? CustomNetworkCheck.Architecture(custom) : new()
     {
         ["architecture"] = "mlp",
         ["hidden_layers"] = string.Join(",", options.HiddenLayers),

@@ -30,6 +30,13 @@ internal interface INetworkTask
     {
     }
 
+    /// <summary>
+    /// Checks a user-defined network (the CustomNetwork option) against the input's shape and the classes, before any data
+    /// is read; returns its summary (logged by Fit), or null when the task builds one of its own architectures.
+    /// </summary>
+    /// <param name="columns">Input and label columns.</param>
+    NetworkSummary? CheckNetwork(SupervisedColumns columns) => null;
+
     /// <summary>For a text model, how its token input is made from raw text (written into the ONNX metadata); null by default.</summary>
     /// <param name="schema">Schema of the training data after <see cref="FitPreprocessing"/>.</param>
     TextInputDescription? DescribeText(DataViewSchema schema) => null;

@@ -46,11 +46,14 @@ internal sealed class ImageTask(ImageClassifier.Options options) : INetworkTask
 
     private static string Shape(int[]? dimensions, int count) => dimensions is null ? $"{count} values" : $"shape ({string.Join(", ", dimensions)}), {count} values";
 
+    public NetworkSummary? CheckNetwork(SupervisedColumns columns) =>
+        options.CustomNetwork is { } network ? CustomNetworkCheck.Run(network, [.. columns.Input.Shape!], columns) : null;
+
     public TaskModel Build(SupervisedColumns columns, DataScan scan, Rng rng)
     {
         var shape = columns.Input.Shape!;
         int c = shape[0], classes = columns.ClassCount;
-        Module body = options.Network switch
+        Module body = options.CustomNetwork is { } custom ? custom.Build([.. shape], rng) : options.Network switch
         {
             ImageNetwork.ResNet => ResNet.Build(c, classes, options.ResNet, rng),
             ImageNetwork.DenseNet => DenseNet.Build(c, classes, options.DenseNet, rng),
@@ -61,7 +64,7 @@ internal sealed class ImageTask(ImageClassifier.Options options) : INetworkTask
             new ImageGraphInput(OnnxInputColumn, c, shape[1], shape[2], preprocessing), Architecture(shape))
         {
             // The body alone takes (B, C, H, W) of any H, W when spatial pyramid pooling ends its feature maps.
-            AnySizeBody = options.Network == ImageNetwork.SmallCnn && options.SmallCnn.SpatialPyramidLevels is not null ? body : null,
+            AnySizeBody = options.CustomNetwork is null && options.Network == ImageNetwork.SmallCnn && options.SmallCnn.SpatialPyramidLevels is not null ? body : null,
         };
     }
 
@@ -75,9 +78,11 @@ internal sealed class ImageTask(ImageClassifier.Options options) : INetworkTask
             new ImageGraphInput(OnnxInputColumn, 1, 1, 1, new FeaturePreprocessing([0f], [1f])), Architecture(shape));
     }
 
-    private Dictionary<string, string> Architecture(IReadOnlyList<int> shape) => new()
+    private Dictionary<string, string> Architecture(IReadOnlyList<int> shape)
     {
-        ["architecture"] = options.Network.ToString().ToLowerInvariant(),
-        ["image_shape"] = string.Join(",", shape),
-    };
+        var entries = options.CustomNetwork is { } custom ? CustomNetworkCheck.Architecture(custom)
+            : new Dictionary<string, string> { ["architecture"] = options.Network.ToString().ToLowerInvariant() };
+        entries["image_shape"] = string.Join(",", shape);
+        return entries;
+    }
 }

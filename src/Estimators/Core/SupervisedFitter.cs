@@ -51,6 +51,7 @@ internal sealed class SupervisedFitter
         var host = ((IHostEnvironment)_ml).Register(_hostName);
         using var channel = host.Start("Fit");
         var token = _options.CancellationToken;
+        if (_task.CheckNetwork(columns) is { } summary) channel.Info(MessageSensitivity.None, $"user-defined network:\n{summary}");
         var scan = DataScan.Run(view, columns, "training data", token);
         if (validation is not null && DataScan.Run(validation, columns, "validation data", token).SkippedRows is > 0 and var skippedValidation)
             channel.Warning(MessageSensitivity.None, $"{skippedValidation} validation rows with a missing '{columns.LabelColumn}' (key 0: a label the training keys do not know, or none) were skipped.");

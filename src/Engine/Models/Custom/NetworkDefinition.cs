@@ -1,0 +1,156 @@
+using MlNetDeep.Engine;
+using MlNetDeep.Engine.Layers;
+using MlNetDeep.Engine.Models.Custom;
+
+namespace MlNetDeep;
+
+/// <summary>
+/// A network of your own, layer by layer, in the style of Keras' <c>Sequential</c>: each method appends a layer and returns
+/// this definition. Shapes are per example (no batch axis): a vector is (F), an image (C, H, W). Give it to a trainer's
+/// <c>CustomNetwork</c> option; the last layer must give one output per class (or 1 for a regressor).
+/// <see cref="Summarize(int[])"/> infers every layer's output shape and parameter count before any data is read and names
+/// the first layer whose input does not fit.
+/// </summary>
+/// <example>
+/// <code>
+/// var cnn = new NetworkDefinition()
+///     .Conv2d(32, kernelSize: 3, padding: 1).BatchNorm().Relu().MaxPool2d(2)
+///     .Conv2d(64, kernelSize: 3, padding: 1).BatchNorm().Relu().MaxPool2d(2)
+///     .Flatten().Dense(128).Relu().Dropout(0.5f)
+///     .Dense(10);
+/// Console.WriteLine(cnn.Summarize(1, 28, 28));
+/// </code>
+/// </example>
+public sealed class NetworkDefinition
+{
+    private readonly List<LayerSpec> _layers = [];
+
+    /// <summary>The layers' names, in order (e.g. "Dense(128)", "Conv2d(32, 3×3, stride 1, padding 1)").</summary>
+    public IReadOnlyList<string> Layers => [.. _layers.Select(l => l.Name)];
+
+    /// <summary>Fully connected layer: (F) → (<paramref name="units"/>). Weights He-uniform when a ReLU or leaky ReLU
+    /// follows (BatchNorm in between allowed), Glorot-uniform otherwise.</summary>
+    /// <param name="units">Outputs (≥ 1).</param>
+    public NetworkDefinition Dense(int units) => Add(new DenseSpec(Positive(units, nameof(units))));
+
+    /// <summary>2-D convolution: (C, H, W) → (<paramref name="channels"/>, H', W') with H' = ⌊(H + 2·padding − k) / stride⌋ + 1.</summary>
+    /// <param name="channels">Output channels (≥ 1).</param>
+    /// <param name="kernelSize">Square kernel size k (≥ 1).</param>
+    /// <param name="stride">Step (≥ 1). <value>Default 1.</value></param>
+    /// <param name="padding">Zeros added on each side (≥ 0). <value>Default 0.</value></param>
+    public NetworkDefinition Conv2d(int channels, int kernelSize, int stride = 1, int padding = 0) =>
+        Add(new Conv2dSpec(Positive(channels, nameof(channels)), Positive(kernelSize, nameof(kernelSize)), Positive(stride, nameof(stride)), NonNegative(padding, nameof(padding))));
+
+    /// <summary>Max pooling over <paramref name="size"/>×<paramref name="size"/> windows: (C, H, W) → (C, ⌊(H − size) / stride⌋ + 1, …).</summary>
+    /// <param name="size">Window size (≥ 1).</param>
+    /// <param name="stride">Step; null uses <paramref name="size"/>. <value>Default null.</value></param>
+    public NetworkDefinition MaxPool2d(int size, int? stride = null) =>
+        Add(new Pool2dSpec(max: true, Positive(size, nameof(size)), Positive(stride ?? size, nameof(stride))));
+
+    /// <summary>Average pooling over <paramref name="size"/>×<paramref name="size"/> windows: (C, H, W) → (C, ⌊(H − size) / stride⌋ + 1, …).</summary>
+    /// <param name="size">Window size (≥ 1).</param>
+    /// <param name="stride">Step; null uses <paramref name="size"/>. <value>Default null.</value></param>
+    public NetworkDefinition AvgPool2d(int size, int? stride = null) =>
+        Add(new Pool2dSpec(max: false, Positive(size, nameof(size)), Positive(stride ?? size, nameof(stride))));
+
+    /// <summary>Global average pooling: (C, H, W) → (C).</summary>
+    public NetworkDefinition GlobalAveragePool() => Add(new ShapeSpec(ShapeSpec.Kind.GlobalAveragePool));
+
+    /// <summary>Flattens (C, H, W) to (C·H·W); a vector passes unchanged.</summary>
+    public NetworkDefinition Flatten() => Add(new ShapeSpec(ShapeSpec.Kind.Flatten));
+
+    /// <summary>Batch normalisation over the features of a vector or the channels of an image (running averages at inference).</summary>
+    public NetworkDefinition BatchNorm() => Add(new BatchNormSpec());
+
+    /// <summary>ReLU.</summary>
+    public NetworkDefinition Relu() => Add(new ActivationSpec(ActivationKind.Relu));
+
+    /// <summary>Leaky ReLU: x for x ≥ 0, <paramref name="alpha"/>·x below.</summary>
+    /// <param name="alpha">Slope below 0, in [0, 1). <value>Default 0.01.</value></param>
+    public NetworkDefinition LeakyRelu(float alpha = 0.01f) =>
+        Add(new ActivationSpec(ActivationKind.LeakyRelu, alpha >= 0 && alpha < 1 ? alpha : throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must lie in [0, 1).")));
+
+    /// <summary>tanh.</summary>
+    public NetworkDefinition Tanh() => Add(new ActivationSpec(ActivationKind.Tanh));
+
+    /// <summary>Logistic sigmoid.</summary>
+    public NetworkDefinition Sigmoid() => Add(new ActivationSpec(ActivationKind.Sigmoid));
+
+    /// <summary>Dropout while training (identity at inference).</summary>
+    /// <param name="rate">Drop probability in [0, 1).</param>
+    public NetworkDefinition Dropout(float rate) =>
+        Add(new DropoutSpec(rate >= 0 && rate < 1 ? rate : throw new ArgumentOutOfRangeException(nameof(rate), rate, "rate must lie in [0, 1).")));
+
+    /// <summary>
+    /// Every layer's output shape and trainable parameter count for inputs of shape <paramref name="inputShape"/> (per
+    /// example: (F) or (C, H, W)). Throws <see cref="ArgumentException"/> naming the layer's position and name, the shape it
+    /// expects and the one it gets, when the layers do not chain; and when the network has no layer.
+    /// </summary>
+    /// <param name="inputShape">(F) for a vector, (C, H, W) for an image.</param>
+    public NetworkSummary Summarize(params int[] inputShape)
+    {
+        if (inputShape is null || inputShape.Length is not (1 or 3) || inputShape.Any(d => d < 1))
+            throw new ArgumentException($"inputShape must be (F) or (C, H, W) with positive sizes, got ({string.Join(", ", inputShape ?? [])}).", nameof(inputShape));
+        if (_layers.Count == 0) throw new ArgumentException("The network has no layers: add at least one (e.g. Dense(classes)).");
+        var rows = new List<LayerSummary> { new(0, "input", [.. inputShape], 0) };
+        int[] shape = [.. inputShape];
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            var layer = _layers[i];
+            long parameters = layer.Parameters(shape);
+            try { shape = layer.OutputShape(shape); }
+            catch (ShapeMismatch mismatch)
+            {
+                throw new ArgumentException($"Layer {i + 1} ({layer.Name}) expects {mismatch.Expected} but gets {ShapeText(shape)}{mismatch.Hint}.");
+            }
+            rows.Add(new LayerSummary(i + 1, layer.Name, shape, parameters));
+        }
+        return new NetworkSummary(rows);
+    }
+
+    /// <summary>Checks that the network ends with <paramref name="outputs"/> values for inputs of <paramref name="inputShape"/>; the summary.</summary>
+    internal NetworkSummary Check(int[] inputShape, int outputs, string task)
+    {
+        var summary = Summarize(inputShape);
+        var last = summary.Layers[^1];
+        if (last.OutputShape is not [int n] || n != outputs)
+            throw new ArgumentException($"The network ends with output shape {ShapeText(last.OutputShape)} (layer {last.Position}, {last.Name}); {task} take ({outputs}): end it with Dense({outputs}).");
+        return summary;
+    }
+
+    /// <summary>The engine network for inputs of <paramref name="inputShape"/> (call <see cref="Check"/> first); weights from <paramref name="rng"/>.</summary>
+    internal Sequential Build(int[] inputShape, Rng rng)
+    {
+        var modules = new List<Module>();
+        int[] shape = [.. inputShape];
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            modules.Add(_layers[i].Build(shape, rng, _layers.Skip(i + 1)));
+            shape = _layers[i].OutputShape(shape);
+        }
+        return new Sequential([.. modules]);
+    }
+
+    /// <summary>A copy that later calls on this definition do not change (trainers keep one).</summary>
+    internal NetworkDefinition Clone()
+    {
+        var copy = new NetworkDefinition();
+        copy._layers.AddRange(_layers);
+        return copy;
+    }
+
+    /// <summary>One line: the layers joined by arrows (written into the ONNX metadata).</summary>
+    public override string ToString() => string.Join(" → ", _layers.Select(l => l.Name));
+
+    internal static string ShapeText(IReadOnlyList<int> shape) => $"({string.Join(", ", shape)})";
+
+    private NetworkDefinition Add(LayerSpec layer)
+    {
+        _layers.Add(layer);
+        return this;
+    }
+
+    private static int Positive(int value, string name) => value >= 1 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1.");
+
+    private static int NonNegative(int value, string name) => value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be ≥ 0.");
+}

@@ -1,0 +1,31 @@
+using MlNetDeep.Trainers;
+
+namespace MlNetDeep;
+
+/// <summary>
+/// The checks a user-defined network gets before any data is read: its layers chain for the input column's shape and it
+/// ends with one output per class (or one value for a regressor). Errors name the CustomNetwork option.
+/// </summary>
+internal static class CustomNetworkCheck
+{
+    /// <summary>The network's summary for <paramref name="inputShape"/>; <see cref="ArgumentOutOfRangeException"/> naming CustomNetwork otherwise.</summary>
+    public static NetworkSummary Run(NetworkDefinition network, int[] inputShape, SupervisedColumns columns)
+    {
+        string task = columns.Target == TargetKind.Classification ? $"the label's {columns.ClassCount} classes" : "a regressor's values";
+        try
+        {
+            return network.Check(inputShape, columns.ClassCount, task);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MlpOptions.CustomNetwork), $"CustomNetwork: {ex.Message}");
+        }
+    }
+
+    /// <summary>ONNX metadata entries of a user-defined network.</summary>
+    public static Dictionary<string, string> Architecture(NetworkDefinition network) => new()
+    {
+        ["architecture"] = "custom",
+        ["layers"] = network.ToString(),
+    };
+}
