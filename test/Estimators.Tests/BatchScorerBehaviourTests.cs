@@ -181,6 +181,23 @@ public class BatchScorerBehaviourTests
         Assert.Throws<ObjectDisposedException>(() => disposed.Transform(data));
     }
 
+    private sealed class LabelOnly
+    {
+        public string Label { get; set; } = "";
+    }
+
+    [Fact]
+    public void DataWithoutTheModelsInputColumnIsRefusedNamingItAndEmptyDataGivesNoRows()
+    {
+        var (ml, loaded) = LoadedMlp();
+        using var scorer = new BatchScorer(ml, loaded);
+        var missing = ml.Data.LoadFromEnumerable(new[] { new LabelOnly { Label = "cat" } });
+        var ex = Assert.ThrowsAny<ArgumentException>(() => scorer.Transform(missing));
+        Assert.Contains("'Features'", ex.Message);
+        var empty = scorer.Transform(ml.Data.LoadFromEnumerable(new List<BlobRow>()));
+        Assert.Empty(empty.GetColumn<float[]>("Score"));
+    }
+
     [Fact]
     public void TheSessionSettingsGiveTheSameScores()
     {
