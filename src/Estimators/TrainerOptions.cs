@@ -115,8 +115,9 @@ public abstract class TrainerOptions
     public int CheckpointEveryEpochs { get; set; } = 1;
 
     /// <summary>
-    /// Folder whose newest checkpoint <c>Fit</c> continues from (usually the same as <see cref="CheckpointFolder"/>), after a
-    /// cancellation or a killed process: the run then ends with the same model, to the byte, as one that never stopped.
+    /// Folder whose newest checkpoint <c>Fit</c> continues from, after a cancellation or a killed process: the run then ends
+    /// with the same model, to the byte, as one that never stopped. Set it to <see cref="CheckpointFolder"/> to continue
+    /// whatever is there (a missing or empty folder then starts at epoch 1); another folder must exist and hold a checkpoint.
     /// The checkpoint must come from the same network, data size and training options (NumberOfEpochs may grow, except under
     /// a cosine or one-cycle schedule); Fit names any difference before training. <value>Default null.</value>
     /// </summary>
@@ -225,7 +226,7 @@ public abstract class TrainerOptions
         if (CheckpointFolder is not null && string.IsNullOrWhiteSpace(CheckpointFolder))
             throw new ArgumentOutOfRangeException(nameof(CheckpointFolder), CheckpointFolder, "CheckpointFolder must name a folder, or be null for no checkpoints.");
         if (CheckpointEveryEpochs < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEveryEpochs), CheckpointEveryEpochs, "CheckpointEveryEpochs must be at least 1.");
-        if (ResumeFrom is not null && !Directory.Exists(ResumeFrom))
+        if (ResumeFrom is not null && !Directory.Exists(ResumeFrom) && !CheckpointSession.SameFolder(ResumeFrom, CheckpointFolder))
             throw new ArgumentOutOfRangeException(nameof(ResumeFrom), ResumeFrom, $"ResumeFrom: folder '{ResumeFrom}' does not exist.");
         if (ShufflePoolSize < 1) throw new ArgumentOutOfRangeException(nameof(ShufflePoolSize), ShufflePoolSize, "ShufflePoolSize must be at least 1.");
         if (GpuDeviceId is int device && device < 0) throw new ArgumentOutOfRangeException(nameof(GpuDeviceId), device, "GpuDeviceId must be ≥ 0, or null for the CPU.");

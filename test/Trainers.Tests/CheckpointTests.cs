@@ -106,6 +106,26 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ResumingFromTheCheckpointFolderItselfStartsFreshWhenItIsEmptyOrMissing()
+    {
+        string missing = Path.Combine(_folder, "not-yet");
+        var log = new List<string>();
+        var settings = Settings(3, checkpoints: missing, resume: missing);
+        var result = Train(new TrainingSettings
+        {
+            NumberOfEpochs = settings.NumberOfEpochs, BatchSize = settings.BatchSize, Seed = settings.Seed, CreateOptimizer = settings.CreateOptimizer,
+            LearningRateSchedule = settings.LearningRateSchedule, CheckpointFolder = missing, ResumeFrom = missing, Log = log.Add,
+        }, Network());
+        Assert.Equal(3, result.History.Count);
+        Assert.Contains(log, l => l == $"no checkpoint in {missing} yet: starting at epoch 1");
+        Assert.Equal(3, CheckpointFolder.Find(missing)[^1].Epoch);
+        // Another folder than the checkpoint folder must hold a checkpoint.
+        string empty = Directory.CreateDirectory(Path.Combine(_folder, "empty")).FullName;
+        var ex = Assert.Throws<InvalidOperationException>(() => Train(Settings(3, resume: empty), Network()));
+        Assert.Contains("holds no checkpoint", ex.Message);
+    }
+
+    [Fact]
     public void ACheckpointFolderOfAnotherTrainingIsNeverOverwritten()
     {
         Train(Settings(2, checkpoints: _folder), Network());

@@ -76,6 +76,11 @@ internal sealed class CheckpointSession
     private void Resume(string folder)
     {
         var found = CheckpointFolder.Find(folder);
+        if (found.Count == 0 && SameFolder(folder, _settings.CheckpointFolder))
+        {
+            _settings.Log?.Invoke($"no checkpoint in {folder} yet: starting at epoch 1");
+            return;
+        }
         if (found.Count == 0)
             throw new InvalidOperationException($"ResumeFrom: '{folder}' holds no checkpoint (files named epoch-NNNN{CheckpointFile.Extension}).");
         string path = found[^1].Path;
@@ -127,6 +132,10 @@ internal sealed class CheckpointSession
         return identity;
     }
 
-    private static bool SameFolder(string a, string? b) =>
+    /// <summary>
+    /// Whether <paramref name="a"/> and <paramref name="b"/> name the same folder: ResumeFrom = CheckpointFolder is the
+    /// "continue whatever is there" setting, for which a missing or empty folder simply starts at epoch 1.
+    /// </summary>
+    public static bool SameFolder(string? a, string? b) => a is not null &&
         b is not null && string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
 }
