@@ -29,7 +29,7 @@ internal static class DenseNet
         public static IReadOnlyList<int> LayersPerBlock => [4, 4, 4];
     }
 
-    /// <summary>Builds the network; convolutions He uniform, the classifier Glorot uniform, all from <paramref name="rng"/>.</summary>
+    /// <summary>Builds the network from the <see cref="NetworkPresets.DenseNet"/> preset; convolutions He uniform, the classifier Glorot uniform, all from <paramref name="rng"/>.</summary>
     /// <param name="inputChannels">C</param>
     /// <param name="classCount">K</param>
     /// <param name="architecture">Stem, growth, blocks and compression.</param>

@@ -29,7 +29,7 @@ internal static class ResNet
         public static IReadOnlyList<int> BlocksPerStage => [2, 2, 2];
     }
 
-    /// <summary>Builds the network; convolutions He uniform, the classifier Glorot uniform, all from <paramref name="rng"/>.</summary>
+    /// <summary>Builds the network from the <see cref="NetworkPresets.ResNet"/> preset; convolutions He uniform, the classifier Glorot uniform, all from <paramref name="rng"/>.</summary>
     /// <param name="inputChannels">C</param>
     /// <param name="classCount">K</param>
     /// <param name="architecture">Stem, stages and block kind.</param>

@@ -43,7 +43,7 @@ internal static class SmallCnn
     /// </summary>
     public const int MinimumInputSize = 4;
 
-    /// <summary>Builds the network; weights come from <paramref name="rng"/> (He uniform for layers followed by ReLU, Glorot for the output).</summary>
+    /// <summary>Builds the network from the <see cref="NetworkPresets.SmallCnn"/> preset; weights come from <paramref name="rng"/> (He uniform for layers followed by ReLU, Glorot for the output).</summary>
     /// <param name="inputChannels">C</param>
     /// <param name="classCount">K</param>
     /// <param name="architecture">Layer sizes and options.</param>
