@@ -1,3 +1,4 @@
+using MlNetDeep.Engine.Layers;
 using MlNetDeep.Engine.Models;
 
 namespace MlNetDeep.Engine.Tests;
@@ -44,6 +45,33 @@ public class NetworkDefinitionTests
         Assert.Equal([4, 2, 2], summary.Layers[2].OutputShape);
     }
 
+    [Fact]
+    public void BlocksHaveTheShapesAndParametersOfTheModulesTheyBuild()
+    {
+        var definition = new NetworkDefinition()
+            .ResidualBlock(3)                         // (3, 9, 7): identity shortcut
+            .ResidualBlock(5, stride: 2)              // (5, 5, 4): projection
+            .BottleneckBlock(2)                       // (8, 5, 4): projection (5 → 2·4 channels)
+            .BottleneckBlock(2)                       // (8, 5, 4): identity
+            .BottleneckBlock(3, stride: 2, expansion: 1) // (3, 3, 2): projection
+            .DenseBlock(2, growthRate: 4)             // (3 + 2·4 = 11, 3, 2)
+            .Transition()                             // (⌊0.5·11⌋ = 5, 1, 1)
+            .GlobalAveragePool().Dense(2, bias: false);
+        var summary = definition.Summarize(3, 9, 7);
+        Assert.Equal([[3, 9, 7], [5, 5, 4], [8, 5, 4], [8, 5, 4], [3, 3, 2], [11, 3, 2], [5, 1, 1], [5], [2]],
+            summary.Layers.Skip(1).Select(l => l.OutputShape));
+        // conv3×3 3→5 (135) + BN (10) + conv3×3 5→5 (225) + BN (10) + shortcut conv1×1 3→5 (15) + BN (10); Dense 5→2 without bias.
+        Assert.Equal(405, summary.Layers[2].Parameters);
+        Assert.Equal(10, summary.Layers[^1].Parameters);
+
+        var network = definition.Build([3, 9, 7], new Rng(4));
+        Assert.Equal(network.Children.Select(m => m.ParameterCount()), summary.Layers.Skip(1).Select(l => l.Parameters));
+        Assert.Equal([false, true, true, false, true], network.Children.OfType<ResidualBlock>().Select(b => b.HasProjection));
+        Assert.Equal([2, 2], network.Forward(new Tape { IsRecording = false }, Tensor.Zeros(2, 3, 9, 7)).Shape);
+        var transition = Assert.Single(network.Children.OfType<TransitionLayer>());
+        Assert.Equal((11, 5), (transition.InChannels, transition.OutChannels));
+    }
+
     public static TheoryData<string, Func<NetworkDefinition>, int[], string> Broken => new()
     {
         { "dense on an image", () => new NetworkDefinition().Conv2d(8, 3).Dense(10), [1, 8, 8],
@@ -54,6 +82,10 @@ public class NetworkDefinitionTests
             "Layer 3 (MaxPool2d(2×2, stride 2)) expects an image of at least 2×2 but gets (1, 1, 1): pool less or remove a pooling layer." },
         { "kernel larger than the image", () => new NetworkDefinition().Conv2d(4, 5), [3, 4, 4],
             "Layer 1 (Conv2d(4, 5×5, stride 1, padding 0)) expects an image of at least 5×5 (with padding 0) but gets (3, 4, 4): lower the kernel size or pool less before it." },
+        { "residual block on a vector", () => new NetworkDefinition().Dense(4).ResidualBlock(8), [5],
+            "Layer 2 (ResidualBlock(8, stride 1)) expects an image (C, H, W) but gets (4): it works on images; use Dense for vectors." },
+        { "transition past the image", () => new NetworkDefinition().DenseBlock(2, 3).Transition().Transition(), [4, 3, 3],
+            "Layer 3 (Transition(compression 0.5)) expects an image of at least 2×2 but gets (5, 1, 1): it halves H and W; use fewer transitions or a larger image." },
         { "empty", () => new NetworkDefinition(), [4], "The network has no layers: add at least one (e.g. Dense(classes))." },
     };
 
@@ -73,6 +105,11 @@ public class NetworkDefinitionTests
         Assert.Equal("padding", Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkDefinition().Conv2d(8, 3, padding: -1)).ParamName);
         Assert.Equal("rate", Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkDefinition().Dropout(1f)).ParamName);
         Assert.Equal("stride", Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkDefinition().MaxPool2d(2, 0)).ParamName);
+        Assert.Equal("stride", Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkDefinition().ResidualBlock(8, stride: 0)).ParamName);
+        Assert.Equal("expansion", Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkDefinition().BottleneckBlock(8, expansion: 0)).ParamName);
+        Assert.Equal("layers", Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkDefinition().DenseBlock(0, 12)).ParamName);
+        Assert.Equal("compression", Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkDefinition().Transition(0f)).ParamName);
+        Assert.Equal("compression", Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkDefinition().Transition(1.5f)).ParamName);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ internal static class DenseNet
         public static IReadOnlyList<int> LayersPerBlock => [4, 4, 4];
     }
 
-    /// <summary>Builds the network; convolutions He uniform, the classifier Glorot uniform, all from <paramref name="rng"/>.</summary>
+    /// <summary>Builds the network from the <see cref="NetworkPresets.DenseNet"/> preset; convolutions He uniform, the classifier Glorot uniform, all from <paramref name="rng"/>.</summary>
     /// <param name="inputChannels">C</param>
     /// <param name="classCount">K</param>
     /// <param name="architecture">Stem, growth, blocks and compression.</param>
@@ -40,24 +40,9 @@ internal static class DenseNet
         if (inputChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inputChannels), inputChannels, "Must be positive.");
         if (classCount <= 0) throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "Must be positive.");
         architecture.Check();
-        int width = architecture.StemChannels;
-        var modules = new List<Module> { new Conv2d(inputChannels, width, 3, rng, padding: 1, bias: false) };
-        for (int b = 0; b < architecture.LayersPerBlock.Count; b++)
-        {
-            var block = new DenseBlock(width, architecture.LayersPerBlock[b], architecture.GrowthRate, rng);
-            modules.Add(block);
-            width = block.OutChannels;
-            if (b + 1 < architecture.LayersPerBlock.Count)
-            {
-                int compressed = Math.Max(1, (int)MathF.Floor(architecture.Compression * width));
-                modules.Add(new TransitionLayer(width, compressed, rng));
-                width = compressed;
-            }
-        }
-        modules.Add(new BatchNorm(width));
-        modules.Add(new Activation(ActivationKind.Relu));
-        modules.Add(new GlobalAvgPool());
-        modules.Add(new Linear(width, classCount, rng, WeightInit.GlorotUniform));
-        return new Sequential([.. modules]);
+        // No layer depends on H and W (global pooling before the classifier); the smallest image the transitions take,
+        // 2^(blocks − 1) on a side, gives the same modules.
+        int side = 1 << (architecture.LayersPerBlock.Count - 1);
+        return NetworkPresets.DenseNet(classCount, architecture).Build([inputChannels, side, side], rng);
     }
 }

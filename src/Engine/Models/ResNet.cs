@@ -29,7 +29,7 @@ internal static class ResNet
         public static IReadOnlyList<int> BlocksPerStage => [2, 2, 2];
     }
 
-    /// <summary>Builds the network; convolutions He uniform, the classifier Glorot uniform, all from <paramref name="rng"/>.</summary>
+    /// <summary>Builds the network from the <see cref="NetworkPresets.ResNet"/> preset; convolutions He uniform, the classifier Glorot uniform, all from <paramref name="rng"/>.</summary>
     /// <param name="inputChannels">C</param>
     /// <param name="classCount">K</param>
     /// <param name="architecture">Stem, stages and block kind.</param>
@@ -40,32 +40,7 @@ internal static class ResNet
         if (inputChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inputChannels), inputChannels, "Must be positive.");
         if (classCount <= 0) throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "Must be positive.");
         architecture.Check();
-        int width = architecture.StemChannels;
-        var modules = new List<Module>
-        {
-            new Conv2d(inputChannels, width, 3, rng, padding: 1, bias: false), new BatchNorm(width), new Activation(ActivationKind.Relu),
-        };
-        for (int s = 0; s < architecture.StageChannels.Count; s++)
-        {
-            int channels = architecture.StageChannels[s];
-            for (int b = 0; b < architecture.BlocksPerStage[s]; b++)
-            {
-                int stride = s > 0 && b == 0 ? 2 : 1;
-                if (architecture.Block == ResNetBlockKind.Basic)
-                {
-                    modules.Add(new ResNetBasicBlock(width, channels, stride, rng));
-                    width = channels;
-                }
-                else
-                {
-                    var block = new ResNetBottleneckBlock(width, channels, stride, rng, architecture.BottleneckExpansion);
-                    modules.Add(block);
-                    width = block.OutChannels;
-                }
-            }
-        }
-        modules.Add(new GlobalAvgPool());
-        modules.Add(new Linear(width, classCount, rng, WeightInit.GlorotUniform));
-        return new Sequential([.. modules]);
+        // No layer depends on H and W (global pooling before the classifier), so the smallest image (1×1) gives the same modules.
+        return NetworkPresets.ResNet(classCount, architecture).Build([inputChannels, 1, 1], rng);
     }
 }

@@ -43,7 +43,7 @@ internal static class SmallCnn
     /// </summary>
     public const int MinimumInputSize = 4;
 
-    /// <summary>Builds the network; weights come from <paramref name="rng"/> (He uniform for layers followed by ReLU, Glorot for the output).</summary>
+    /// <summary>Builds the network from the <see cref="NetworkPresets.SmallCnn"/> preset; weights come from <paramref name="rng"/> (He uniform for layers followed by ReLU, Glorot for the output).</summary>
     /// <param name="inputChannels">C</param>
     /// <param name="classCount">K</param>
     /// <param name="architecture">Layer sizes and options.</param>
@@ -54,29 +54,11 @@ internal static class SmallCnn
         if (inputChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inputChannels), inputChannels, "Must be positive.");
         if (classCount <= 0) throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "Must be positive.");
         architecture.Check();
-        int c1 = architecture.Conv1Channels, c2 = architecture.Conv2Channels;
-        var modules = new List<Module>
-        {
-            // ReLU after the pool: same values (max and ReLU commute), a quarter of the work.
-            new Conv2d(inputChannels, c1, 3, rng, padding: 1), new BatchNorm(c1), new MaxPool2d(2), new Activation(ActivationKind.Relu),
-            new Conv2d(c1, c2, 3, rng, padding: 1), new BatchNorm(c2), new MaxPool2d(2), new Activation(ActivationKind.Relu),
-        };
-        int features;
-        if (architecture.SpatialPyramidLevels is { } levels)
-        {
-            var spp = new SpatialPyramidPool([.. levels]);
-            modules.Add(spp);
-            features = c2 * spp.BinCount;
-        }
-        else
-        {
-            modules.Add(new Flatten());
-            features = c2 * (architecture.InputHeight / 2 / 2) * (architecture.InputWidth / 2 / 2);
-        }
-        modules.Add(new Linear(features, architecture.HiddenUnits, rng, WeightInit.HeUniform));
-        modules.Add(new Activation(ActivationKind.Relu));
-        if (architecture.DropoutRate > 0f) modules.Add(new Dropout(architecture.DropoutRate, rng));
-        modules.Add(new Linear(architecture.HiddenUnits, classCount, rng, WeightInit.GlorotUniform));
-        return new Sequential([.. modules]);
+        // The pyramid variant's layers do not depend on H and W (pyramid pooling gives C·Σn² features for any size), so it
+        // is built for the smallest input it takes; the Flatten variant for the input size its Linear layer is made for.
+        int[] shape = architecture.SpatialPyramidLevels is null
+            ? [inputChannels, architecture.InputHeight, architecture.InputWidth]
+            : [inputChannels, MinimumInputSize, MinimumInputSize];
+        return NetworkPresets.SmallCnn(classCount, architecture).Build(shape, rng);
     }
 }

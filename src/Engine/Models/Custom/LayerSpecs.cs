@@ -32,27 +32,27 @@ internal sealed class ShapeMismatch(string expected, string hint = "") : Excepti
     public string Hint { get; } = hint;
 }
 
-internal sealed class DenseSpec(int units) : LayerSpec
+internal sealed class DenseSpec(int units, bool bias = true) : LayerSpec
 {
-    public override string Name => $"Dense({units})";
+    public override string Name => bias ? $"Dense({units})" : $"Dense({units}, no bias)";
 
     public override int[] OutputShape(int[] input) => input.Length == 1 ? [units]
         : throw new ShapeMismatch("a vector (F)", ": add Flatten() or GlobalAveragePool() before it");
 
-    public override long Parameters(int[] input) => input.Length == 1 ? (long)input[0] * units + units : 0;
+    public override long Parameters(int[] input) => input.Length == 1 ? (long)input[0] * units + (bias ? units : 0) : 0;
 
     public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following)
     {
         // He-uniform when a ReLU-family activation follows (possibly after BatchNorm), as in the built-in MLP.
         var next = following.SkipWhile(l => l is BatchNormSpec).FirstOrDefault();
         var init = next is ActivationSpec { Kind: ActivationKind.Relu or ActivationKind.LeakyRelu } ? WeightInit.HeUniform : WeightInit.GlorotUniform;
-        return new Linear(input[0], units, rng, init);
+        return new Linear(input[0], units, rng, init, bias);
     }
 }
 
-internal sealed class Conv2dSpec(int channels, int kernel, int stride, int padding) : LayerSpec
+internal sealed class Conv2dSpec(int channels, int kernel, int stride, int padding, bool bias = true) : LayerSpec
 {
-    public override string Name => $"Conv2d({channels}, {kernel}×{kernel}, stride {stride}, padding {padding})";
+    public override string Name => $"Conv2d({channels}, {kernel}×{kernel}, stride {stride}, padding {padding}{(bias ? "" : ", no bias")})";
 
     public override int[] OutputShape(int[] input)
     {
@@ -63,10 +63,10 @@ internal sealed class Conv2dSpec(int channels, int kernel, int stride, int paddi
         return [channels, h, w];
     }
 
-    public override long Parameters(int[] input) => input.Length == 3 ? (long)input[0] * channels * kernel * kernel + channels : 0;
+    public override long Parameters(int[] input) => input.Length == 3 ? (long)input[0] * channels * kernel * kernel + (bias ? channels : 0) : 0;
 
     public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following) =>
-        new Layers.Conv2d(input[0], channels, kernel, rng, stride: stride, padding: padding);
+        new Layers.Conv2d(input[0], channels, kernel, rng, stride: stride, padding: padding, bias: bias);
 }
 
 internal sealed class Pool2dSpec(bool max, int size, int stride) : LayerSpec

@@ -31,15 +31,60 @@ public sealed class NetworkDefinition
     /// <summary>Fully connected layer: (F) → (<paramref name="units"/>). Weights He-uniform when a ReLU or leaky ReLU
     /// follows (BatchNorm in between allowed), Glorot-uniform otherwise.</summary>
     /// <param name="units">Outputs (≥ 1).</param>
-    public NetworkDefinition Dense(int units) => Add(new DenseSpec(Positive(units, nameof(units))));
+    /// <param name="bias">Whether the layer adds a bias; a bias right before BatchNorm is redundant (BatchNorm subtracts
+    /// the mean). <value>Default true.</value></param>
+    public NetworkDefinition Dense(int units, bool bias = true) => Add(new DenseSpec(Positive(units, nameof(units)), bias));
 
-    /// <summary>2-D convolution: (C, H, W) → (<paramref name="channels"/>, H', W') with H' = ⌊(H + 2·padding − k) / stride⌋ + 1.</summary>
+    /// <summary>2-D convolution: (C, H, W) → (<paramref name="channels"/>, H', W') with H' = ⌊(H + 2·padding − k) / stride⌋ + 1.
+    /// Weights He-uniform.</summary>
     /// <param name="channels">Output channels (≥ 1).</param>
     /// <param name="kernelSize">Square kernel size k (≥ 1).</param>
     /// <param name="stride">Step (≥ 1). <value>Default 1.</value></param>
     /// <param name="padding">Zeros added on each side (≥ 0). <value>Default 0.</value></param>
-    public NetworkDefinition Conv2d(int channels, int kernelSize, int stride = 1, int padding = 0) =>
-        Add(new Conv2dSpec(Positive(channels, nameof(channels)), Positive(kernelSize, nameof(kernelSize)), Positive(stride, nameof(stride)), NonNegative(padding, nameof(padding))));
+    /// <param name="bias">Whether the layer adds a bias per channel; a bias right before BatchNorm is redundant.
+    /// <value>Default true.</value></param>
+    public NetworkDefinition Conv2d(int channels, int kernelSize, int stride = 1, int padding = 0, bool bias = true) =>
+        Add(new Conv2dSpec(Positive(channels, nameof(channels)), Positive(kernelSize, nameof(kernelSize)), Positive(stride, nameof(stride)), NonNegative(padding, nameof(padding)), bias));
+
+    /// <summary>
+    /// ResNet basic block (He et al. 2016): (C, H, W) → (<paramref name="channels"/>, ⌊(H − 1)/s⌋ + 1, ⌊(W − 1)/s⌋ + 1).
+    /// Output ReLU(F(x) + shortcut(x)) with F = conv3×3ₛ → BatchNorm → ReLU → conv3×3 → BatchNorm (padding 1, no biases);
+    /// the shortcut is the identity when the shape is kept, otherwise conv1×1ₛ → BatchNorm. Convolutions He-uniform.
+    /// </summary>
+    /// <param name="channels">Output channels O (≥ 1).</param>
+    /// <param name="stride">Step s of the first convolution and the shortcut (≥ 1); 2 halves H and W. <value>Default 1.</value></param>
+    public NetworkDefinition ResidualBlock(int channels, int stride = 1) =>
+        Add(new ResidualBlockSpec(Positive(channels, nameof(channels)), Positive(stride, nameof(stride))));
+
+    /// <summary>
+    /// ResNet bottleneck block (He et al. 2016; stride on the 3×3 as in ResNet v1.5): (C, H, W) → (M·e, ⌊(H − 1)/s⌋ + 1, …)
+    /// with M = <paramref name="channels"/> and e = <paramref name="expansion"/>. Output ReLU(F(x) + shortcut(x)) with
+    /// F = conv1×1 (C → M) → BN → ReLU → conv3×3ₛ (M → M) → BN → ReLU → conv1×1 (M → M·e) → BN, no biases; the shortcut
+    /// is the identity when the shape is kept, otherwise conv1×1ₛ → BatchNorm. Convolutions He-uniform.
+    /// </summary>
+    /// <param name="channels">Bottleneck channels M (≥ 1).</param>
+    /// <param name="stride">Step s of the 3×3 convolution and the shortcut (≥ 1). <value>Default 1.</value></param>
+    /// <param name="expansion">e: the block outputs M·e channels (≥ 1). <value>Default 4.</value></param>
+    public NetworkDefinition BottleneckBlock(int channels, int stride = 1, int expansion = ResNetBottleneckBlock.DefaultExpansion) =>
+        Add(new BottleneckBlockSpec(Positive(channels, nameof(channels)), Positive(stride, nameof(stride)), Positive(expansion, nameof(expansion))));
+
+    /// <summary>
+    /// DenseNet dense block (Huang et al. 2017, without 1×1 bottlenecks): (C, H, W) → (C + L·k, H, W). Layer ℓ applies
+    /// BatchNorm → ReLU → conv3×3 (padding 1, no bias, k maps) to the concatenation of the input and the maps of the layers
+    /// before it; the block outputs them all. Convolutions He-uniform.
+    /// </summary>
+    /// <param name="layers">L (≥ 1).</param>
+    /// <param name="growthRate">k, maps added per layer (≥ 1).</param>
+    public NetworkDefinition DenseBlock(int layers, int growthRate) =>
+        Add(new DenseBlockSpec(Positive(layers, nameof(layers)), Positive(growthRate, nameof(growthRate))));
+
+    /// <summary>
+    /// DenseNet transition between dense blocks: BatchNorm → ReLU → conv1×1 (no bias) → 2×2 average pool,
+    /// (C, H, W) → (max(1, ⌊θ·C⌋), ⌊H/2⌋, ⌊W/2⌋) with θ = <paramref name="compression"/>. Needs H, W ≥ 2.
+    /// </summary>
+    /// <param name="compression">θ in (0, 1]. <value>Default 0.5.</value></param>
+    public NetworkDefinition Transition(float compression = 0.5f) =>
+        Add(new TransitionSpec(compression > 0f && compression <= 1f ? compression : throw new ArgumentOutOfRangeException(nameof(compression), compression, "compression must lie in (0, 1].")));
 
     /// <summary>Max pooling over <paramref name="size"/>×<paramref name="size"/> windows: (C, H, W) → (C, ⌊(H − size) / stride⌋ + 1, …).</summary>
     /// <param name="size">Window size (≥ 1).</param>
@@ -75,6 +120,14 @@ public sealed class NetworkDefinition
 
     /// <summary>Logistic sigmoid.</summary>
     public NetworkDefinition Sigmoid() => Add(new ActivationSpec(ActivationKind.Sigmoid));
+
+    /// <summary>Any activation, with the slope <paramref name="alpha"/> kept even when <paramref name="kind"/> ignores it (the MLP
+    /// preset passes its option through unchanged).</summary>
+    internal NetworkDefinition Activation(ActivationKind kind, float alpha) => Add(new ActivationSpec(kind, alpha));
+
+    /// <summary>Spatial pyramid max pooling over n×n grids for each n in <paramref name="levels"/>: (C, H, W) → (C·Σn²) for any
+    /// H, W (the SmallCnn preset; internal because the trainers' custom networks take one fixed input size).</summary>
+    internal NetworkDefinition SpatialPyramidPool(IReadOnlyList<int> levels) => Add(new SpatialPyramidPoolSpec([.. levels]));
 
     /// <summary>Dropout while training (identity at inference).</summary>
     /// <param name="rate">Drop probability in [0, 1).</param>
