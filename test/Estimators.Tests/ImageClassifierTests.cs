@@ -113,9 +113,9 @@ public sealed class ImageClassifierTests : IDisposable
         var test = WriteImages(60, 2);
         var options = Small(ImageNetwork.SmallCnn);
         options.CustomNetwork = new NetworkDefinition()
-            .Conv2d(8, 3, padding: 1).BatchNorm().Relu().MaxPool2d(2)
-            .Conv2d(16, 3, stride: 2).Relu().GlobalAveragePool()
-            .Dense(3);
+            .Conv2d(8, 3, padding: 1, bias: false).BatchNorm().Relu().MaxPool2d(2)
+            .ResidualBlock(16, stride: 2).DenseBlock(layers: 2, growthRate: 4).Transition()
+            .GlobalAveragePool().Dropout(0.2f).Dense(3);
         var model = EstimatorWorkout.Run<ImageRow, ImagePrediction>(ml, Pipeline(ml, options), train, test.Take(10).ToList(), ["Path", "Label"]);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(test)));
         Assert.True(metrics.MicroAccuracy > 0.9, $"accuracy {metrics.MicroAccuracy}");
