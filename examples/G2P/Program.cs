@@ -13,7 +13,7 @@ using MlNetDeep.Examples;
 
 var arguments = args.ToList();
 string dataDir, outputDir;
-int epochs = 8, maxWords = int.MaxValue;
+int epochs = 12, maxWords = int.MaxValue;
 try
 {
     dataDir = DataFolder.TakeOption(arguments, "--data") ?? DataFolder.Default("data");
@@ -59,8 +59,10 @@ var options = new EncoderDecoder.Options
     Cell = RecurrentCellKind.Gru, EmbeddingSize = 64, HiddenSize = 128, BidirectionalEncoder = true, Attention = AttentionKind.General,
     InputFeeding = true, DropoutRate = 0.2f,
     Decoding = new DecodingOptions { BeamSize = 5, MaximumLength = 32 },
-    NumberOfEpochs = epochs, BatchSize = 64, LearningRate = 1e-3f, Seed = 1,
-    ValidationSet = Pairs(split.Validation), EarlyStoppingMetric = EarlyStoppingMetric.TokenAccuracy, EarlyStoppingPatience = 2,
+    // Peak rate 2e-3 after one warm-up epoch, annealed along a cosine to 1e-5 by the last epoch; label smoothing 0.1.
+    NumberOfEpochs = epochs, BatchSize = 64, LearningRate = 2e-3f, Seed = 1,
+    LearningRateSchedule = LearningRateSchedule.Cosine(warmupEpochs: 1, minimumLearningRate: 1e-5f), LabelSmoothing = 0.1f,
+    ValidationSet = Pairs(split.Validation), EarlyStoppingMetric = EarlyStoppingMetric.TokenAccuracy, EarlyStoppingPatience = 3,
     AttentionColumnName = "Attention",
     Progress = new Progress<EpochReport>(r => Console.WriteLine($"  {r}")),
 };
