@@ -98,6 +98,47 @@ public class NetworkDefinitionTests
     }
 
     [Fact]
+    public void ConcatenatedBranchesAddTheirChannelsAndParameters()
+    {
+        var inception = new NetworkDefinition()
+            .Concatenate(
+                new NetworkDefinition().Conv2d(4, 1),
+                new NetworkDefinition().Conv2d(6, 3, padding: 1).Relu(),
+                new NetworkDefinition().MaxPool2d(3, stride: 1).Conv2d(2, 1))
+            .GlobalAveragePool().Dense(3);
+        // The third branch loses 2 pixels on each axis: it cannot join the others.
+        var ex = Assert.Throws<ArgumentException>(() => inception.Summarize(2, 8, 8));
+        Assert.StartsWith("Layer 1 (Concatenate(", ex.Message);
+        Assert.EndsWith("): branch 1 gives (4, 8, 8) and branch 3 (2, 6, 6); they must agree on every axis but the first (channels or features).", ex.Message);
+
+        var fixedUp = new NetworkDefinition()
+            .Concatenate(
+                new NetworkDefinition().Conv2d(4, 1),
+                new NetworkDefinition().Conv2d(6, 3, padding: 1).Relu(),
+                new NetworkDefinition().AvgPool2d(1).Conv2d(2, 1))
+            .GlobalAveragePool().Dense(3);
+        var summary = fixedUp.Summarize(2, 8, 8);
+        Assert.Equal([12, 8, 8], summary.Layers[1].OutputShape);
+        Assert.Equal((2 * 4 + 4) + (2 * 6 * 9 + 6) + (2 * 2 + 2), summary.Layers[1].Parameters);
+        var network = fixedUp.Build([2, 8, 8], new Rng(2));
+        Assert.Equal(summary.TotalParameters, network.ParameterCount());
+        Assert.Equal([3, 3], network.Forward(new Tape { IsRecording = false }, Tensor.Zeros(3, 2, 8, 8)).Shape);
+
+        var vectors = new NetworkDefinition().Concatenate(new NetworkDefinition().Dense(4), new NetworkDefinition().Dense(6).Tanh()).Dense(2);
+        Assert.Equal([10], vectors.Summarize(5).Layers[1].OutputShape);
+    }
+
+    [Fact]
+    public void ABranchThatDoesNotFitIsNamed()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new NetworkDefinition()
+            .Concatenate(new NetworkDefinition().Dense(4), new NetworkDefinition().Conv2d(2, 1)).Summarize(5));
+        Assert.EndsWith("): in branch 2, layer 1 (Conv2d(2, 1×1, stride 1, padding 0)) expects an image (C, H, W) but gets (5): it works on images; use Dense for vectors.", ex.Message);
+        Assert.Throws<ArgumentException>(() => new NetworkDefinition().Concatenate(new NetworkDefinition().Dense(1)));
+        Assert.Throws<ArgumentException>(() => new NetworkDefinition().Concatenate(new NetworkDefinition().Dense(1), new NetworkDefinition()));
+    }
+
+    [Fact]
     public void BadLayerArgumentsAreRejectedWhenTheLayerIsAdded()
     {
         Assert.Equal("units", Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkDefinition().Dense(0)).ParamName);

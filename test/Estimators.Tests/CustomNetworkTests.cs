@@ -13,6 +13,11 @@ public class CustomNetworkTests
     private static NetworkDefinition Classifier(int classes = 3) =>
         new NetworkDefinition().Dense(32).BatchNorm().Relu().Dropout(0.1f).Dense(16).Tanh().Dense(classes);
 
+    /// <summary>Two parallel branches (a wide ReLU one, a narrow tanh one) joined, then the classifier layer.</summary>
+    private static NetworkDefinition Branched() => new NetworkDefinition()
+        .Concatenate(new NetworkDefinition().Dense(16).Relu(), new NetworkDefinition().Dense(8).Tanh())
+        .Dropout(0.1f).Dense(3);
+
     private static (MLContext Ml, IEstimator<ITransformer> Pipeline, MlpClassifier Trainer) Pipeline(NetworkDefinition network, List<string>? log = null,
         IProgress<EpochReport>? progress = null)
     {
@@ -39,6 +44,16 @@ public class CustomNetworkTests
         Assert.Contains(log, l => l.Contains("user-defined network:", StringComparison.Ordinal) && l.Contains("Dense(32)", StringComparison.Ordinal)
             && l.Contains("trainable parameters: 803", StringComparison.Ordinal)); // 4·32+32 + 2·32 + 32·16+16 + 16·3+3
         Assert.Contains("\"architecture\":\"custom\"", System.Text.Encoding.UTF8.GetString(trainer.LastTrainingReport!.OnnxModel));
+    }
+
+    [Fact]
+    public void ParallelBranchesLearnAndRoundTrip()
+    {
+        var (ml, pipeline, _) = Pipeline(Branched());
+        var test = SyntheticData.Blobs(60, 5);
+        var model = EstimatorWorkout.Run<BlobRow, ClassPrediction>(ml, pipeline, SyntheticData.View(ml, SyntheticData.Blobs(300, 1)), test, ["Features", "Label"]);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(SyntheticData.View(ml, test)));
+        Assert.True(metrics.MicroAccuracy > 0.9, $"accuracy {metrics.MicroAccuracy}");
     }
 
     [Fact]

@@ -114,6 +114,7 @@ public sealed class ImageClassifierTests : IDisposable
         var options = Small(ImageNetwork.SmallCnn);
         options.CustomNetwork = new NetworkDefinition()
             .Conv2d(8, 3, padding: 1, bias: false).BatchNorm().Relu().MaxPool2d(2)
+            .Concatenate(new NetworkDefinition().Conv2d(4, 1).Relu(), new NetworkDefinition().Conv2d(4, 3, padding: 1).Relu())
             .ResidualBlock(16, stride: 2).DenseBlock(layers: 2, growthRate: 4).Transition()
             .GlobalAveragePool().Dropout(0.2f).Dense(3);
         var model = EstimatorWorkout.Run<ImageRow, ImagePrediction>(ml, Pipeline(ml, options), train, test.Take(10).ToList(), ["Path", "Label"]);

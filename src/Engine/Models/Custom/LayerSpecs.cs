@@ -24,12 +24,15 @@ internal abstract class LayerSpec
     }
 }
 
-/// <summary>Thrown by a shape rule: what the layer expects, and a hint to fix it.</summary>
+/// <summary>Thrown by a shape rule: what the layer expects, and a hint to fix it; or, for a composite layer, the whole reason.</summary>
 internal sealed class ShapeMismatch(string expected, string hint = "") : Exception(expected)
 {
     public string Expected { get; } = expected;
 
     public string Hint { get; } = hint;
+
+    /// <summary>The complete reason, used instead of "expects … but gets …" (a branch's own error).</summary>
+    public string? Whole { get; init; }
 }
 
 internal sealed class DenseSpec(int units, bool bias = true) : LayerSpec

@@ -101,6 +101,22 @@ public sealed class NetworkDefinition
     /// <summary>Global average pooling: (C, H, W) → (C).</summary>
     public NetworkDefinition GlobalAveragePool() => Add(new ShapeSpec(ShapeSpec.Kind.GlobalAveragePool));
 
+    /// <summary>
+    /// Parallel branches (the functional style's merge): every branch gets this layer's input, and their outputs are
+    /// concatenated on the first axis — channels of images (C₁ + C₂ + …, H, W) or features of vectors (F₁ + F₂ + …). The
+    /// outputs must agree on every other axis. Like an Inception block, or TextCNN's convolutions of several widths.
+    /// </summary>
+    /// <param name="branches">Two or more networks (each with at least one layer); copies are kept.</param>
+    public NetworkDefinition Concatenate(params NetworkDefinition[] branches)
+    {
+        ArgumentNullException.ThrowIfNull(branches);
+        if (branches.Length < 2) throw new ArgumentException("Concatenate needs at least two branches.", nameof(branches));
+        for (int b = 0; b < branches.Length; b++)
+            if (branches[b] is null || branches[b]._layers.Count == 0)
+                throw new ArgumentException($"Branch {b + 1} of Concatenate has no layers.", nameof(branches));
+        return Add(new ConcatenateSpec([.. branches.Select(b => b.Clone())]));
+    }
+
     /// <summary>Flattens (C, H, W) to (C·H·W); a vector passes unchanged.</summary>
     public NetworkDefinition Flatten() => Add(new ShapeSpec(ShapeSpec.Kind.Flatten));
 
@@ -150,13 +166,14 @@ public sealed class NetworkDefinition
         for (int i = 0; i < _layers.Count; i++)
         {
             var layer = _layers[i];
-            long parameters = layer.Parameters(shape);
-            try { shape = layer.OutputShape(shape); }
+            int[] input = shape;
+            try { shape = layer.OutputShape(input); }
             catch (ShapeMismatch mismatch)
             {
-                throw new ArgumentException($"Layer {i + 1} ({layer.Name}) expects {mismatch.Expected} but gets {ShapeText(shape)}{mismatch.Hint}.");
+                throw new ArgumentException(mismatch.Whole is { } whole ? $"Layer {i + 1} ({layer.Name}): {whole}"
+                    : $"Layer {i + 1} ({layer.Name}) expects {mismatch.Expected} but gets {ShapeText(input)}{mismatch.Hint}.");
             }
-            rows.Add(new LayerSummary(i + 1, layer.Name, shape, parameters));
+            rows.Add(new LayerSummary(i + 1, layer.Name, shape, layer.Parameters(input)));
         }
         return new NetworkSummary(rows);
     }
