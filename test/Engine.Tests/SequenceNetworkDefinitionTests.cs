@@ -137,6 +137,24 @@ public class SequenceNetworkDefinitionTests
     }
 
     [Fact]
+    public void BranchesOverASequenceJoinAsVectors()
+    {
+        // TextCNN with kernel widths 2 and 3: each branch (T, E) → (T', 4) → (4); joined (8).
+        var textCnn = new NetworkDefinition().Embedding(5).Concatenate(
+            new NetworkDefinition().Conv1d(4, 2).GlobalMaxPool1d(),
+            new NetworkDefinition().Conv1d(4, 3).GlobalMaxPool1d()).Relu().Dense(2);
+        var summary = textCnn.SummarizeTokens(7, 12);
+        Assert.Equal([8], summary.Layers[2].OutputShape);
+        var network = textCnn.Build([7], new Rng(1), new TokenInput(12, 11));
+        Assert.Equal(summary.TotalParameters, network.ParameterCount());
+        Assert.Equal([2, 2], network.Forward(Inference, Tensor.Zeros(2, 7)).Shape);
+
+        var ex = Assert.Throws<ArgumentException>(() => new NetworkDefinition()
+            .Concatenate(new NetworkDefinition().Conv1d(4, 1), new NetworkDefinition().Conv1d(4, 1)).Summarize(6, 3));
+        Assert.EndsWith("): branch 1 gives the sequence (6, 4); Concatenate joins vectors or images: end each branch with GlobalMaxPool1d(), GlobalAveragePool1d() or a recurrent layer without returnSequences.", ex.Message);
+    }
+
+    [Fact]
     public void ATextNetworkStartsWithItsOnlyEmbedding()
     {
         var ex = Assert.Throws<ArgumentException>(() => new NetworkDefinition().Dense(2).SummarizeTokens(5, 10));

@@ -28,6 +28,7 @@ public class CustomSequenceNetworkTests
     {
         { "cnn", () => new NetworkDefinition().Embedding(16).Conv1d(16, 3).Relu().GlobalMaxPool1d().Dropout(0.5f).Dense(2), "Conv1d(16, 3, stride 1, padding 0)" },
         { "lstm", () => new NetworkDefinition().Embedding(16).Lstm(16, bidirectional: true).Dense(2), "Lstm(16, bidirectional)" },
+        { "gru sequences", () => new NetworkDefinition().Embedding(16).Gru(16, returnSequences: true).MaxPool1d(2).GlobalMaxPool1d().Dense(2), "Gru(16, sequences)" },
     };
 
     [Theory]
@@ -52,16 +53,24 @@ public class CustomSequenceNetworkTests
         Assert.Equal("16", OnnxMetadata(onnx, "mlnetdeep.maximum_length"));
     }
 
-    [Fact]
-    public void ACustomNumericSequenceNetworkLearnsAndRoundTrips()
+    public static TheoryData<string, Func<NetworkDefinition>> NumericNetworks => new()
+    {
+        // (10, 2) → Conv1d (10, 8) → LSTM final state (8) → (3).
+        { "conv lstm", () => new NetworkDefinition().Conv1d(8, 3, padding: 1).Relu().Lstm(8).Dense(3) },
+        // (10, 2) → Conv1d (9, 8): a kernel of 2 sees each step's change → mean over time (8) → (3).
+        { "conv average", () => new NetworkDefinition().Conv1d(8, 2).Relu().GlobalAveragePool1d().Dense(3) },
+    };
+
+    [Theory]
+    [MemberData(nameof(NumericNetworks))]
+    public void ACustomNumericSequenceNetworkLearnsAndRoundTrips(string _, Func<NetworkDefinition> network)
     {
         var ml = new MLContext(seed: 1);
         var rows = Sequences(300, 2);
         var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(rows), 0.3, seed: 1);
-        // (10, 2) → Conv1d (10, 8) → LSTM final state (8) → (3).
         var trainer = ml.DeepLearning().MulticlassClassification.Recurrent(new RecurrentClassifier.Options
         {
-            FeaturesPerStep = 2, CustomNetwork = new NetworkDefinition().Conv1d(8, 3, padding: 1).Relu().Lstm(8).Dense(3),
+            FeaturesPerStep = 2, CustomNetwork = network(),
             NumberOfEpochs = 15, LearningRate = 0.01f, Seed = 1,
         });
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer);

@@ -105,7 +105,8 @@ public sealed class NetworkDefinition
     /// <summary>
     /// Parallel branches (the functional style's merge): every branch gets this layer's input, and their outputs are
     /// concatenated on the first axis — channels of images (C₁ + C₂ + …, H, W) or features of vectors (F₁ + F₂ + …). The
-    /// outputs must agree on every other axis. Like an Inception block, or TextCNN's convolutions of several widths.
+    /// outputs must agree on every other axis. Like an Inception block, or TextCNN's convolutions of several widths (each
+    /// branch ending in GlobalMaxPool1d: sequences (T, F) are not joined).
     /// </summary>
     /// <param name="branches">Two or more networks (each with at least one layer); copies are kept.</param>
     public NetworkDefinition Concatenate(params NetworkDefinition[] branches)
