@@ -5,8 +5,9 @@ namespace MlNetDeep;
 
 /// <summary>
 /// Text classifier over a raw text column: Fit learns a word or character vocabulary with built-in ML.NET transforms,
-/// trains a TextCNN or a recurrent network with MlNetDeep's engine, and returns a model whose ONNX graph pads each
-/// text to <see cref="Options.MaximumLength"/> tokens and truncates or rejects longer ones (<see cref="Options.LongerTexts"/>).
+/// trains a TextCNN, a recurrent network or your own (<see cref="Options.CustomNetwork"/>) with MlNetDeep's engine, and
+/// returns a model whose ONNX graph pads each text to <see cref="Options.MaximumLength"/> tokens and truncates or rejects
+/// longer ones (<see cref="Options.LongerTexts"/>).
 /// </summary>
 /// <remarks>
 /// | | |
