@@ -35,6 +35,17 @@ public abstract class NumericSequenceOptions : TrainerOptions
     /// <summary>The recurrent layers: cell, hidden size, layers, direction, dropout. <value>Defaults of <see cref="RecurrentArchitecture"/>.</value></summary>
     public RecurrentArchitecture Recurrent { get; set; } = new();
 
+    /// <summary>
+    /// A network of your own (<see cref="NetworkDefinition"/>: Conv1d, MaxPool1d, GlobalMaxPool1d, Lstm, Gru, Rnn, Dense, …) used
+    /// instead of <see cref="Recurrent"/>. Its input is one row's window as a sequence (T, F): T = vector size / FeaturesPerStep
+    /// steps of F = <see cref="FeaturesPerStep"/> values, standardised per slot as for the built-in network. It must end with one
+    /// output per class (a regressor: one). Checked, and its summary logged, before any data is read. Null builds the
+    /// built-in recurrent network. <value>Default null.</value>
+    /// </summary>
+    public NetworkDefinition? CustomNetwork { get; set; }
+
+    private protected override void CopyArrays() => CustomNetwork = CustomNetwork?.Clone();
+
     internal override void Check()
     {
         base.Check();

@@ -5,8 +5,9 @@ namespace MlNetDeep;
 
 /// <summary>
 /// Text classifier over a raw text column: Fit learns a word or character vocabulary with built-in ML.NET transforms,
-/// trains a TextCNN or a recurrent network with MlNetDeep's engine, and returns a model whose ONNX graph pads each
-/// text to <see cref="Options.MaximumLength"/> tokens and truncates or rejects longer ones (<see cref="Options.LongerTexts"/>).
+/// trains a TextCNN, a recurrent network or your own (<see cref="Options.CustomNetwork"/>) with MlNetDeep's engine, and
+/// returns a model whose ONNX graph pads each text to <see cref="Options.MaximumLength"/> tokens and truncates or rejects
+/// longer ones (<see cref="Options.LongerTexts"/>).
 /// </summary>
 /// <remarks>
 /// | | |
@@ -126,7 +127,26 @@ public sealed class TextClassifier : NetworkEstimator
         /// </summary>
         public RecurrentArchitecture Recurrent { get; set; } = new() { DropoutRate = Defaults.RecurrentDropoutRate };
 
-        private protected override void CopyArrays() => Cnn = Cnn is null ? null! : Cnn with { KernelSizes = Cnn.KernelSizes?.ToArray()! };
+        /// <summary>
+        /// A network of your own (<see cref="NetworkDefinition"/>) used instead of <see cref="Network"/> (then <see cref="EmbeddingSize"/>,
+        /// <see cref="Cnn"/> and <see cref="Recurrent"/> are not used; <see cref="TokenDropoutRate"/> still is). Its input is a text's
+        /// token ids (<see cref="MaximumLength"/>), so it starts with <see cref="NetworkDefinition.Embedding"/>, whose table gets a row per
+        /// vocabulary token plus the unknown and the padding token; sequence layers then work on (T, F). It must end with one
+        /// output per class. Checked, and its summary logged, after the vocabulary is learned and before the training data
+        /// is scanned. Null builds <see cref="Network"/>. <value>Default null.</value>
+        /// </summary>
+        /// <example>
+        /// <code>
+        /// CustomNetwork = new NetworkDefinition().Embedding(64).Conv1d(64, kernelSize: 3).Relu().GlobalMaxPool1d().Dropout(0.5f).Dense(2)
+        /// </code>
+        /// </example>
+        public NetworkDefinition? CustomNetwork { get; set; }
+
+        private protected override void CopyArrays()
+        {
+            Cnn = Cnn is null ? null! : Cnn with { KernelSizes = Cnn.KernelSizes?.ToArray()! };
+            CustomNetwork = CustomNetwork?.Clone();
+        }
 
         internal override void Check()
         {
@@ -142,7 +162,7 @@ public sealed class TextClassifier : NetworkEstimator
             if (!(TokenDropoutRate >= 0 && TokenDropoutRate < 1)) throw new ArgumentOutOfRangeException(nameof(TokenDropoutRate), TokenDropoutRate, "TokenDropoutRate must lie in [0, 1).");
             CheckPart(nameof(Cnn), Cnn, c => c.Check());
             CheckPart(nameof(Recurrent), Recurrent, r => r.Check());
-            if (Network == TextNetwork.Cnn && Cnn.KernelSizes.Max() > MaximumLength)
+            if (CustomNetwork is null && Network == TextNetwork.Cnn && Cnn.KernelSizes.Max() > MaximumLength)
                 throw new ArgumentOutOfRangeException(nameof(MaximumLength), MaximumLength, $"MaximumLength must be at least the widest kernel ({Cnn.KernelSizes.Max()}).");
         }
     }

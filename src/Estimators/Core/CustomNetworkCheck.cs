@@ -1,3 +1,4 @@
+using MlNetDeep.Engine.Models.Custom;
 using MlNetDeep.Trainers;
 
 namespace MlNetDeep;
@@ -8,13 +9,14 @@ namespace MlNetDeep;
 /// </summary>
 internal static class CustomNetworkCheck
 {
-    /// <summary>The network's summary for <paramref name="inputShape"/>; <see cref="ArgumentOutOfRangeException"/> naming CustomNetwork otherwise.</summary>
-    public static NetworkSummary Run(NetworkDefinition network, int[] inputShape, SupervisedColumns columns)
+    /// <summary>The network's summary for <paramref name="inputShape"/> (token ids of <paramref name="tokens"/> when given);
+    /// <see cref="ArgumentOutOfRangeException"/> naming CustomNetwork otherwise.</summary>
+    public static NetworkSummary Run(NetworkDefinition network, int[] inputShape, SupervisedColumns columns, TokenInput? tokens = null)
     {
         string task = columns.Target == TargetKind.Classification ? $"the label's {columns.ClassCount} classes" : "a regressor's values";
         try
         {
-            return network.Check(inputShape, columns.ClassCount, task);
+            return network.Check(inputShape, columns.ClassCount, task, tokens);
         }
         catch (ArgumentException ex)
         {

@@ -9,7 +9,7 @@ namespace MlNetDeep;
 
 /// <summary>
 /// A recurrent network over a numeric sequence given as a known-size vector (T·F values, standardised per slot in
-/// the graph): RecurrentEncoder → [Dropout] → Linear.
+/// the graph): RecurrentEncoder → [Dropout] → Linear, or Reshape (T, F) → the user's <see cref="NumericSequenceOptions.CustomNetwork"/>.
 /// </summary>
 /// <param name="options">Architecture and column.</param>
 /// <param name="forecastChanges">Make each row relative to its last step (regression with <see cref="NumericSequenceOptions.ForecastChanges"/>).</param>
@@ -26,17 +26,30 @@ internal sealed class NumericSequenceTask(NumericSequenceOptions options, bool f
         return new FeatureInput(OnnxInputColumn, count, RelativeStepSize: forecastChanges ? options.FeaturesPerStep : 0);
     }
 
+    /// <summary>(T, F) of one row: the steps of its window, then the values per step.</summary>
+    private int[] SequenceShape(FeatureInput input) => [input.Count / options.FeaturesPerStep, options.FeaturesPerStep];
+
+    public NetworkSummary? CheckNetwork(SupervisedColumns columns) =>
+        options.CustomNetwork is { } network ? CustomNetworkCheck.Run(network, SequenceShape(columns.Input), columns) : null;
+
     public TaskModel Build(SupervisedColumns columns, DataScan scan, Rng rng)
     {
         var input = columns.Input;
+        var preprocessing = scan.PerSlot(input.RelativeStepSize);
+        var graphInput = new DenseGraphInput(OnnxInputColumn, input.Count, preprocessing);
+        if (options.CustomNetwork is { } custom)
+        {
+            // The graph gives each row flat, (B, T·F); the user's layers read (B, T, F).
+            int[] shape = SequenceShape(input);
+            return new TaskModel(new Sequential(new Reshape(shape), custom.Build(shape, rng)), preprocessing, graphInput, CustomNetworkCheck.Architecture(custom));
+        }
         int steps = input.Count / options.FeaturesPerStep;
         var encoder = new RecurrentEncoder(options.Recurrent.CreateLayer(options.FeaturesPerStep, rng), steps, options.FeaturesPerStep);
         var head = new Linear(encoder.OutputSize, columns.ClassCount, rng);
         Module network = options.Recurrent.DropoutRate > 0
             ? new Sequential(encoder, new Dropout(options.Recurrent.DropoutRate, rng), head)
             : new Sequential(encoder, head);
-        var preprocessing = scan.PerSlot(input.RelativeStepSize);
-        return new TaskModel(network, preprocessing, new DenseGraphInput(OnnxInputColumn, input.Count, preprocessing), options.Recurrent.Metadata);
+        return new TaskModel(network, preprocessing, graphInput, options.Recurrent.Metadata);
     }
 
     public void CheckInput(SchemaShape schema) => SchemaChecks.Features(schema, options.FeatureColumnName);

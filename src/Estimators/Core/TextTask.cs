@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using MlNetDeep.Engine;
 using MlNetDeep.Engine.Layers;
 using MlNetDeep.Engine.Models;
+using MlNetDeep.Engine.Models.Custom;
 using MlNetDeep.Onnx.Export;
 using MlNetDeep.Trainers;
 using MlNetDeep.Transforms;
@@ -60,6 +61,12 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
             TextVocabulary.VocabularySize(schema) + 1);
     }
 
+    // Ids 0..PadId: the unknown key 0, the vocabulary's keys 1..V, and the pad V + 1 (the embedding's zero row).
+    public NetworkSummary? CheckNetwork(SupervisedColumns columns) =>
+        options.CustomNetwork is { } network ? CustomNetworkCheck.Run(network, [columns.Input.Count], columns, Tokens(columns.Input)) : null;
+
+    private static TokenInput Tokens(FeatureInput input) => new(input.PadId + 1, input.PadId, EmbeddingInitStd);
+
     public TaskModel Build(SupervisedColumns columns, DataScan scan, Rng rng)
     {
         var input = columns.Input;
@@ -70,6 +77,12 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
     private Module Network(FeatureInput input, int classes, Rng rng)
     {
         int rows = input.PadId + 1;
+        if (options.CustomNetwork is { } custom)
+        {
+            // Token dropout replaces ids by the unknown one (never by the pad), so a recurrent layer's lengths stay the texts'.
+            var body = custom.Build([input.Count], rng, Tokens(input));
+            return options.TokenDropoutRate > 0 ? new Sequential(new TokenDropout(options.TokenDropoutRate, UnknownId, input.PadId, rng), body) : body;
+        }
         if (options.Network == TextNetwork.Cnn)
             return TextCnn.Build(new TextCnnSpec(rows, input.PadId, input.Count, options.EmbeddingSize,
                 options.Cnn.KernelSizes, options.Cnn.FiltersPerKernel, options.Cnn.DropoutRate, classes, options.TokenDropoutRate, UnknownId, EmbeddingInitStd), rng);
@@ -97,7 +110,14 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
 
     public IReadOnlyList<string> TemporaryColumns => [TextVocabulary.TokenColumn];
 
-    private Dictionary<string, string> Architecture => options.Network == TextNetwork.Cnn
+    private Dictionary<string, string> Architecture => options.CustomNetwork is { } custom
+        ? new Dictionary<string, string>(CustomNetworkCheck.Architecture(custom))
+        {
+            ["tokens"] = options.TokenUnit.ToString(),
+            ["maximum_length"] = options.MaximumLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["longer_texts"] = options.LongerTexts.ToString(),
+        }
+        : options.Network == TextNetwork.Cnn
         ? new Dictionary<string, string>
         {
             ["architecture"] = "textcnn",

@@ -15,6 +15,10 @@ internal sealed class ConcatenateSpec(NetworkDefinition[] branches) : LayerSpec
             try { outputs[b] = [.. branches[b].Summarize(input).Layers[^1].OutputShape]; }
             catch (ArgumentException ex) { throw new ShapeMismatch("") { Whole = $"in branch {b + 1}, {char.ToLowerInvariant(ex.Message[0])}{ex.Message[1..]}" }; }
         }
+        // The engine joins on axis 1 of (B, …): features of vectors, channels of images, but time of (B, T, F) sequences.
+        for (int b = 0; b < branches.Length; b++)
+            if (outputs[b].Length == 2)
+                throw new ShapeMismatch("") { Whole = $"branch {b + 1} gives the sequence {NetworkDefinition.ShapeText(outputs[b])}; Concatenate joins vectors or images: end each branch with GlobalMaxPool1d(), GlobalAveragePool1d() or a recurrent layer without returnSequences." };
         for (int b = 1; b < branches.Length; b++)
             if (outputs[b].Length != outputs[0].Length || !outputs[b].AsSpan(1).SequenceEqual(outputs[0].AsSpan(1)))
                 throw new ShapeMismatch("") { Whole = $"branch 1 gives {NetworkDefinition.ShapeText(outputs[0])} and branch {b + 1} {NetworkDefinition.ShapeText(outputs[b])}; they must agree on every axis but the first (channels or features)." };

@@ -20,7 +20,20 @@ internal abstract class LayerSpec
     /// <summary>The input must be an image (C, H, W).</summary>
     protected static void RequireImage(int[] input)
     {
-        if (input.Length != 3) throw new ShapeMismatch("an image (C, H, W)", input.Length == 1 ? ": it works on images; use Dense for vectors" : "");
+        if (input.Length != 3) throw new ShapeMismatch("an image (C, H, W)", input.Length switch
+        {
+            1 => ": it works on images; use Dense for vectors",
+            2 => ": it works on images; use Conv1d, MaxPool1d or GlobalMaxPool1d for sequences (T, F)",
+            _ => "",
+        });
+    }
+
+    /// <summary>The input must be a sequence (T, F): time steps, then features per step.</summary>
+    protected static void RequireSequence(int[] input)
+    {
+        if (input.Length != 2) throw new ShapeMismatch("a sequence (T, F)", input.Length == 1
+            ? ": token ids need Embedding first; a vector has no time axis"
+            : ": it works on sequences; use the 2-D layers for images");
     }
 }
 
@@ -40,7 +53,9 @@ internal sealed class DenseSpec(int units, bool bias = true) : LayerSpec
     public override string Name => bias ? $"Dense({units})" : $"Dense({units}, no bias)";
 
     public override int[] OutputShape(int[] input) => input.Length == 1 ? [units]
-        : throw new ShapeMismatch("a vector (F)", ": add Flatten() or GlobalAveragePool() before it");
+        : throw new ShapeMismatch("a vector (F)", input.Length == 2
+            ? ": add a recurrent layer without returnSequences, GlobalMaxPool1d() or Flatten() before it"
+            : ": add Flatten() or GlobalAveragePool() before it");
 
     public override long Parameters(int[] input) => input.Length == 1 ? (long)input[0] * units + (bias ? units : 0) : 0;
 
@@ -108,9 +123,11 @@ internal sealed class BatchNormSpec : LayerSpec
 {
     public override string Name => "BatchNorm";
 
-    public override int[] OutputShape(int[] input) => input;
+    // The engine's BatchNorm normalises axis 1 of (B, F) or (B, C, H, W); on (B, T, F) that would be time, not features.
+    public override int[] OutputShape(int[] input) => input.Length != 2 ? input
+        : throw new ShapeMismatch("a vector (F) or an image (C, H, W)", ": batch normalisation of sequences is not supported");
 
-    public override long Parameters(int[] input) => 2L * input[0];
+    public override long Parameters(int[] input) => input.Length != 2 ? 2L * input[0] : 0;
 
     public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following) => new BatchNorm(input[0]);
 }

@@ -6,7 +6,8 @@ namespace MlNetDeep;
 
 /// <summary>
 /// A network of your own, layer by layer, in the style of Keras' <c>Sequential</c>: each method appends a layer and returns
-/// this definition. Shapes are per example (no batch axis): a vector is (F), an image (C, H, W). Give it to a trainer's
+/// this definition. Shapes are per example (no batch axis): a vector is (F), an image (C, H, W), a sequence (T, F) with time
+/// first and features last (as in Keras), and a text's token ids (T). Give it to a trainer's
 /// <c>CustomNetwork</c> option; the last layer must give one output per class (or 1 for a regressor).
 /// <see cref="Summarize(int[])"/> infers every layer's output shape and parameter count before any data is read and names
 /// the first layer whose input does not fit.
@@ -104,7 +105,8 @@ public sealed class NetworkDefinition
     /// <summary>
     /// Parallel branches (the functional style's merge): every branch gets this layer's input, and their outputs are
     /// concatenated on the first axis — channels of images (C₁ + C₂ + …, H, W) or features of vectors (F₁ + F₂ + …). The
-    /// outputs must agree on every other axis. Like an Inception block, or TextCNN's convolutions of several widths.
+    /// outputs must agree on every other axis. Like an Inception block, or TextCNN's convolutions of several widths (each
+    /// branch ending in GlobalMaxPool1d: sequences (T, F) are not joined).
     /// </summary>
     /// <param name="branches">Two or more networks (each with at least one layer); copies are kept.</param>
     public NetworkDefinition Concatenate(params NetworkDefinition[] branches)
@@ -117,7 +119,64 @@ public sealed class NetworkDefinition
         return Add(new ConcatenateSpec([.. branches.Select(b => b.Clone())]));
     }
 
-    /// <summary>Flattens (C, H, W) to (C·H·W); a vector passes unchanged.</summary>
+    /// <summary>
+    /// Token embedding: ids (T) → (T, <paramref name="dimensions"/>). The first layer of a text network
+    /// (<c>TextClassifier</c>'s CustomNetwork); the table's size comes from the trainer's vocabulary, and the padding
+    /// token's vector is zero and stays zero. Initial vectors N(0, 0.05²).
+    /// </summary>
+    /// <param name="dimensions">E, values per token (≥ 1).</param>
+    public NetworkDefinition Embedding(int dimensions) => Add(new EmbeddingSpec(Positive(dimensions, nameof(dimensions))));
+
+    /// <summary>1-D convolution over time: (T, F) → (T', <paramref name="filters"/>) with T' = ⌊(T + 2·padding − k) / stride⌋ + 1.
+    /// Weights He-uniform.</summary>
+    /// <param name="filters">Output features per step (≥ 1).</param>
+    /// <param name="kernelSize">k, steps per window (≥ 1).</param>
+    /// <param name="stride">Step (≥ 1). <value>Default 1.</value></param>
+    /// <param name="padding">Zero steps added at each end (≥ 0). <value>Default 0.</value></param>
+    public NetworkDefinition Conv1d(int filters, int kernelSize, int stride = 1, int padding = 0) =>
+        Add(new Conv1dSpec(Positive(filters, nameof(filters)), Positive(kernelSize, nameof(kernelSize)), Positive(stride, nameof(stride)), NonNegative(padding, nameof(padding))));
+
+    /// <summary>Max pooling over time: (T, F) → (⌊(T − size) / stride⌋ + 1, F).</summary>
+    /// <param name="size">Window length (≥ 1).</param>
+    /// <param name="stride">Step; null uses <paramref name="size"/>. <value>Default null.</value></param>
+    public NetworkDefinition MaxPool1d(int size, int? stride = null) =>
+        Add(new MaxPool1dSpec(Positive(size, nameof(size)), Positive(stride ?? size, nameof(stride))));
+
+    /// <summary>Maximum of each feature over all time steps: (T, F) → (F) (TextCNN's max over time).</summary>
+    public NetworkDefinition GlobalMaxPool1d() => Add(new GlobalPool1dSpec(max: true));
+
+    /// <summary>Mean of each feature over all time steps: (T, F) → (F).</summary>
+    public NetworkDefinition GlobalAveragePool1d() => Add(new GlobalPool1dSpec(max: false));
+
+    /// <summary>
+    /// LSTM (ONNX gate order, forget-gate bias 1): (T, F) → (H·dirs), the final state of the last stacked layer with both
+    /// directions concatenated; or every step's output (T, H·dirs) with <paramref name="returnSequences"/>. Right after
+    /// <see cref="Embedding"/> and without <paramref name="returnSequences"/>, it reads each text only up to its padding.
+    /// </summary>
+    /// <param name="hidden">H, state size per direction (≥ 1).</param>
+    /// <param name="bidirectional">Also read the sequence backwards (dirs = 2). <value>Default false.</value></param>
+    /// <param name="returnSequences">Output every step, (T, H·dirs), to stack another sequence layer. <value>Default false.</value></param>
+    /// <param name="layers">Stacked layers (≥ 1). <value>Default 1.</value></param>
+    public NetworkDefinition Lstm(int hidden, bool bidirectional = false, bool returnSequences = false, int layers = 1) =>
+        Recurrent(RecurrentCellKind.Lstm, hidden, bidirectional, returnSequences, layers);
+
+    /// <summary>GRU: (T, F) → (H·dirs), or (T, H·dirs) with <paramref name="returnSequences"/>; padding as for <see cref="Lstm"/>.</summary>
+    /// <param name="hidden">H, state size per direction (≥ 1).</param>
+    /// <param name="bidirectional">Also read the sequence backwards (dirs = 2). <value>Default false.</value></param>
+    /// <param name="returnSequences">Output every step, (T, H·dirs). <value>Default false.</value></param>
+    /// <param name="layers">Stacked layers (≥ 1). <value>Default 1.</value></param>
+    public NetworkDefinition Gru(int hidden, bool bidirectional = false, bool returnSequences = false, int layers = 1) =>
+        Recurrent(RecurrentCellKind.Gru, hidden, bidirectional, returnSequences, layers);
+
+    /// <summary>Elman RNN (tanh): (T, F) → (H·dirs), or (T, H·dirs) with <paramref name="returnSequences"/>; padding as for <see cref="Lstm"/>.</summary>
+    /// <param name="hidden">H, state size per direction (≥ 1).</param>
+    /// <param name="bidirectional">Also read the sequence backwards (dirs = 2). <value>Default false.</value></param>
+    /// <param name="returnSequences">Output every step, (T, H·dirs). <value>Default false.</value></param>
+    /// <param name="layers">Stacked layers (≥ 1). <value>Default 1.</value></param>
+    public NetworkDefinition Rnn(int hidden, bool bidirectional = false, bool returnSequences = false, int layers = 1) =>
+        Recurrent(RecurrentCellKind.Rnn, hidden, bidirectional, returnSequences, layers);
+
+    /// <summary>Flattens (C, H, W) to (C·H·W) and (T, F) to (T·F); a vector passes unchanged.</summary>
     public NetworkDefinition Flatten() => Add(new ShapeSpec(ShapeSpec.Kind.Flatten));
 
     /// <summary>Batch normalisation over the features of a vector or the channels of an image (running averages at inference).</summary>
@@ -155,46 +214,85 @@ public sealed class NetworkDefinition
     /// example: (F) or (C, H, W)). Throws <see cref="ArgumentException"/> naming the layer's position and name, the shape it
     /// expects and the one it gets, when the layers do not chain; and when the network has no layer.
     /// </summary>
-    /// <param name="inputShape">(F) for a vector, (C, H, W) for an image.</param>
-    public NetworkSummary Summarize(params int[] inputShape)
+    /// <param name="inputShape">(F) for a vector, (T, F) for a sequence, (C, H, W) for an image.</param>
+    public NetworkSummary Summarize(params int[] inputShape) => Summarize(inputShape, null);
+
+    /// <summary>
+    /// <see cref="Summarize(int[])"/> for a text network: token ids (<paramref name="length"/>) into an <see cref="Embedding"/>
+    /// table of <paramref name="vocabularySize"/> rows. A text trainer uses its vocabulary's distinct tokens + 2 rows (the
+    /// unknown and the padding token).
+    /// </summary>
+    /// <param name="length">T, tokens per text (≥ 1).</param>
+    /// <param name="vocabularySize">Rows of the embedding table (≥ 2: at least one token and the padding).</param>
+    public NetworkSummary SummarizeTokens(int length, int vocabularySize)
     {
-        if (inputShape is null || inputShape.Length is not (1 or 3) || inputShape.Any(d => d < 1))
-            throw new ArgumentException($"inputShape must be (F) or (C, H, W) with positive sizes, got ({string.Join(", ", inputShape ?? [])}).", nameof(inputShape));
+        if (vocabularySize < 2) throw new ArgumentOutOfRangeException(nameof(vocabularySize), vocabularySize, "vocabularySize must be at least 2 (a token and the padding).");
+        return Summarize([length], new TokenInput(vocabularySize, vocabularySize - 1));
+    }
+
+    private NetworkSummary Summarize(int[] inputShape, TokenInput? tokens)
+    {
+        if (inputShape is null || inputShape.Length is not (1 or 2 or 3) || inputShape.Any(d => d < 1))
+            throw new ArgumentException($"inputShape must be (F), (T, F) or (C, H, W) with positive sizes, got ({string.Join(", ", inputShape ?? [])}).", nameof(inputShape));
         if (_layers.Count == 0) throw new ArgumentException("The network has no layers: add at least one (e.g. Dense(classes)).");
+        if (tokens is not null && _layers[0] is not EmbeddingSpec)
+            throw new ArgumentException($"Layer 1 ({_layers[0].Name}) gets token ids ({inputShape[0]}): start a text network with Embedding(dimensions).");
         var rows = new List<LayerSummary> { new(0, "input", [.. inputShape], 0) };
         int[] shape = [.. inputShape];
         for (int i = 0; i < _layers.Count; i++)
         {
             var layer = _layers[i];
             int[] input = shape;
+            if (layer is EmbeddingSpec && (i > 0 || tokens is null))
+                throw new ArgumentException(i > 0 ? $"Layer {i + 1} ({layer.Name}) must be the first layer: it reads the token ids of a text."
+                    : $"Layer 1 ({layer.Name}) reads token ids, which only a text trainer gives (TextClassifier's CustomNetwork); summarize it with SummarizeTokens(length, vocabularySize).");
             try { shape = layer.OutputShape(input); }
             catch (ShapeMismatch mismatch)
             {
                 throw new ArgumentException(mismatch.Whole is { } whole ? $"Layer {i + 1} ({layer.Name}): {whole}"
                     : $"Layer {i + 1} ({layer.Name}) expects {mismatch.Expected} but gets {ShapeText(input)}{mismatch.Hint}.");
             }
-            rows.Add(new LayerSummary(i + 1, layer.Name, shape, layer.Parameters(input)));
+            rows.Add(new LayerSummary(i + 1, layer.Name, shape, layer is EmbeddingSpec embedding ? embedding.Parameters(tokens!) : layer.Parameters(input)));
         }
         return new NetworkSummary(rows);
     }
 
-    /// <summary>Checks that the network ends with <paramref name="outputs"/> values for inputs of <paramref name="inputShape"/>; the summary.</summary>
-    internal NetworkSummary Check(int[] inputShape, int outputs, string task)
+    /// <summary>Checks that the network ends with <paramref name="outputs"/> values for inputs of <paramref name="inputShape"/>
+    /// (token ids of <paramref name="tokens"/> when given); the summary.</summary>
+    internal NetworkSummary Check(int[] inputShape, int outputs, string task, TokenInput? tokens = null)
     {
-        var summary = Summarize(inputShape);
+        var summary = Summarize(inputShape, tokens);
         var last = summary.Layers[^1];
         if (last.OutputShape is not [int n] || n != outputs)
             throw new ArgumentException($"The network ends with output shape {ShapeText(last.OutputShape)} (layer {last.Position}, {last.Name}); {task} take ({outputs}): end it with Dense({outputs}).");
         return summary;
     }
 
-    /// <summary>The engine network for inputs of <paramref name="inputShape"/> (call <see cref="Check"/> first); weights from <paramref name="rng"/>.</summary>
-    internal Sequential Build(int[] inputShape, Rng rng)
+    /// <summary>
+    /// The engine network for inputs of <paramref name="inputShape"/> (call <see cref="Check"/> first); weights from
+    /// <paramref name="rng"/>. A text network (<paramref name="tokens"/> given) takes (B, T) ids; an Embedding followed by a
+    /// recurrent layer that returns its final state becomes one <see cref="TextRecurrentEncoder"/>, which stops each text's
+    /// recurrence at its first padding token, so padding never changes the encoding.
+    /// </summary>
+    internal Sequential Build(int[] inputShape, Rng rng, TokenInput? tokens = null)
     {
         var modules = new List<Module>();
         int[] shape = [.. inputShape];
         for (int i = 0; i < _layers.Count; i++)
         {
+            if (_layers[i] is EmbeddingSpec embeddingSpec)
+            {
+                var embedding = embeddingSpec.Build(tokens ?? throw new InvalidOperationException("An Embedding needs the trainer's token input."), rng);
+                shape = embeddingSpec.OutputShape(shape);
+                if (i + 1 < _layers.Count && _layers[i + 1] is RecurrentSpec { ReturnSequences: false } recurrent)
+                {
+                    modules.Add(new TextRecurrentEncoder(embedding, recurrent.CreateLayer(embeddingSpec.Dimensions, rng), tokens.PadId));
+                    shape = recurrent.OutputShape(shape);
+                    i++;
+                }
+                else modules.Add(embedding);
+                continue;
+            }
             modules.Add(_layers[i].Build(shape, rng, _layers.Skip(i + 1)));
             shape = _layers[i].OutputShape(shape);
         }
@@ -213,6 +311,9 @@ public sealed class NetworkDefinition
     public override string ToString() => string.Join(" → ", _layers.Select(l => l.Name));
 
     internal static string ShapeText(IReadOnlyList<int> shape) => $"({string.Join(", ", shape)})";
+
+    private NetworkDefinition Recurrent(RecurrentCellKind cell, int hidden, bool bidirectional, bool returnSequences, int layers) =>
+        Add(new RecurrentSpec(cell, Positive(hidden, nameof(hidden)), bidirectional, returnSequences, Positive(layers, nameof(layers))));
 
     private NetworkDefinition Add(LayerSpec layer)
     {

@@ -6,7 +6,7 @@ namespace MlNetDeep;
 /// <summary>One row of a <see cref="NetworkSummary"/>.</summary>
 /// <param name="Position">0 for the input, then 1, 2, … for the layers.</param>
 /// <param name="Name">Layer name, e.g. "Dense(128)".</param>
-/// <param name="OutputShape">Output shape per example: (F) or (C, H, W).</param>
+/// <param name="OutputShape">Output shape per example: (F), (T, F), token ids (T), or (C, H, W).</param>
 /// <param name="Parameters">Trainable parameters of the layer (BatchNorm's running averages are not trained, so not counted).</param>
 public sealed record LayerSummary(int Position, string Name, IReadOnlyList<int> OutputShape, long Parameters);
 
