@@ -1,6 +1,6 @@
 // Fashion-MNIST (Debian dataset-fashion-mnist, 60k training + 10k test images) written out as PNG folders and read
 // back through ML.NET's own image pipeline: LoadImages → ResizeImages → ExtractPixels → MlNetDeep image classifier.
-// Usage: bash examples/FashionMnist/fetch-data.sh && dotnet run -c Release --project examples/FashionMnist [-- smallcnn|resnet] [epochs]
+// Usage: bash examples/FashionMnist/fetch-data.sh && dotnet run -c Release --project examples/FashionMnist [-- smallcnn|resnet|augmented] [epochs]
 //        [--data FOLDER] [--output DIR]   (see README.md)
 using System.Diagnostics;
 using Microsoft.ML;
@@ -22,12 +22,13 @@ catch (ArgumentException e)
     return 2;
 }
 string network = arguments.FirstOrDefault() ?? "smallcnn";
-if (network is not ("smallcnn" or "resnet"))
+if (network is not ("smallcnn" or "resnet" or "augmented"))
 {
-    Console.Error.WriteLine($"unknown network '{network}': expected smallcnn or resnet");
+    Console.Error.WriteLine($"unknown network '{network}': expected smallcnn, resnet or augmented");
     return 2;
 }
-int epochs = arguments.Count > 1 ? int.Parse(arguments[1]) : network == "resnet" ? 2 : 8;
+int epochs = arguments.Count > 1 ? int.Parse(arguments[1]) : network switch { "resnet" => 2, "augmented" => 32, _ => 8 };
+bool augmented = network == "augmented";
 string idx = Path.Combine(folder, "idx"), png = Path.Combine(folder, "png");
 if (!File.Exists(Path.Combine(idx, "t10k-labels-idx1-ubyte.gz")))
 {
@@ -50,6 +51,18 @@ var options = new ImageClassifier.Options
     NumberOfEpochs = epochs, BatchSize = 64, LearningRate = 1e-3f, Seed = 1,
     Progress = new Progress<EpochReport>(r => Console.WriteLine($"  {r}")),
 };
+if (augmented)
+{
+    // The same two-stage CNN, twice as wide, trained longer with this issue's training options: random crops of the image
+    // padded by 2 pixels and horizontal flips, a one-cycle schedule peaking at 3e-3, AdamW-style weight decay and label smoothing.
+    options.SmallCnn = new SmallCnnArchitecture { Conv1Channels = 64, Conv2Channels = 128, HiddenUnits = 256 };
+    options.Augmentation = new ImageAugmentation { CropPadding = 2, HorizontalFlip = true };
+    options.BatchSize = 128;
+    options.LearningRate = 3e-3f;
+    options.LearningRateSchedule = LearningRateSchedule.OneCycle();
+    options.WeightDecay = 0.05f;                                             // decoupled: each step shrinks weights by lr·0.05
+    options.LabelSmoothing = 0.1f;
+}
 var trainer = ml.DeepLearning().MulticlassClassification.Image(options);
 var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
     .Append(ml.Transforms.LoadImages("Image", png, "Path"))
@@ -73,7 +86,7 @@ Console.WriteLine($"saved {network}.zip, {network}.onnx, {network}-curves.png an
 var engine = new MLContext().Model.CreatePredictionEngine<ImageFile, Prediction>(new MLContext().Model.Load(Path.Combine(output, $"{network}.zip"), out _));
 foreach (var file in testFiles.Take(5)) Console.WriteLine($"  {file.Path}: predicted {engine.Predict(file).PredictedClass}");
 // SmallCnn measures 91.1 % here (README); 89 % leaves room for another machine's summation order.
-return network == "smallcnn" && metrics.MicroAccuracy < 0.89 ? 1 : 0;
+return network == "smallcnn" && metrics.MicroAccuracy < 0.89 || augmented && epochs >= 32 && metrics.MicroAccuracy < 0.935 ? 1 : 0;
 
 internal sealed class Prediction
 {

@@ -177,5 +177,17 @@ internal static class LayerWorkoutCases
                 return new Sequential(new Embedding(8, 3, rng, initStd: 0.5f), new Permute(0, 2, 1), new Conv1d(3, 2, 2, rng), new GlobalMaxPool(), new Linear(2, 2, rng));
             },
             WorkoutInput.Tokens(4, 8), [2], 8 * 3 + (2 * 3 * 2 + 2) + (2 * 2 + 2)),
+
+        // User-defined networks (NetworkDefinition.Build): the modules the builder composes, including the layout changes
+        // (Permute) it inserts for sequences, export as one graph.
+        new("NetworkDefinition: Concatenate(Conv2d 1×1 | Conv2d 3×3 → Relu) → AvgPool2d → GlobalAveragePool → Dense", typeof(Sequential),
+            () => new NetworkDefinition()
+                .Concatenate(new NetworkDefinition().Conv2d(2, 1), new NetworkDefinition().Conv2d(3, 3, padding: 1).Relu())
+                .AvgPool2d(2).GlobalAveragePool().Dense(3).Build([2, 6, 6], Seed()),
+            WorkoutInput.Floats(2, 6, 6), [3], (2 * 2 + 2) + (3 * 2 * 9 + 3) + (5 * 3 + 3))
+            { Step = BlockStep, GradientAtol = BlockAtol, GradientRtol = BlockRtol },
+        new("NetworkDefinition: sequence (T 4, F 2) → Conv1d → Gru → Dense", typeof(Sequential),
+            () => new NetworkDefinition().Conv1d(3, 2).Gru(4).Dense(2).Build([4, 2], Seed()),
+            WorkoutInput.Floats(4, 2), [2], (3 * 2 * 2 + 3) + (3 * 4 * 3 + 3 * 4 * 4 + 2 * 3 * 4) + (4 * 2 + 2)),
     ];
 }
