@@ -140,8 +140,8 @@ public class CustomSequenceNetworkTests
         Assert.Empty(reports);
     }
 
-    /// <summary>Rising, falling or oscillating sequences of 10 steps (first feature), with a noise feature: (10, 2) per row.</summary>
-    private static List<SequenceRow> Sequences(int n, int seed)
+    /// <summary>Rising, falling or oscillating sequences of 10 steps (first feature), with a noise feature: (10, 2) per row (RecurrentEstimatorTests reads them too).</summary>
+    internal static List<SequenceRow> Sequences(int n, int seed)
     {
         var rng = new Rng(seed);
         return Enumerable.Range(0, n).Select(i =>
@@ -164,7 +164,8 @@ public class CustomSequenceNetworkTests
         return session.ModelMetadata.CustomMetadataMap[key];
     }
 
-    private sealed class SequenceRow
+    /// <summary>A labelled sequence of 10 steps × 2 features (RecurrentEstimatorTests uses it too).</summary>
+    internal sealed class SequenceRow
     {
         [VectorType(20)] public float[] Features { get; set; } = [];
         public string Label { get; set; } = "";

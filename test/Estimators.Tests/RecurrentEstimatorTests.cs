@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetDeep.Engine;
 using MlNetDeep.Estimators.Tests.Support;
+using SequenceRow = MlNetDeep.Estimators.Tests.CustomSequenceNetworkTests.SequenceRow;
 
 namespace MlNetDeep.Estimators.Tests;
 
@@ -44,20 +45,8 @@ public class RecurrentEstimatorTests
     public void ClassifiesNumericSequencesAndEvaluates()
     {
         var ml = new MLContext(seed: 1);
-        var rng = new Rng(2);
         // Class by shape: rising, falling or oscillating sequences of 10 steps with 2 features each.
-        var rows = Enumerable.Range(0, 300).Select(i =>
-        {
-            int c = i % 3;
-            var values = new float[20];
-            for (int t = 0; t < 10; t++)
-            {
-                float v = c == 0 ? t / 10f : c == 1 ? 1 - t / 10f : (t % 2 == 0 ? 1 : 0);
-                values[2 * t] = v + 0.1f * (float)rng.NextGaussian();
-                values[2 * t + 1] = (float)rng.NextGaussian();
-            }
-            return new SequenceRow { Features = values, Label = new[] { "up", "down", "zigzag" }[c] };
-        }).ToList();
+        var rows = CustomSequenceNetworkTests.Sequences(300, 2);
         var data = ml.Data.LoadFromEnumerable(rows);
         var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.DeepLearning().MulticlassClassification.Recurrent(
@@ -150,11 +139,6 @@ public class RecurrentEstimatorTests
         public float Label { get; set; }
     }
 
-    private sealed class SequenceRow
-    {
-        [VectorType(20)] public float[] Features { get; set; } = [];
-        public string Label { get; set; } = "";
-    }
 
     private sealed class SequencePrediction
     {
