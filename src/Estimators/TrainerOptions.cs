@@ -239,13 +239,7 @@ public abstract class TrainerOptions
         try { check(part); }
         catch (ArgumentException ex)
         {
-            // The part's own message without its "(Parameter 'X')" and "Actual value was" suffixes, which the new exception
-            // adds again for the option: "Decoding.NBest: NBest must lie in [1, BeamSize = 2]. (Parameter 'Decoding') Actual value was 3."
-            string message = ex.Message;
-            int suffix = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-            if (suffix >= 0) message = message[..suffix];
-            string where = ex.ParamName is { } name ? $"{option}.{name}" : option;
-            throw new ArgumentOutOfRangeException(option, (ex as ArgumentOutOfRangeException)?.ActualValue, $"{where}: {message}");
+            throw OptionError.Restate(option, ex);
         }
     }
 

@@ -148,9 +148,4 @@ public sealed class CheckpointTests : IDisposable
         var ex = Assert.Throws<InvalidDataException>(() => Train(Settings(4, resume: _folder), Network()));
         Assert.Contains($"Checkpoint '{newest}' is damaged", ex.Message);
     }
-
-    private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => report(value);
-    }
 }

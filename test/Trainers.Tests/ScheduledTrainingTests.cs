@@ -106,9 +106,4 @@ public class ScheduledTrainingTests
         Train(Settings(), second, validate: true);
         Assert.Equal(Weights(first), Weights(second));
     }
-
-    private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => report(value);
-    }
 }

@@ -129,9 +129,4 @@ public class Seq2SeqTrainerTests
         int padding = batches.Sum(b => b.Count * b.SourceLength - b.SourceLengths.Sum());
         Assert.True(padding < pairs.Count / 4, $"{padding} padded source positions");
     }
-
-    private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => report(value);
-    }
 }

@@ -20,7 +20,7 @@ internal static class CustomNetworkCheck
         }
         catch (ArgumentException ex)
         {
-            throw new ArgumentOutOfRangeException(nameof(MlpOptions.CustomNetwork), $"CustomNetwork: {ex.Message}");
+            throw OptionError.Restate(nameof(MlpOptions.CustomNetwork), ex);
         }
     }
 

@@ -36,10 +36,7 @@ internal sealed class ImageTask(ImageClassifier.Options options) : INetworkTask
         if (options.Augmentation is { } augmentation)
         {
             try { augmentation.CheckImage(shape[1], shape[2]); }
-            catch (ArgumentOutOfRangeException ex)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ImageClassifier.Options.Augmentation), ex.ActualValue, $"Augmentation.{ex.ParamName}: {ex.Message[..ex.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]}");
-            }
+            catch (ArgumentException ex) { throw OptionError.Restate(nameof(ImageClassifier.Options.Augmentation), ex); }
         }
         return new FeatureInput(OnnxInputColumn, count, Shape: shape);
     }

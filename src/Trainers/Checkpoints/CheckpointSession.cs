@@ -110,12 +110,13 @@ internal sealed class CheckpointSession
     /// <summary>What a checkpoint must share with this run. NumberOfEpochs is included only when the schedule depends on it.</summary>
     private static Dictionary<string, string> Identity(TrainingSettings s, Module network, Optimizer optimizer, int generators, long rows)
     {
-        var shapes = string.Join(";", network.State().Select(t => string.Join(",", t.Shape)));
+        var state = network.State().ToArray();
+        var shapes = string.Join(";", state.Select(t => string.Join(",", t.Shape)));
         string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(shapes)))[..12];
         var c = CultureInfo.InvariantCulture;
         var identity = new Dictionary<string, string>
         {
-            ["network"] = string.Create(c, $"{network.State().Count()} tensors, {network.State().Sum(t => (long)t.Length)} values, shapes {hash}"),
+            ["network"] = string.Create(c, $"{state.Length} tensors, {state.Sum(t => (long)t.Length)} values, shapes {hash}"),
             ["random generators"] = generators.ToString(c),
             ["optimizer"] = optimizer.ToString()!,
             ["batch size"] = s.BatchSize.ToString(c),

@@ -59,7 +59,7 @@ internal sealed class Seq2SeqTrainer(TrainingSettings settings, Seq2SeqTrainingS
             double? validationLoss = null, accuracy = null;
             if (validation is { Count: > 0 }) (validationLoss, accuracy) = Evaluate(model, validation, tape);
             double? watched = sequence.StopOnTokenAccuracy ? accuracy : validationLoss;
-            bool isBest = best.Observe(model, epoch, sequence.StopOnTokenAccuracy ? accuracy : -validationLoss); // larger is better
+            bool isBest = best.Observe(model, epoch, sequence.StopOnTokenAccuracy ? watched : -watched); // larger is better
             best.Report(new EpochReport(epoch, settings.NumberOfEpochs, trainingLoss, validationLoss, accuracy,
                 validationLoss is null ? null : MetricName, clock.Elapsed, isBest, rate.Current));
             rate.EpochEnded(epoch, watched);
