@@ -20,17 +20,15 @@ internal static class TextCnn
         if (a.KernelSizes.Count == 0) throw new ArgumentException("TextCNN needs at least one kernel size.", nameof(a));
         if (a.KernelSizes.Max() > a.Length)
             throw new ArgumentException($"The widest kernel ({a.KernelSizes.Max()}) exceeds the sequence length {a.Length}.", nameof(a));
+        var modules = new List<Module>();
+        if (a.TokenDropoutRate > 0) modules.Add(new TokenDropout(a.TokenDropoutRate, a.UnknownId, a.PadId, rng));
+        // Weights drawn in forward order (embedding, then the convolutions), as every other builder draws them.
+        modules.Add(new Embedding(a.VocabularySize, a.EmbeddingSize, rng, a.PadId, a.EmbeddingInitStd));
+        modules.Add(new Permute(0, 2, 1));
         var branches = a.KernelSizes
             .Select(k => (Module)new Sequential(new Conv1d(a.EmbeddingSize, a.FiltersPerKernel, k, rng), new GlobalMaxPool(), new Activation(ActivationKind.Relu)))
             .ToArray();
-        var modules = new List<Module>();
-        if (a.TokenDropoutRate > 0) modules.Add(new TokenDropout(a.TokenDropoutRate, a.UnknownId, a.PadId, rng));
-        modules.AddRange(
-        [
-            new Embedding(a.VocabularySize, a.EmbeddingSize, rng, a.PadId, a.EmbeddingInitStd),
-            new Permute(0, 2, 1),
-            new ParallelConcat(branches),
-        ]);
+        modules.Add(new ParallelConcat(branches));
         if (a.DropoutRate > 0) modules.Add(new Dropout(a.DropoutRate, rng));
         modules.Add(new Linear(a.FiltersPerKernel * a.KernelSizes.Count, a.Outputs, rng));
         return new Sequential(modules.ToArray());
