@@ -25,7 +25,10 @@ public class SequenceNetworkDefinitionTests
         Assert.Equal(builtIn, summary.TotalParameters);
 
         var network = definition.Build([10], new Rng(1), new TokenInput(20, 19));
-        Assert.Equal(summary.Layers.Skip(1).Select(l => l.Parameters), network.Children.Select(m => m.ParameterCount()));
+        // One Permute to channels-first, then Conv1d directly followed by GlobalMaxPool: Sequential fuses them (sparse backward).
+        Assert.Equal([typeof(Embedding), typeof(Permute), typeof(Layers.Conv1d), typeof(GlobalMaxPool), typeof(Activation), typeof(Linear)],
+            network.Children.Select(m => m.GetType()));
+        Assert.Equal(summary.Layers.Skip(1).Select(l => l.Parameters), network.Children.Where(m => m is not Permute).Select(m => m.ParameterCount()));
         var embedding = Assert.IsType<Embedding>(network.Children[0]);
         Assert.Equal(19, embedding.PaddingIndex);
         var ids = Tensor.FromArray([.. Enumerable.Range(0, 30).Select(i => (float)(i % 20))], 3, 10);
@@ -40,7 +43,10 @@ public class SequenceNetworkDefinitionTests
         // T' = ⌊(9 + 2 − 3) / 2⌋ + 1 = 5; pooling by 2 → 2 steps.
         Assert.Equal([[9, 2], [5, 4], [5, 4], [2, 4], [4], [1]], summary.Layers.Select(l => l.OutputShape));
         var network = definition.Build([9, 2], new Rng(2));
-        Assert.Equal(summary.Layers.Skip(1).Select(l => l.Parameters), network.Children.Select(m => m.ParameterCount()));
+        // The run of 1-D layers stays channels-first through the ReLU: one Permute, none between the layers.
+        Assert.Equal([typeof(Permute), typeof(Layers.Conv1d), typeof(Activation), typeof(Layers.MaxPool1d), typeof(GlobalAvgPool), typeof(Linear)],
+            network.Children.Select(m => m.GetType()));
+        Assert.Equal(summary.Layers.Skip(1).Select(l => l.Parameters), network.Children.Where(m => m is not Permute).Select(m => m.ParameterCount()));
         Assert.Equal(2 * 4 * 3 + 4 + 5, summary.TotalParameters);
         Assert.Equal([7, 1], network.Forward(Inference, Tensor.Zeros(7, 9, 2)).Shape);
     }
@@ -60,7 +66,9 @@ public class SequenceNetworkDefinitionTests
     public void AConvolutionOverTimeSumsItsWindowOfEveryFeature()
     {
         var network = new NetworkDefinition().Conv1d(1, 2).Build([3, 2], new Rng(0));
-        var conv = network.Children[0].Children.OfType<Layers.Conv1d>().Single();
+        // (B, T, F) → (B, F, T) → Conv1d → back to time-first at the end.
+        Assert.Equal([typeof(Permute), typeof(Layers.Conv1d), typeof(Permute)], network.Children.Select(m => m.GetType()));
+        var conv = network.Children.OfType<Layers.Conv1d>().Single();
         conv.Weight.Span.Fill(1f);
         conv.Bias!.Span.Clear();
         // Steps (1, 10), (2, 20), (3, 30): windows sum to 33 and 55.

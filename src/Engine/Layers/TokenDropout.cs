@@ -27,6 +27,19 @@ internal sealed class TokenDropout : Module
         _rng = rng;
     }
 
+    /// <summary>
+    /// <paramref name="network"/> with word dropout as its first module, in one flat chain as the built-in text networks
+    /// always were; <paramref name="network"/> itself when <paramref name="probability"/> is 0. The layer only keeps
+    /// <paramref name="rng"/> (it draws while training), so adding it after building the network changes no weight.
+    /// </summary>
+    /// <param name="network">(B, T) ids → outputs.</param>
+    /// <param name="probability">Replacement probability in [0, 1).</param>
+    /// <param name="unknownId">Id that replaces dropped tokens.</param>
+    /// <param name="padId">Padding id, never replaced.</param>
+    /// <param name="rng">Seeded source of the replacements.</param>
+    public static Sequential Before(Sequential network, float probability, int unknownId, int padId, Rng rng) =>
+        probability > 0f ? new Sequential([new TokenDropout(probability, unknownId, padId, rng), .. network.Children]) : network;
+
     /// <summary>Replacement probability.</summary>
     public float Probability { get; }
 

@@ -75,4 +75,41 @@ internal static class NetworkPresets
         }
         return network.BatchNorm().Relu().GlobalAveragePool().Dense(classCount);
     }
+
+    /// <summary>
+    /// TextCNN (Kim 2014): Embedding(E) → per kernel width k a branch Conv1d(F, k) → GlobalMaxPool1d → ReLU, concatenated
+    /// (F·widths) → [Dropout] → Dense(classes). Token ids (T) with T ≥ the widest kernel. The builder permutes the
+    /// embeddings to channels-first once, before the branches, and each branch's convolution and max over time run fused
+    /// (<see cref="Ops.Conv1dMaxOverTime"/>); ReLU after the max gives the same values at 1/T of the work.
+    /// </summary>
+    public static NetworkDefinition TextCnn(TextCnnSpec architecture)
+    {
+        var network = new NetworkDefinition().Embedding(architecture.EmbeddingSize)
+            .Branches([.. architecture.KernelSizes.Select(k => new NetworkDefinition().Conv1d(architecture.FiltersPerKernel, k).GlobalMaxPool1d().Relu())]);
+        if (architecture.DropoutRate > 0f) network.Dropout(architecture.DropoutRate);
+        return network.Dense(architecture.Outputs);
+    }
+
+    /// <summary>
+    /// Recurrent text classifier: Embedding(E) → the recurrent stack's final state (read up to each text's padding,
+    /// <see cref="Layers.TextRecurrentEncoder"/>) → [Dropout] → Dense(classes). Token ids (T).
+    /// </summary>
+    public static NetworkDefinition TextRecurrent(int embeddingSize, RecurrentStackSpec recurrent, int classCount) =>
+        RecurrentHead(new NetworkDefinition().Embedding(embeddingSize), recurrent, classCount);
+
+    /// <summary>
+    /// Numeric-sequence classifier, regressor or forecaster: the recurrent stack's final state → [Dropout] → Dense(outputs).
+    /// Input (T, F); built with <see cref="NetworkDefinition.BuildFromFlatRows"/> it reads the graph's flat (B, T·F) rows
+    /// directly (<see cref="Layers.RecurrentEncoder"/>).
+    /// </summary>
+    public static NetworkDefinition NumericSequence(RecurrentStackSpec recurrent, int outputs) =>
+        RecurrentHead(new NetworkDefinition(), recurrent, outputs);
+
+    // The stack's dropout rate also applies between its stacked layers, and the output layer is Glorot-uniform.
+    private static NetworkDefinition RecurrentHead(NetworkDefinition network, RecurrentStackSpec recurrent, int outputs)
+    {
+        network.Recurrent(recurrent.Cell, recurrent.HiddenSize, recurrent.Bidirectional, recurrent.Layers, recurrent.DropoutRate);
+        if (recurrent.DropoutRate > 0f) network.Dropout(recurrent.DropoutRate);
+        return network.Dense(outputs);
+    }
 }

@@ -1,4 +1,5 @@
 using MlNetDeep.Engine.Layers;
+using MlNetDeep.Engine.Models.Custom;
 
 namespace MlNetDeep.Engine.Models;
 
@@ -12,25 +13,17 @@ namespace MlNetDeep.Engine.Models;
 /// </summary>
 internal static class TextCnn
 {
-    /// <summary>Builds the network from <paramref name="rng"/>.</summary>
+    /// <summary>Builds the network from the <see cref="NetworkPresets.TextCnn"/> preset (weights from <paramref name="rng"/>, in
+    /// forward order), with word dropout first when <see cref="TextCnnSpec.TokenDropoutRate"/> is positive.</summary>
     /// <param name="a">Architecture.</param>
-    /// <param name="rng">Seeded generator.</param>
+    /// <param name="rng">Seeded generator for the weights and the dropout masks.</param>
+    /// <returns>(B, T) float-encoded ids → (B, K) logits.</returns>
     public static Sequential Build(TextCnnSpec a, Rng rng)
     {
         if (a.KernelSizes.Count == 0) throw new ArgumentException("TextCNN needs at least one kernel size.", nameof(a));
         if (a.KernelSizes.Max() > a.Length)
             throw new ArgumentException($"The widest kernel ({a.KernelSizes.Max()}) exceeds the sequence length {a.Length}.", nameof(a));
-        var modules = new List<Module>();
-        if (a.TokenDropoutRate > 0) modules.Add(new TokenDropout(a.TokenDropoutRate, a.UnknownId, a.PadId, rng));
-        // Weights drawn in forward order (embedding, then the convolutions), as every other builder draws them.
-        modules.Add(new Embedding(a.VocabularySize, a.EmbeddingSize, rng, a.PadId, a.EmbeddingInitStd));
-        modules.Add(new Permute(0, 2, 1));
-        var branches = a.KernelSizes
-            .Select(k => (Module)new Sequential(new Conv1d(a.EmbeddingSize, a.FiltersPerKernel, k, rng), new GlobalMaxPool(), new Activation(ActivationKind.Relu)))
-            .ToArray();
-        modules.Add(new ParallelConcat(branches));
-        if (a.DropoutRate > 0) modules.Add(new Dropout(a.DropoutRate, rng));
-        modules.Add(new Linear(a.FiltersPerKernel * a.KernelSizes.Count, a.Outputs, rng));
-        return new Sequential(modules.ToArray());
+        var network = NetworkPresets.TextCnn(a).Build([a.Length], rng, new TokenInput(a.VocabularySize, a.PadId, a.EmbeddingInitStd));
+        return TokenDropout.Before(network, a.TokenDropoutRate, a.UnknownId, a.PadId, rng);
     }
 }

@@ -53,13 +53,8 @@ public sealed record RecurrentArchitecture
         if (!(DropoutRate >= 0 && DropoutRate < 1)) throw new ArgumentOutOfRangeException(nameof(DropoutRate), DropoutRate, "DropoutRate must lie in [0, 1).");
     }
 
-    /// <summary>The engine layer: input (B, T, <paramref name="inputSize"/>) → (B, T, dirs·H) and the final states.</summary>
-    internal RecurrentLayer CreateLayer(int inputSize, Rng rng) => Cell switch
-    {
-        RecurrentCellKind.Rnn => new Rnn(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
-        RecurrentCellKind.Gru => new Gru(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
-        _ => new Lstm(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
-    };
+    /// <summary>The stack as the recurrent presets read it (<see cref="Engine.Models.NetworkPresets.TextRecurrent"/>, <see cref="Engine.Models.NetworkPresets.NumericSequence"/>).</summary>
+    internal Engine.Models.RecurrentStackSpec Stack => new(Cell, HiddenSize, NumberOfLayers, Bidirectional, DropoutRate);
 
     /// <summary>The ONNX metadata that describes this architecture.</summary>
     internal Dictionary<string, string> Metadata => new()

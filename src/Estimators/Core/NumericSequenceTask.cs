@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MlNetDeep.Engine;
 using MlNetDeep.Engine.Layers;
+using MlNetDeep.Engine.Models;
 using MlNetDeep.Engine.Preprocessing;
 using MlNetDeep.Onnx.Export;
 using MlNetDeep.Trainers;
@@ -9,7 +10,7 @@ namespace MlNetDeep;
 
 /// <summary>
 /// A recurrent network over a numeric sequence given as a known-size vector (T·F values, standardised per slot in
-/// the graph): RecurrentEncoder → [Dropout] → Linear, or Reshape (T, F) → the user's <see cref="NumericSequenceOptions.CustomNetwork"/>.
+/// the graph): the <see cref="NetworkPresets.NumericSequence"/> preset, RecurrentEncoder → [Dropout] → Linear, or the user's <see cref="NumericSequenceOptions.CustomNetwork"/>.
 /// </summary>
 /// <param name="options">Architecture and column.</param>
 /// <param name="forecastChanges">Make each row relative to its last step (regression with <see cref="NumericSequenceOptions.ForecastChanges"/>).</param>
@@ -37,19 +38,11 @@ internal sealed class NumericSequenceTask(NumericSequenceOptions options, bool f
         var input = columns.Input;
         var preprocessing = scan.PerSlot(input.RelativeStepSize);
         var graphInput = new DenseGraphInput(OnnxInputColumn, input.Count, preprocessing);
-        if (options.CustomNetwork is { } custom)
-        {
-            // The graph gives each row flat, (B, T·F); the user's layers read (B, T, F).
-            int[] shape = SequenceShape(input);
-            return new TaskModel(new Sequential(new Reshape(shape), custom.Build(shape, rng)), preprocessing, graphInput, CustomNetworkCheck.Architecture(custom));
-        }
-        int steps = input.Count / options.FeaturesPerStep;
-        var encoder = new RecurrentEncoder(options.Recurrent.CreateLayer(options.FeaturesPerStep, rng), steps, options.FeaturesPerStep);
-        var head = new Linear(encoder.OutputSize, columns.ClassCount, rng);
-        Module network = options.Recurrent.DropoutRate > 0
-            ? new Sequential(encoder, new Dropout(options.Recurrent.DropoutRate, rng), head)
-            : new Sequential(encoder, head);
-        return new TaskModel(network, preprocessing, graphInput, options.Recurrent.Metadata);
+        // The graph gives each row flat, (B, T·F): the network reshapes it to (B, T, F) unless its first layer reads it flat.
+        return options.CustomNetwork is { } custom
+            ? new TaskModel(custom.BuildFromFlatRows(SequenceShape(input), rng), preprocessing, graphInput, CustomNetworkCheck.Architecture(custom))
+            : new TaskModel(NetworkPresets.NumericSequence(options.Recurrent.Stack, columns.ClassCount).BuildFromFlatRows(SequenceShape(input), rng),
+                preprocessing, graphInput, options.Recurrent.Metadata);
     }
 
     public void CheckInput(SchemaShape schema) => SchemaChecks.Features(schema, options.FeatureColumnName);

@@ -76,24 +76,13 @@ internal sealed class TextTask(TextClassifier.Options options) : INetworkTask
 
     private Module Network(FeatureInput input, int classes, Rng rng)
     {
-        int rows = input.PadId + 1;
-        if (options.CustomNetwork is { } custom)
-        {
-            // Token dropout replaces ids by the unknown one (never by the pad), so a recurrent layer's lengths stay the texts'.
-            var body = custom.Build([input.Count], rng, Tokens(input));
-            return options.TokenDropoutRate > 0 ? new Sequential(new TokenDropout(options.TokenDropoutRate, UnknownId, input.PadId, rng), body) : body;
-        }
-        if (options.Network == TextNetwork.Cnn)
-            return TextCnn.Build(new TextCnnSpec(rows, input.PadId, input.Count, options.EmbeddingSize,
+        if (options.CustomNetwork is null && options.Network == TextNetwork.Cnn)
+            return TextCnn.Build(new TextCnnSpec(input.PadId + 1, input.PadId, input.Count, options.EmbeddingSize,
                 options.Cnn.KernelSizes, options.Cnn.FiltersPerKernel, options.Cnn.DropoutRate, classes, options.TokenDropoutRate, UnknownId, EmbeddingInitStd), rng);
-        var encoder = new TextRecurrentEncoder(new Embedding(rows, options.EmbeddingSize, rng, input.PadId, EmbeddingInitStd),
-            options.Recurrent.CreateLayer(options.EmbeddingSize, rng), input.PadId);
-        var modules = new List<Module>();
-        if (options.TokenDropoutRate > 0) modules.Add(new TokenDropout(options.TokenDropoutRate, UnknownId, input.PadId, rng));
-        modules.Add(encoder);
-        if (options.Recurrent.DropoutRate > 0) modules.Add(new Dropout(options.Recurrent.DropoutRate, rng));
-        modules.Add(new Linear(encoder.OutputSize, classes, rng));
-        return new Sequential(modules.ToArray());
+        var body = (options.CustomNetwork ?? NetworkPresets.TextRecurrent(options.EmbeddingSize, options.Recurrent.Stack, classes))
+            .Build([input.Count], rng, Tokens(input));
+        // Token dropout replaces ids by the unknown one (never by the pad), so a recurrent layer's lengths stay the texts'.
+        return TokenDropout.Before(body, options.TokenDropoutRate, UnknownId, input.PadId, rng);
     }
 
     public IEstimator<ITransformer>? Preprocessing(MLContext ml) =>

@@ -6,6 +6,10 @@ namespace MlNetDeep.Engine.Tests;
 /// <summary>
 /// The hand-written builders of Mlp, SmallCnn, ResNet and DenseNet as they were before they became
 /// <see cref="NetworkPresets"/> (commit 6098bb3), kept verbatim as the reference the presets must match bit for bit.
+/// TextCnn is Engine/Models/TextCnn.cs of commit fe7369a (the commit that made it draw its weights in forward order);
+/// TextRecurrent and NumericSequence are the built-in branches of Estimators/Core/TextTask.cs and NumericSequenceTask.cs,
+/// and LegacyRecurrentArchitecture.CreateLayer that of Estimators/Architectures/RecurrentArchitecture.cs, at commit 1ac4ced:
+/// the statements verbatim, the trainer's options and columns passed as parameters (this project only sees the engine).
 /// </summary>
 internal static class LegacyBuilders
 {
@@ -106,4 +110,68 @@ internal static class LegacyBuilders
         modules.Add(new Linear(width, classCount, rng, WeightInit.GlorotUniform));
         return new Sequential([.. modules]);
     }
+
+    public static Sequential TextCnn(TextCnnSpec a, Rng rng)
+    {
+        if (a.KernelSizes.Count == 0) throw new ArgumentException("TextCNN needs at least one kernel size.", nameof(a));
+        if (a.KernelSizes.Max() > a.Length)
+            throw new ArgumentException($"The widest kernel ({a.KernelSizes.Max()}) exceeds the sequence length {a.Length}.", nameof(a));
+        var modules = new List<Module>();
+        if (a.TokenDropoutRate > 0) modules.Add(new TokenDropout(a.TokenDropoutRate, a.UnknownId, a.PadId, rng));
+        // Weights drawn in forward order (embedding, then the convolutions), as every other builder draws them.
+        modules.Add(new Embedding(a.VocabularySize, a.EmbeddingSize, rng, a.PadId, a.EmbeddingInitStd));
+        modules.Add(new Permute(0, 2, 1));
+        var branches = a.KernelSizes
+            .Select(k => (Module)new Sequential(new Conv1d(a.EmbeddingSize, a.FiltersPerKernel, k, rng), new GlobalMaxPool(), new Activation(ActivationKind.Relu)))
+            .ToArray();
+        modules.Add(new ParallelConcat(branches));
+        if (a.DropoutRate > 0) modules.Add(new Dropout(a.DropoutRate, rng));
+        modules.Add(new Linear(a.FiltersPerKernel * a.KernelSizes.Count, a.Outputs, rng));
+        return new Sequential(modules.ToArray());
+    }
+
+    /// <summary>TextTask.Network's recurrent branch; <paramref name="padId"/> is the input's pad id, unknown id 0.</summary>
+    public static Sequential TextRecurrent(LegacyTextOptions options, int padId, int classes, Rng rng)
+    {
+        const int UnknownId = 0;
+        const float EmbeddingInitStd = 0.05f;
+        int rows = padId + 1;
+        var encoder = new TextRecurrentEncoder(new Embedding(rows, options.EmbeddingSize, rng, padId, EmbeddingInitStd),
+            options.Recurrent.CreateLayer(options.EmbeddingSize, rng), padId);
+        var modules = new List<Module>();
+        if (options.TokenDropoutRate > 0) modules.Add(new TokenDropout(options.TokenDropoutRate, UnknownId, padId, rng));
+        modules.Add(encoder);
+        if (options.Recurrent.DropoutRate > 0) modules.Add(new Dropout(options.Recurrent.DropoutRate, rng));
+        modules.Add(new Linear(encoder.OutputSize, classes, rng));
+        return new Sequential(modules.ToArray());
+    }
+
+    /// <summary>NumericSequenceTask.Build's built-in network for rows of <paramref name="count"/> = T·F values.</summary>
+    public static Module NumericSequence(LegacyRecurrentArchitecture recurrent, int featuresPerStep, int count, int classCount, Rng rng)
+    {
+        int steps = count / featuresPerStep;
+        var encoder = new RecurrentEncoder(recurrent.CreateLayer(featuresPerStep, rng), steps, featuresPerStep);
+        var head = new Linear(encoder.OutputSize, classCount, rng);
+        Module network = recurrent.DropoutRate > 0
+            ? new Sequential(encoder, new Dropout(recurrent.DropoutRate, rng), head)
+            : new Sequential(encoder, head);
+        return network;
+    }
+}
+
+/// <summary>The settings of TextClassifier.Options that its recurrent network read.</summary>
+internal sealed record LegacyTextOptions(int EmbeddingSize, float TokenDropoutRate, LegacyRecurrentArchitecture Recurrent);
+
+/// <summary>The settings of RecurrentArchitecture, with its former CreateLayer.</summary>
+internal sealed record LegacyRecurrentArchitecture(RecurrentCellKind Cell, int HiddenSize, int NumberOfLayers, bool Bidirectional, float DropoutRate)
+{
+    internal RecurrentLayer CreateLayer(int inputSize, Rng rng) => Cell switch
+    {
+        RecurrentCellKind.Rnn => new Rnn(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
+        RecurrentCellKind.Gru => new Gru(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
+        _ => new Lstm(inputSize, HiddenSize, rng, NumberOfLayers, Bidirectional, DropoutRate),
+    };
+
+    /// <summary>The same settings as the engine's preset reads them.</summary>
+    public RecurrentStackSpec Stack => new(Cell, HiddenSize, NumberOfLayers, Bidirectional, DropoutRate);
 }

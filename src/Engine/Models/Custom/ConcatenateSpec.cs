@@ -27,6 +27,14 @@ internal sealed class ConcatenateSpec(NetworkDefinition[] branches) : LayerSpec
 
     public override long Parameters(int[] input) => branches.Sum(b => b.Summarize(input).TotalParameters);
 
-    public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following) =>
-        new ParallelConcat([.. branches.Select(b => (Module)b.Build(input, rng))]);
+    /// <summary>The layout every branch reads first, when they agree (TextCNN's convolutions: one Permute before the
+    /// branches instead of one in each); otherwise <see cref="SequenceLayout.Any"/>, each branch permuting what it needs.</summary>
+    public override SequenceLayout Reads =>
+        branches.Select(b => b.FirstRead).Distinct().ToArray() is [var common] ? common : SequenceLayout.Any;
+
+    public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following) => Build(input, SequenceLayout.TimeFirst, rng);
+
+    /// <summary>The branches, each given a sequence <paramref name="input"/> in <paramref name="layout"/>.</summary>
+    public ParallelConcat Build(int[] input, SequenceLayout layout, Rng rng) =>
+        new([.. branches.Select(b => (Module)b.Build(input, layout, rng))]);
 }

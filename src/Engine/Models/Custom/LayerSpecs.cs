@@ -14,6 +14,12 @@ internal abstract class LayerSpec
     /// <summary>Trainable parameters for <paramref name="input"/> (0 when the shape does not fit).</summary>
     public virtual long Parameters(int[] input) => 0;
 
+    /// <summary>
+    /// The layout a sequence input must arrive in; the layer writes a sequence output in the same layout (<see cref="SequenceLayout.Any"/>:
+    /// in the one it got). <see cref="NetworkDefinition"/> inserts a Permute only where the layout changes.
+    /// </summary>
+    public virtual SequenceLayout Reads => SequenceLayout.TimeFirst;
+
     /// <summary>The engine module for <paramref name="input"/>; <paramref name="following"/> are the layers after it (weight initialisation looks ahead).</summary>
     public abstract Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following);
 
@@ -35,6 +41,19 @@ internal abstract class LayerSpec
             ? ": token ids need Embedding first; a vector has no time axis"
             : ": it works on sequences; use the 2-D layers for images");
     }
+}
+
+/// <summary>How the engine holds a sequence (T, F) of a batch: the builder's shapes are always (T, F) per example.</summary>
+internal enum SequenceLayout
+{
+    /// <summary>Either layout: element-wise layers.</summary>
+    Any,
+
+    /// <summary>(B, T, F): embeddings, recurrent layers, Flatten, Dropout.</summary>
+    TimeFirst,
+
+    /// <summary>(B, F, T): the engine's 1-D convolution and pooling layers.</summary>
+    ChannelsFirst,
 }
 
 /// <summary>Thrown by a shape rule: what the layer expects, and a hint to fix it; or, for a composite layer, the whole reason.</summary>
@@ -140,9 +159,14 @@ internal sealed class ActivationSpec(ActivationKind kind, float alpha = Activati
 
     public override int[] OutputShape(int[] input) => input;
 
+    // Element-wise and deterministic: the same values in either layout, so a run of 1-D layers stays channels-first through it.
+    public override SequenceLayout Reads => SequenceLayout.Any;
+
     public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following) => new Activation(kind, alpha);
 }
 
+// Reads time-first (the default) although element-wise: its masks are drawn in memory order, so another layout would drop
+// other elements than the network always dropped for a seed.
 internal sealed class DropoutSpec(float rate) : LayerSpec
 {
     public override string Name => $"Dropout({rate})";

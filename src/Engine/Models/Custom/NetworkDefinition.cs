@@ -113,7 +113,14 @@ public sealed class NetworkDefinition
     {
         ArgumentNullException.ThrowIfNull(branches);
         if (branches.Length < 2) throw new ArgumentException("Concatenate needs at least two branches.", nameof(branches));
-        for (int b = 0; b < branches.Length; b++)
+        return Branches(branches);
+    }
+
+    /// <summary><see cref="Concatenate"/> that also takes a single branch: the TextCNN preset with one kernel width keeps
+    /// its one-branch <see cref="ParallelConcat"/>.</summary>
+    internal NetworkDefinition Branches(IReadOnlyList<NetworkDefinition> branches)
+    {
+        for (int b = 0; b < branches.Count; b++)
             if (branches[b] is null || branches[b]._layers.Count == 0)
                 throw new ArgumentException($"Branch {b + 1} of Concatenate has no layers.", nameof(branches));
         return Add(new ConcatenateSpec([.. branches.Select(b => b.Clone())]));
@@ -175,6 +182,10 @@ public sealed class NetworkDefinition
     /// <param name="layers">Stacked layers (≥ 1). <value>Default 1.</value></param>
     public NetworkDefinition Rnn(int hidden, bool bidirectional = false, bool returnSequences = false, int layers = 1) =>
         Recurrent(RecurrentCellKind.Rnn, hidden, bidirectional, returnSequences, layers);
+
+    /// <summary>A final-state recurrent layer with dropout between its stacked layers (the recurrent presets).</summary>
+    internal NetworkDefinition Recurrent(RecurrentCellKind cell, int hidden, bool bidirectional, int layers, float dropoutBetweenLayers) =>
+        Add(new RecurrentSpec(cell, Positive(hidden, nameof(hidden)), bidirectional, returnSequences: false, Positive(layers, nameof(layers)), dropoutBetweenLayers));
 
     /// <summary>Flattens (C, H, W) to (C·H·W) and (T, F) to (T·F); a vector passes unchanged.</summary>
     public NetworkDefinition Flatten() => Add(new ShapeSpec(ShapeSpec.Kind.Flatten));
@@ -270,20 +281,47 @@ public sealed class NetworkDefinition
 
     /// <summary>
     /// The engine network for inputs of <paramref name="inputShape"/> (call <see cref="Check"/> first); weights from
-    /// <paramref name="rng"/>. A text network (<paramref name="tokens"/> given) takes (B, T) ids; an Embedding followed by a
-    /// recurrent layer that returns its final state becomes one <see cref="TextRecurrentEncoder"/>, which stops each text's
-    /// recurrence at its first padding token, so padding never changes the encoding.
+    /// <paramref name="rng"/>, drawn layer after layer. A text network (<paramref name="tokens"/> given) takes (B, T) ids; an
+    /// Embedding followed by a recurrent layer that returns its final state becomes one <see cref="TextRecurrentEncoder"/>,
+    /// which stops each text's recurrence at its first padding token, so padding never changes the encoding. Sequences
+    /// arrive and leave time-first, (B, T, F); inside, a Permute goes where the layout changes (<see cref="SequenceLayout"/>).
     /// </summary>
-    internal Sequential Build(int[] inputShape, Rng rng, TokenInput? tokens = null)
+    internal Sequential Build(int[] inputShape, Rng rng, TokenInput? tokens = null) =>
+        new([.. BuildModules(0, inputShape, SequenceLayout.TimeFirst, rng, tokens)]);
+
+    /// <summary>
+    /// <see cref="Build(int[], Rng, TokenInput?)"/> for rows given flat, (B, Π <paramref name="inputShape"/>), as the
+    /// numeric-sequence trainers' graphs give them: a first recurrent layer returning its final state reads the flat row
+    /// itself (<see cref="RecurrentEncoder"/>); any other first layer gets it reshaped to (B, <paramref name="inputShape"/>).
+    /// </summary>
+    internal Sequential BuildFromFlatRows(int[] inputShape, Rng rng)
+    {
+        if (inputShape.Length == 2 && _layers[0] is RecurrentSpec { ReturnSequences: false } recurrent)
+            return new([recurrent.BuildEncoder(inputShape, rng), .. BuildModules(1, recurrent.OutputShape(inputShape), SequenceLayout.TimeFirst, rng, null)]);
+        return new([new Reshape(inputShape), .. BuildModules(0, inputShape, SequenceLayout.TimeFirst, rng, null)]);
+    }
+
+    /// <summary>A branch of a <see cref="ConcatenateSpec"/>: its input, a sequence, arrives in <paramref name="layout"/>.</summary>
+    internal Sequential Build(int[] inputShape, SequenceLayout layout, Rng rng) =>
+        new([.. BuildModules(0, inputShape, layout, rng, null)]);
+
+    /// <summary>The layout the first layer that cares reads a sequence in (<see cref="SequenceLayout.Any"/> when none does).</summary>
+    internal SequenceLayout FirstRead => _layers.Select(l => l.Reads).FirstOrDefault(r => r != SequenceLayout.Any);
+
+    /// <summary>The modules of the layers from <paramref name="first"/> on, for an input of <paramref name="inputShape"/> held in
+    /// <paramref name="layout"/> (when a sequence); a sequence output is returned time-first.</summary>
+    private List<Module> BuildModules(int first, int[] inputShape, SequenceLayout layout, Rng rng, TokenInput? tokens)
     {
         var modules = new List<Module>();
         int[] shape = [.. inputShape];
-        for (int i = 0; i < _layers.Count; i++)
+        for (int i = first; i < _layers.Count; i++)
         {
-            if (_layers[i] is EmbeddingSpec embeddingSpec)
+            var layer = _layers[i];
+            if (layer is EmbeddingSpec embeddingSpec)
             {
                 var embedding = embeddingSpec.Build(tokens ?? throw new InvalidOperationException("An Embedding needs the trainer's token input."), rng);
                 shape = embeddingSpec.OutputShape(shape);
+                layout = SequenceLayout.TimeFirst;
                 if (i + 1 < _layers.Count && _layers[i + 1] is RecurrentSpec { ReturnSequences: false } recurrent)
                 {
                     modules.Add(new TextRecurrentEncoder(embedding, recurrent.CreateLayer(embeddingSpec.Dimensions, rng), tokens.PadId));
@@ -293,10 +331,18 @@ public sealed class NetworkDefinition
                 else modules.Add(embedding);
                 continue;
             }
-            modules.Add(_layers[i].Build(shape, rng, _layers.Skip(i + 1)));
-            shape = _layers[i].OutputShape(shape);
+            bool sequence = shape.Length == 2;
+            if (sequence && layer.Reads != SequenceLayout.Any && layer.Reads != layout)
+            {
+                modules.Add(new Permute(0, 2, 1)); // (B, T, F) ↔ (B, F, T)
+                layout = layer.Reads;
+            }
+            modules.Add(layer is ConcatenateSpec concatenate ? concatenate.Build(shape, layout, rng) : layer.Build(shape, rng, _layers.Skip(i + 1)));
+            shape = layer.OutputShape(shape);
+            if (shape.Length != 2) layout = SequenceLayout.TimeFirst; // vectors and images have one layout
         }
-        return new Sequential([.. modules]);
+        if (shape.Length == 2 && layout == SequenceLayout.ChannelsFirst) modules.Add(new Permute(0, 2, 1));
+        return modules;
     }
 
     /// <summary>A copy that later calls on this definition do not change (trainers keep one).</summary>

@@ -3,8 +3,10 @@ using MlNetDeep.Engine.Layers;
 namespace MlNetDeep.Engine.Models.Custom;
 
 // The sequence layers of a NetworkDefinition. Per example a sequence is (T, F): time first, features last, as in Keras;
-// token ids are (T). The engine's 1-D layers work channels-first, (B, F, T), so the specs wrap them between Permute
-// modules (B, T, F) ↔ (B, F, T); the recurrent layers read (B, T, F) as it is.
+// token ids are (T). The engine's 1-D layers work channels-first, (B, F, T), so they read SequenceLayout.ChannelsFirst and
+// NetworkDefinition.Build permutes once before a run of them (and after it, when a time-first layer follows): no Permute
+// pair between two 1-D layers, and a Conv1d directly followed by GlobalMaxPool in one chain, which Sequential fuses into
+// Ops.Conv1dMaxOverTime (sparse backward). The recurrent layers read (B, T, F) as it is.
 
 /// <summary>The token input of a text trainer: the embedding table's rows and the padding id (the trainer's vocabulary).</summary>
 /// <param name="Rows">Embedding rows: every id the input can hold, padding included.</param>
@@ -51,9 +53,11 @@ internal sealed class Conv1dSpec(int filters, int kernel, int stride, int paddin
 
     public override long Parameters(int[] input) => input.Length == 2 ? (long)input[1] * filters * kernel + filters : 0;
 
-    // (B, T, F) → (B, F, T) → Conv1d → (B, filters, T') → (B, T', filters).
+    public override SequenceLayout Reads => SequenceLayout.ChannelsFirst;
+
+    // (B, F, T) → (B, filters, T').
     public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following) =>
-        new Sequential(new Permute(0, 2, 1), new Layers.Conv1d(input[1], filters, kernel, rng, stride, padding), new Permute(0, 2, 1));
+        new Layers.Conv1d(input[1], filters, kernel, rng, stride, padding);
 }
 
 /// <summary>Max pooling over time: (T, F) → (⌊(T − size) / stride⌋ + 1, F).</summary>
@@ -68,9 +72,10 @@ internal sealed class MaxPool1dSpec(int size, int stride) : LayerSpec
         return [(input[0] - size) / stride + 1, input[1]];
     }
 
-    // (B, T, F) → (B, F, T) → MaxPool1d → (B, F, T') → (B, T', F).
-    public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following) =>
-        new Sequential(new Permute(0, 2, 1), new Layers.MaxPool1d(size, stride), new Permute(0, 2, 1));
+    public override SequenceLayout Reads => SequenceLayout.ChannelsFirst;
+
+    // (B, F, T) → (B, F, T').
+    public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following) => new Layers.MaxPool1d(size, stride);
 }
 
 /// <summary>Maximum or mean of each feature over all steps: (T, F) → (F).</summary>
@@ -84,23 +89,31 @@ internal sealed class GlobalPool1dSpec(bool max) : LayerSpec
         return [input[1]];
     }
 
-    // (B, T, F) → (B, F, T) → pool over the last axis → (B, F).
-    public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following) =>
-        new Sequential(new Permute(0, 2, 1), max ? new GlobalMaxPool() : new GlobalAvgPool());
+    public override SequenceLayout Reads => SequenceLayout.ChannelsFirst;
+
+    // (B, F, T) → pool over the last axis → (B, F).
+    public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following) => max ? new GlobalMaxPool() : new GlobalAvgPool();
 }
 
 /// <summary>
 /// Stacked, optionally bidirectional RNN, LSTM or GRU: (T, F) → (dirs·H), the last layer's final state (both directions
 /// concatenated), or with <see cref="ReturnSequences"/> every step's output (T, dirs·H).
 /// </summary>
-internal sealed class RecurrentSpec(RecurrentCellKind cell, int hidden, bool bidirectional, bool returnSequences, int layers) : LayerSpec
+/// <param name="cell">Rnn, Lstm or Gru.</param>
+/// <param name="hidden">H per direction.</param>
+/// <param name="bidirectional">Both directions (dirs = 2).</param>
+/// <param name="returnSequences">Every step's output instead of the final state.</param>
+/// <param name="layers">Stacked layers.</param>
+/// <param name="dropoutBetweenLayers">Dropout on the output of every stacked layer but the last, while training (the
+/// recurrent presets' option; the public builder leaves it 0).</param>
+internal sealed class RecurrentSpec(RecurrentCellKind cell, int hidden, bool bidirectional, bool returnSequences, int layers, float dropoutBetweenLayers = 0f) : LayerSpec
 {
     public bool ReturnSequences => returnSequences;
 
     private int Directions => bidirectional ? 2 : 1;
 
     public override string Name =>
-        $"{cell}({hidden}{(layers > 1 ? $", {layers} layers" : "")}{(bidirectional ? ", bidirectional" : "")}{(returnSequences ? ", sequences" : "")})";
+        $"{cell}({hidden}{(layers > 1 ? $", {layers} layers" : "")}{(bidirectional ? ", bidirectional" : "")}{(returnSequences ? ", sequences" : "")}{(dropoutBetweenLayers > 0 ? $", dropout {dropoutBetweenLayers}" : "")})";
 
     public override int[] OutputShape(int[] input)
     {
@@ -124,15 +137,15 @@ internal sealed class RecurrentSpec(RecurrentCellKind cell, int hidden, bool bid
     /// <summary>The engine layer reading <paramref name="features"/> per step.</summary>
     public RecurrentLayer CreateLayer(int features, Rng rng) => cell switch
     {
-        RecurrentCellKind.Lstm => new Lstm(features, hidden, rng, layers, bidirectional),
-        RecurrentCellKind.Gru => new Gru(features, hidden, rng, layers, bidirectional),
-        _ => new Rnn(features, hidden, rng, layers, bidirectional),
+        RecurrentCellKind.Lstm => new Lstm(features, hidden, rng, layers, bidirectional, dropoutBetweenLayers),
+        RecurrentCellKind.Gru => new Gru(features, hidden, rng, layers, bidirectional, dropoutBetweenLayers),
+        _ => new Rnn(features, hidden, rng, layers, bidirectional, dropoutBetweenLayers),
     };
 
+    /// <summary>The final state of rows given flat: (B, T·F) → (B, dirs·H), for an <paramref name="input"/> of (T, F).</summary>
+    public RecurrentEncoder BuildEncoder(int[] input, Rng rng) => new(CreateLayer(input[1], rng), input[0], input[1]);
+
     // Sequences: (B, T, F) → (B, T, dirs·H) directly. Final state: RecurrentEncoder reads the flattened (B, T·F) row.
-    public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following)
-    {
-        var layer = CreateLayer(input[1], rng);
-        return returnSequences ? layer : new Sequential(new Layers.Flatten(), new RecurrentEncoder(layer, input[0], input[1]));
-    }
+    public override Module Build(int[] input, Rng rng, IEnumerable<LayerSpec> following) =>
+        returnSequences ? CreateLayer(input[1], rng) : new Sequential(new Layers.Flatten(), BuildEncoder(input, rng));
 }
