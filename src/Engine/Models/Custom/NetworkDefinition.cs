@@ -159,6 +159,10 @@ public sealed class NetworkDefinition
     /// LSTM (ONNX gate order, forget-gate bias 1): (T, F) → (H·dirs), the final state of the last stacked layer with both
     /// directions concatenated; or every step's output (T, H·dirs) with <paramref name="returnSequences"/>. Right after
     /// <see cref="Embedding"/> and without <paramref name="returnSequences"/>, it reads each text only up to its padding.
+    /// Padding is not masked otherwise: with <paramref name="returnSequences"/> (or after any other layer) every step is read,
+    /// the padding steps as zero embeddings, and the state keeps changing through them (biases, recurrence), so the
+    /// outputs at and after the padding, a backward direction's state (it reads the padding first), and whatever pools or
+    /// stacks on them depend on how much padding a text has.
     /// </summary>
     /// <param name="hidden">H, state size per direction (≥ 1).</param>
     /// <param name="bidirectional">Also read the sequence backwards (dirs = 2). <value>Default false.</value></param>
