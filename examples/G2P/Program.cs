@@ -3,7 +3,7 @@
 // with greedy decoding and beam search. A word counts as right when the output equals any of its pronunciations.
 // Writes model.zip, the stand-alone model.onnx (see node/README.md) and attention heatmaps.
 // Usage: bash examples/G2P/fetch-cmudict.sh, then: dotnet run -c Release --project examples/G2P [-- --data FOLDER] [--output DIR]
-//        [--epochs N] [--max-words N] (see README.md)
+//        [--epochs N] [--max-words N] [--hidden N] [--encoder-layers N] (see README.md)
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -13,13 +13,15 @@ using MlNetDeep.Examples;
 
 var arguments = args.ToList();
 string dataDir, outputDir;
-int epochs = 12, maxWords = int.MaxValue;
+int epochs = 12, maxWords = int.MaxValue, hidden = 128, encoderLayers = 1;
 try
 {
     dataDir = DataFolder.TakeOption(arguments, "--data") ?? DataFolder.Default("data");
     outputDir = DataFolder.TakeOption(arguments, "--output") ?? DataFolder.Default("output");
     epochs = TakeCount(arguments, "--epochs") ?? epochs;
     maxWords = TakeCount(arguments, "--max-words") ?? maxWords;
+    hidden = TakeCount(arguments, "--hidden") ?? hidden;
+    encoderLayers = TakeCount(arguments, "--encoder-layers") ?? encoderLayers;
 }
 catch (ArgumentException e)
 {
@@ -28,7 +30,7 @@ catch (ArgumentException e)
 }
 if (arguments.Count > 0)
 {
-    Console.Error.WriteLine($"unknown argument '{arguments[0]}'; usage: dotnet run -c Release --project examples/G2P [-- --data FOLDER] [--output DIR] [--epochs N] [--max-words N]");
+    Console.Error.WriteLine($"unknown argument '{arguments[0]}'; usage: dotnet run -c Release --project examples/G2P [-- --data FOLDER] [--output DIR] [--epochs N] [--max-words N] [--hidden N] [--encoder-layers N]");
     return 2;
 }
 string dictionaryPath = Path.Combine(dataDir, "cmudict.tsv");
@@ -56,12 +58,12 @@ var options = new EncoderDecoder.Options
 {
     SourceColumnName = nameof(WordPair.Word), LabelColumnName = nameof(WordPair.Phonemes), PredictedTextColumnName = "Predicted",
     SourceTokenUnit = TokenUnit.Characters, TargetTokenUnit = TokenUnit.Words,
-    Cell = RecurrentCellKind.Gru, EmbeddingSize = 64, HiddenSize = 128, BidirectionalEncoder = true, Attention = AttentionKind.General,
+    Cell = RecurrentCellKind.Gru, EmbeddingSize = 64, HiddenSize = hidden, EncoderLayers = encoderLayers, BidirectionalEncoder = true, Attention = AttentionKind.General,
     InputFeeding = true, DropoutRate = 0.2f,
     Decoding = new DecodingOptions { BeamSize = 5, MaximumLength = 32 },
-    // Peak rate 2e-3 after one warm-up epoch, annealed along a cosine to 1e-5 by the last epoch; label smoothing 0.1.
+    // Peak rate 2e-3 after one warm-up epoch (none in a one-epoch try), annealed along a cosine to 1e-5 by the last epoch; label smoothing 0.1.
     NumberOfEpochs = epochs, BatchSize = 64, LearningRate = 2e-3f, Seed = 1,
-    LearningRateSchedule = LearningRateSchedule.Cosine(warmupEpochs: 1, minimumLearningRate: 1e-5f), LabelSmoothing = 0.1f,
+    LearningRateSchedule = LearningRateSchedule.Cosine(warmupEpochs: epochs > 1 ? 1 : 0, minimumLearningRate: 1e-5f), LabelSmoothing = 0.1f,
     ValidationSet = Pairs(split.Validation), EarlyStoppingMetric = EarlyStoppingMetric.TokenAccuracy, EarlyStoppingPatience = 3,
     AttentionColumnName = "Attention",
     Progress = new Progress<EpochReport>(r => Console.WriteLine($"  {r}")),
