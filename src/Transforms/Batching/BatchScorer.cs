@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
+using MlNetDeep.Transforms;
 using MlNetDeep.Transforms.Batching;
 
 namespace MlNetDeep;
@@ -73,9 +74,16 @@ public sealed class BatchScorer : IDisposable
         ArgumentNullException.ThrowIfNull(data);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         IDataView scored = TransformToOnnxStage(data);
-        foreach (var stage in _split.After) scored = stage.Transform(scored);
+        foreach (var stage in _split.After) scored = ApplyAfter(stage, scored);
         return scored;
     }
+
+    // The trainers' vector → scalar CustomMappings cost as much per row as a batched ONNX stage: taken over by a light view.
+    private static IDataView ApplyAfter(ITransformer stage, IDataView data) =>
+        FirstElementView<float>.TryReplace<ScoreVectorRow, ScoreRow>(stage, data, TemporaryColumns.ScoreVector, TemporaryColumns.Score)
+        ?? FirstElementView<long>.TryReplace<PredictedIndexVectorRow, PredictedIndexRow>(stage, data,
+            TemporaryColumns.PredictedIndexVector, TemporaryColumns.PredictedIndex)
+        ?? stage.Transform(data);
 
     /// <summary>The data up to and including the batched ONNX stage (without the stages after it).</summary>
     internal IDataView TransformToOnnxStage(IDataView data)
