@@ -8,7 +8,7 @@ namespace MlNetDeep;
 /// <param name="History">One report per epoch that ran.</param>
 /// <param name="BestEpoch">Epoch whose weights were kept.</param>
 /// <remarks>
-/// Every <c>Save…</c> method writes a temporary file beside <c>path</c> (<c>path</c> + ".tmp") and renames it over
+/// Every <c>Save…</c> method writes a temporary file beside <c>path</c> (hidden: <c>.name.process-id.tmp</c>) and renames it over
 /// <c>path</c> once complete, so an existing file is replaced only by a whole one.
 /// </remarks>
 public sealed record TrainingReport(byte[] OnnxModel, IReadOnlyList<EpochReport> History, int BestEpoch)

@@ -25,34 +25,22 @@ internal static class CheckpointFile
     /// <summary>Writes <paramref name="checkpoint"/> to <paramref name="path"/> atomically (temporary file, then rename).</summary>
     public static void Write(string path, Checkpoint checkpoint)
     {
-        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
+        AtomicWrite.File(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using (var writer = new BinaryWriter(new HashingStream(stream, hash), Encoding.UTF8, leaveOpen: true))
             {
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                using (var writer = new BinaryWriter(new HashingStream(stream, hash), Encoding.UTF8, leaveOpen: true))
-                {
-                    writer.Write(Magic);
-                    writer.Write(Version);
-                    byte[] header = JsonSerializer.SerializeToUtf8Bytes(Header.From(checkpoint), Json);
-                    writer.Write(header.Length);
-                    writer.Write(header);
-                    WriteArrays(writer, checkpoint.Network);
-                    WriteArrays(writer, checkpoint.Optimizer);
-                    WriteArrays(writer, checkpoint.Best.BestWeights);
-                }
-                stream.Write(hash.GetHashAndReset());
-                stream.Flush(flushToDisk: true);
+                writer.Write(Magic);
+                writer.Write(Version);
+                byte[] header = JsonSerializer.SerializeToUtf8Bytes(Header.From(checkpoint), Json);
+                writer.Write(header.Length);
+                writer.Write(header);
+                WriteArrays(writer, checkpoint.Network);
+                WriteArrays(writer, checkpoint.Optimizer);
+                WriteArrays(writer, checkpoint.Best.BestWeights);
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            // A failed write (disk full) leaves the previous checkpoint as it was and no temporary file behind.
-            File.Delete(temp);
-            throw;
-        }
+            stream.Write(hash.GetHashAndReset());
+        });
     }
 
     /// <summary>Reads a checkpoint; <see cref="InvalidDataException"/> naming the file when it is not one or is damaged.</summary>
