@@ -32,10 +32,10 @@ internal static class ScoringBench
                 ("raw ORT", () => raw.Score(model.Rows, batch)),
                 ("BatchScorer", () => ReadScores(scorer.Transform(model.Rows))),
             };
-            foreach (var (_, pass) in methods) pass(); // warm-up: JIT, sessions, pools
+            foreach (var (_, pass) in methods) RowsPerCpuSecond(pass, rows); // warm-up: JIT up to its optimised tier, sessions, pools
             var rates = methods.Select(_ => new List<double>()).ToArray();
             for (int r = 0; r < rounds; r++)
-                for (int m = 0; m < methods.Length; m++) rates[m].Add(rows / CpuSeconds(methods[m].Pass));
+                for (int m = 0; m < methods.Length; m++) rates[m].Add(RowsPerCpuSecond(methods[m].Pass, rows));
             double[] median = rates.Select(Median).ToArray();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {model.Name} | {median[0]:N0} | {median[1]:N0} | {median[2]:N0} | {median[3]:N0} | {median[3] / median[0]:F1}× | {median[3] / median[2]:F2}× |"));
@@ -72,14 +72,29 @@ internal static class ScoringBench
         return sum;
     }
 
-    private static double CpuSeconds(Func<double> pass)
+    /// <summary>
+    /// Repeats <paramref name="pass"/> until it has used <see cref="MinimumCpuSeconds"/> of CPU time: a single pass of a
+    /// small model lasts a few tens of milliseconds, in which a background JIT compilation or a GC counted against it
+    /// moved one rate by 2× from run to run.
+    /// </summary>
+    private static double RowsPerCpuSecond(Func<double> pass, int rows)
     {
         var process = Process.GetCurrentProcess();
         var before = process.TotalProcessorTime;
-        pass();
-        process.Refresh();
-        return Math.Max((process.TotalProcessorTime - before).TotalSeconds, 1e-6);
+        double seconds;
+        int passes = 0;
+        do
+        {
+            pass();
+            passes++;
+            process.Refresh();
+            seconds = (process.TotalProcessorTime - before).TotalSeconds;
+        }
+        while (seconds < MinimumCpuSeconds);
+        return (double)rows * passes / seconds;
     }
+
+    private const double MinimumCpuSeconds = 0.5;
 
     private static double Median(List<double> values)
     {
