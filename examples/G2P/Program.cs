@@ -3,7 +3,7 @@
 // with greedy decoding and beam search. A word counts as right when the output equals any of its pronunciations.
 // Writes model.zip, the stand-alone model.onnx (see node/README.md) and attention heatmaps.
 // Usage: bash examples/G2P/fetch-cmudict.sh, then: dotnet run -c Release --project examples/G2P [-- --data FOLDER] [--output DIR]
-//        [--epochs N] [--max-words N] [--hidden N] [--encoder-layers N] (see README.md)
+//        [--epochs N] [--max-words N] [--hidden N] [--encoder-layers N] [--learning-rate R] (see README.md)
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -14,6 +14,7 @@ using MlNetDeep.Examples;
 var arguments = args.ToList();
 string dataDir, outputDir;
 int epochs = 12, maxWords = int.MaxValue, hidden = 128, encoderLayers = 1;
+float learningRate = 2e-3f;
 try
 {
     dataDir = DataFolder.TakeOption(arguments, "--data") ?? DataFolder.Default("data");
@@ -22,6 +23,7 @@ try
     maxWords = TakeCount(arguments, "--max-words") ?? maxWords;
     hidden = TakeCount(arguments, "--hidden") ?? hidden;
     encoderLayers = TakeCount(arguments, "--encoder-layers") ?? encoderLayers;
+    learningRate = TakeRate(arguments, "--learning-rate") ?? learningRate;
 }
 catch (ArgumentException e)
 {
@@ -30,7 +32,7 @@ catch (ArgumentException e)
 }
 if (arguments.Count > 0)
 {
-    Console.Error.WriteLine($"unknown argument '{arguments[0]}'; usage: dotnet run -c Release --project examples/G2P [-- --data FOLDER] [--output DIR] [--epochs N] [--max-words N] [--hidden N] [--encoder-layers N]");
+    Console.Error.WriteLine($"unknown argument '{arguments[0]}'; usage: dotnet run -c Release --project examples/G2P [-- --data FOLDER] [--output DIR] [--epochs N] [--max-words N] [--hidden N] [--encoder-layers N] [--learning-rate R]");
     return 2;
 }
 string dictionaryPath = Path.Combine(dataDir, "cmudict.tsv");
@@ -61,8 +63,8 @@ var options = new EncoderDecoder.Options
     Cell = RecurrentCellKind.Gru, EmbeddingSize = 64, HiddenSize = hidden, EncoderLayers = encoderLayers, BidirectionalEncoder = true, Attention = AttentionKind.General,
     InputFeeding = true, DropoutRate = 0.2f,
     Decoding = new DecodingOptions { BeamSize = 5, MaximumLength = 32 },
-    // Peak rate 2e-3 after one warm-up epoch (none in a one-epoch try), annealed along a cosine to 1e-5 by the last epoch; label smoothing 0.1.
-    NumberOfEpochs = epochs, BatchSize = 64, LearningRate = 2e-3f, Seed = 1,
+    // Peak rate (2e-3 by default) after one warm-up epoch (none in a one-epoch try), annealed along a cosine to 1e-5 by the last epoch; label smoothing 0.1.
+    NumberOfEpochs = epochs, BatchSize = 64, LearningRate = learningRate, Seed = 1,
     LearningRateSchedule = LearningRateSchedule.Cosine(warmupEpochs: epochs > 1 ? 1 : 0, minimumLearningRate: 1e-5f), LabelSmoothing = 0.1f,
     // Patience grows with the epoch count: early in a long cosine schedule the rate is high and the validation accuracy dips now and then.
     ValidationSet = Pairs(split.Validation), EarlyStoppingMetric = EarlyStoppingMetric.TokenAccuracy, EarlyStoppingPatience = Math.Max(3, epochs / 4),
@@ -126,6 +128,16 @@ static int? TakeCount(List<string> args, string name)
     if (i < 0) return null;
     if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
         throw new ArgumentException($"{name} needs a positive whole number after it, e.g. {name} 5");
+    args.RemoveRange(i, 2);
+    return value;
+}
+
+static float? TakeRate(List<string> args, string name)
+{
+    int i = args.IndexOf(name);
+    if (i < 0) return null;
+    if (i + 1 >= args.Count || !float.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !(value > 0f && value < 1f))
+        throw new ArgumentException($"{name} needs a rate between 0 and 1 after it, e.g. {name} 1e-3");
     args.RemoveRange(i, 2);
     return value;
 }
