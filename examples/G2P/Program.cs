@@ -122,22 +122,21 @@ Console.WriteLine($"attention heatmaps: {Path.Combine(outputDir, "attention-*.pn
 Console.WriteLine($"the same file without ML.NET: cd examples/G2P/node && npm install && node decode.mjs {onnxPath} phoenix knight");
 return 0;
 
-static int? TakeCount(List<string> args, string name)
-{
-    int i = args.IndexOf(name);
-    if (i < 0) return null;
-    if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
-        throw new ArgumentException($"{name} needs a positive whole number after it, e.g. {name} 5");
-    args.RemoveRange(i, 2);
-    return value;
-}
+static int? TakeCount(List<string> args, string name) =>
+    TakeValue<int>(args, name, text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1 ? v : (int?)null,
+        "a positive whole number", "5");
 
-static float? TakeRate(List<string> args, string name)
+static float? TakeRate(List<string> args, string name) =>
+    TakeValue<float>(args, name, text => float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) && v > 0f && v < 1f ? v : (float?)null,
+        "a rate between 0 and 1", "1e-3");
+
+// Removes "name value" from args and returns the parsed value; null when the option is absent.
+static T? TakeValue<T>(List<string> args, string name, Func<string, T?> parse, string expected, string example) where T : struct
 {
     int i = args.IndexOf(name);
     if (i < 0) return null;
-    if (i + 1 >= args.Count || !float.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !(value > 0f && value < 1f))
-        throw new ArgumentException($"{name} needs a rate between 0 and 1 after it, e.g. {name} 1e-3");
+    T? value = i + 1 < args.Count ? parse(args[i + 1]) : null;
+    if (value is null) throw new ArgumentException($"{name} needs {expected} after it, e.g. {name} {example}");
     args.RemoveRange(i, 2);
     return value;
 }
