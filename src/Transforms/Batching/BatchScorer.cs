@@ -78,11 +78,13 @@ public sealed class BatchScorer : IDisposable
         return scored;
     }
 
-    // The trainers' vector → scalar CustomMappings cost as much per row as a batched ONNX stage: taken over by a light view.
+    // The trainers' vector → scalar CustomMappings and their CopyColumns/DropColumns tail cost as much per row as a batched
+    // ONNX stage: taken over by light views, each used only where it gives the stage's own schema.
     private static IDataView ApplyAfter(ITransformer stage, IDataView data) =>
         FirstElementView<float>.TryReplace<ScoreVectorRow, ScoreRow>(stage, data, TemporaryColumns.ScoreVector, TemporaryColumns.Score)
         ?? FirstElementView<long>.TryReplace<PredictedIndexVectorRow, PredictedIndexRow>(stage, data,
             TemporaryColumns.PredictedIndexVector, TemporaryColumns.PredictedIndex)
+        ?? ColumnProjectionView.TryReplace(stage, data)
         ?? stage.Transform(data);
 
     /// <summary>The data up to and including the batched ONNX stage (without the stages after it).</summary>
