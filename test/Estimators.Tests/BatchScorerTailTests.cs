@@ -81,7 +81,8 @@ public sealed class BatchScorerTailTests
         var expected = loaded.Transform(input);
         var scored = scorer.Transform(input);
 
-        Assert.True(scored is ColumnProjectionView, string.Join(" | ", expected.Schema.Select(c => $"{c.Index} {c.Name} {c.Type} {c.IsHidden}")));
+        Assert.True(scored is ColumnProjectionView, "the tail ran as saved; its output schema: "
+            + string.Join(" | ", expected.Schema.Select(c => $"{c.Index} {c.Name} {c.Type} hidden={c.IsHidden}")));
         Assert.Equal(Rows, BatchScorerAssert.SameData(expected, scored));
         Assert.Equal(expected.Schema.Select(Annotations), scored.Schema.Select(Annotations));
     }

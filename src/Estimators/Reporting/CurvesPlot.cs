@@ -29,11 +29,11 @@ internal static class CurvesPlot
         bool varies = history.Any(r => r.LearningRate != history[0].LearningRate);
         return
         [
-            new("Loss per epoch", "loss", LogWhenWide: true,
+            new("Loss", "loss", LogWhenWide: true,
                 [new("training loss", r => r.TrainingLoss), new("validation loss", r => r.ValidationLoss)]),
-            new($"Validation {metric} per epoch", metric, LogWhenWide: false,
+            new($"Validation {metric}", metric, LogWhenWide: false,
                 [new($"validation {metric}", r => r.ValidationMetric)]),
-            new("Learning rate per epoch", "learning rate (last mini-batch)", LogWhenWide: true,
+            new("Learning rate", "learning rate (last mini-batch)", LogWhenWide: true,
                 [new("learning rate", r => varies ? r.LearningRate : null)]),
         ];
     }

@@ -45,13 +45,9 @@ internal sealed class ColumnProjectionView : IDataView
     /// </summary>
     public static IDataView? TryReplace(ITransformer stage, IDataView input)
     {
+        if (stage is not (ColumnCopyingTransformer or ColumnSelectingTransformer)) return null;
         var output = stage.GetOutputSchema(input.Schema);
-        int[]? map = stage switch
-        {
-            ColumnCopyingTransformer copy => CopyMap(copy, input.Schema, output),
-            ColumnSelectingTransformer => SelectionMap(input.Schema, output),
-            _ => null,
-        };
+        int[]? map = stage is ColumnCopyingTransformer copy ? CopyMap(copy, input.Schema, output) : SelectionMap(input.Schema, output);
         if (map is null || map.Where((source, j) => !input.Schema[source].Type.Equals(output[j].Type)).Any()) return null;
         return input is ColumnProjectionView inner
             ? new ColumnProjectionView(inner._source, [.. map.Select(i => inner._sourceIndex[i])], output)
