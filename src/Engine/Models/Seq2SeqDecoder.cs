@@ -89,10 +89,15 @@ internal static class Seq2SeqDecoder
         var logp = new float[vocab];
         var candidates = new float[k * vocab];
         int steps = maxLengths.Max();
+        // Step t's tensors live on stepTapes[t % 2]: step t + 1 reads only its reordered state, so the tape of step t − 1
+        // is recycled before step t + 1 and a decode holds two steps' buffers instead of all of them (fewer collections).
+        Tape[] stepTapes = [new() { IsRecording = false }, new() { IsRecording = false }];
 
         for (int t = 0; t < steps && finished.Contains(false); t++)
         {
-            var step = model.Step(tape, encoded, state, tokens);
+            var stepTape = stepTapes[t % 2];
+            stepTape.Reset();
+            var step = model.Step(stepTape, encoded, state, tokens);
             var order = new int[rows];
             var nextTokens = new int[rows];
             for (int i = 0; i < n; i++)
@@ -118,10 +123,11 @@ internal static class Seq2SeqDecoder
             history = Enumerable.Range(0, rows).Select(r => new List<int>(history[order[r]]) { nextTokens[r] }).ToArray();
             attention = Enumerable.Range(0, rows).Select(r =>
                 new List<float[]>(attention[order[r]]) { step.Weights.Span.Slice(order[r] * s, s).ToArray() }).ToArray();
-            state = ReorderState(tape, step.State, order);
+            state = ReorderState(stepTape, step.State, order);
             tokens = nextTokens;
         }
         tape.Reset();
+        foreach (var stepTape in stepTapes) stepTape.Reset();
 
         var results = new Hypothesis[n][];
         for (int i = 0; i < n; i++)
