@@ -8,19 +8,15 @@ namespace MlNetDeep.Transforms.Batching;
 /// OnnxTransformer gives (source columns, then the ONNX outputs), but each cursor runs ONNX Runtime on batches of rows
 /// (<see cref="BatchedOnnxCursor"/>). Nothing is read until a cursor moves; a cursor holds one batch at a time.
 /// </summary>
-internal sealed class BatchedOnnxDataView : IDataView
+internal sealed class BatchedOnnxDataView : DerivedView
 {
-    /// <summary>Wraps <paramref name="source"/> (the data after the stages before the ONNX one).</summary>
-    public BatchedOnnxDataView(IDataView source, OnnxStagePlan plan, InferenceSession session, int batchSize)
+    /// <summary>Wraps <paramref name="source"/> (the data after the stages before the ONNX one, which the ONNX stage reads).</summary>
+    public BatchedOnnxDataView(IDataView source, OnnxStagePlan plan, InferenceSession session, int batchSize) : base(source)
     {
-        Source = source;
         Plan = plan;
         Session = session;
         BatchSize = plan.Batched ? batchSize : 1;
     }
-
-    /// <summary>The data the ONNX stage reads.</summary>
-    public IDataView Source { get; }
 
     /// <summary>Inputs, outputs and layout.</summary>
     public OnnxStagePlan Plan { get; }
@@ -32,19 +28,9 @@ internal sealed class BatchedOnnxDataView : IDataView
     public int BatchSize { get; }
 
     /// <inheritdoc/>
-    public bool CanShuffle => false;
+    public override DataViewSchema Schema => Plan.OutputSchema;
 
     /// <inheritdoc/>
-    public DataViewSchema Schema => Plan.OutputSchema;
-
-    /// <inheritdoc/>
-    public long? GetRowCount() => Source.GetRowCount();
-
-    /// <inheritdoc/>
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
+    public override DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
         new BatchedOnnxCursor(this, columnsNeeded ?? throw new ArgumentNullException(nameof(columnsNeeded)));
-
-    /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        [GetRowCursor(columnsNeeded, rand)];
 }

@@ -15,29 +15,18 @@ namespace MlNetDeep.Transforms.Batching;
 /// otherwise the stage runs as saved. The schema is the stage's own, so names, types, hidden flags and annotations are
 /// ML.NET's; consecutive projections collapse into one over the first one's source.
 /// </summary>
-internal sealed class ColumnProjectionView : IDataView
+internal sealed class ColumnProjectionView : DerivedView
 {
-    private readonly IDataView _source;
-    private readonly int[] _sourceIndex; // output column j reads _source.Schema[_sourceIndex[j]]
+    private readonly int[] _sourceIndex; // output column j reads Source.Schema[_sourceIndex[j]]
 
-    private ColumnProjectionView(IDataView source, int[] sourceIndex, DataViewSchema schema)
+    private ColumnProjectionView(IDataView source, int[] sourceIndex, DataViewSchema schema) : base(source)
     {
-        _source = source;
         _sourceIndex = sourceIndex;
         Schema = schema;
     }
 
-    /// <summary>The data the projection reads.</summary>
-    public IDataView Source => _source;
-
     /// <inheritdoc/>
-    public bool CanShuffle => false;
-
-    /// <inheritdoc/>
-    public DataViewSchema Schema { get; }
-
-    /// <inheritdoc/>
-    public long? GetRowCount() => _source.GetRowCount();
+    public override DataViewSchema Schema { get; }
 
     /// <summary>
     /// The view in place of <paramref name="stage"/> applied to <paramref name="input"/>, when <paramref name="stage"/> is a
@@ -50,7 +39,7 @@ internal sealed class ColumnProjectionView : IDataView
         int[]? map = stage is ColumnCopyingTransformer copy ? CopyMap(copy, input.Schema, output) : SelectionMap(input.Schema, output);
         if (map is null || map.Where((source, j) => !input.Schema[source].Type.Equals(output[j].Type)).Any()) return null;
         return input is ColumnProjectionView inner
-            ? new ColumnProjectionView(inner._source, [.. map.Select(i => inner._sourceIndex[i])], output)
+            ? new ColumnProjectionView(inner.Source, [.. map.Select(i => inner._sourceIndex[i])], output)
             : new ColumnProjectionView(input, map, output);
     }
 
@@ -108,40 +97,22 @@ internal sealed class ColumnProjectionView : IDataView
     }
 
     /// <inheritdoc/>
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    public override DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var needed = columnsNeeded?.ToArray() ?? throw new ArgumentNullException(nameof(columnsNeeded));
-        var upstream = needed.Select(c => _source.Schema[_sourceIndex[c.Index]]).DistinctBy(c => c.Index);
-        return new Cursor(this, _source.GetRowCursor(upstream, rand));
+        var upstream = needed.Select(c => Source.Schema[_sourceIndex[c.Index]]).DistinctBy(c => c.Index);
+        return new Cursor(this, Source.GetRowCursor(upstream, rand));
     }
 
-    /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        [GetRowCursor(columnsNeeded, rand)];
-
     /// <summary>The source cursor, its columns seen through the projection.</summary>
-    private sealed class Cursor(ColumnProjectionView view, DataViewRowCursor source) : DataViewRowCursor
+    private sealed class Cursor(ColumnProjectionView view, DataViewRowCursor source) : DerivedCursor(source)
     {
         public override DataViewSchema Schema => view.Schema;
 
-        public override long Position => source.Position;
+        public override bool IsColumnActive(DataViewSchema.Column column) => SourceCursor.IsColumnActive(SourceColumn(column));
 
-        public override long Batch => source.Batch;
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => SourceCursor.GetGetter<TValue>(SourceColumn(column));
 
-        public override bool IsColumnActive(DataViewSchema.Column column) => source.IsColumnActive(SourceColumn(column));
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => source.GetIdGetter();
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => source.GetGetter<TValue>(SourceColumn(column));
-
-        public override bool MoveNext() => source.MoveNext();
-
-        private DataViewSchema.Column SourceColumn(DataViewSchema.Column column) => view._source.Schema[view._sourceIndex[column.Index]];
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) source.Dispose();
-            base.Dispose(disposing);
-        }
+        private DataViewSchema.Column SourceColumn(DataViewSchema.Column column) => view.Source.Schema[view._sourceIndex[column.Index]];
     }
 }

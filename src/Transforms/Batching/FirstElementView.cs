@@ -12,26 +12,18 @@ namespace MlNetDeep.Transforms.Batching;
 /// measured; as much as the batched forecaster's whole ONNX stage). <see cref="BatchScorer"/> uses it in their place only
 /// when the schema it makes equals the CustomMapping's (<see cref="TryReplace"/>); otherwise the stage runs as saved.
 /// </summary>
-internal sealed class FirstElementView<T> : IDataView
+internal sealed class FirstElementView<T> : DerivedView
 {
-    private readonly IDataView _source;
     private readonly DataViewSchema.Column _vector;
 
-    private FirstElementView(IDataView source, DataViewSchema.Column vector, DataViewSchema schema)
+    private FirstElementView(IDataView source, DataViewSchema.Column vector, DataViewSchema schema) : base(source)
     {
-        _source = source;
         _vector = vector;
         Schema = schema;
     }
 
     /// <inheritdoc/>
-    public bool CanShuffle => false;
-
-    /// <inheritdoc/>
-    public DataViewSchema Schema { get; }
-
-    /// <inheritdoc/>
-    public long? GetRowCount() => _source.GetRowCount();
+    public override DataViewSchema Schema { get; }
 
     /// <summary>
     /// The view in place of <paramref name="stage"/> applied to <paramref name="input"/>, when <paramref name="stage"/>
@@ -54,18 +46,14 @@ internal sealed class FirstElementView<T> : IDataView
     }
 
     /// <inheritdoc/>
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    public override DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var needed = columnsNeeded?.ToArray() ?? throw new ArgumentNullException(nameof(columnsNeeded));
-        bool scalarNeeded = needed.Any(c => c.Index == _source.Schema.Count);
-        var upstream = needed.Where(c => c.Index < _source.Schema.Count).Select(c => _source.Schema[c.Index]);
+        bool scalarNeeded = needed.Any(c => c.Index == Source.Schema.Count);
+        var upstream = needed.Where(c => c.Index < Source.Schema.Count).Select(c => Source.Schema[c.Index]);
         if (scalarNeeded) upstream = upstream.Append(_vector);
-        return new Cursor(this, _source.GetRowCursor(upstream.Distinct()), scalarNeeded);
+        return new Cursor(this, Source.GetRowCursor(upstream.Distinct()), scalarNeeded);
     }
-
-    /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        [GetRowCursor(columnsNeeded, rand)];
 
     // Names, types, hidden flags and annotation names, column by column: what a consumer of the schema can tell apart.
     private static bool SameSchema(DataViewSchema a, DataViewSchema b) =>
@@ -74,25 +62,19 @@ internal sealed class FirstElementView<T> : IDataView
             && p.First.Annotations.Schema.Select(c => c.Name).SequenceEqual(p.Second.Annotations.Schema.Select(c => c.Name)));
 
     /// <summary>The source cursor's columns, and the scalar read from its vector column on demand.</summary>
-    private sealed class Cursor(FirstElementView<T> view, DataViewRowCursor source, bool scalarActive) : DataViewRowCursor
+    private sealed class Cursor(FirstElementView<T> view, DataViewRowCursor source, bool scalarActive) : DerivedCursor(source)
     {
         private readonly ValueGetter<VBuffer<T>>? _vector = scalarActive ? source.GetGetter<VBuffer<T>>(view._vector) : null;
         private VBuffer<T> _buffer;
 
         public override DataViewSchema Schema => view.Schema;
 
-        public override long Position => source.Position;
-
-        public override long Batch => source.Batch;
-
         public override bool IsColumnActive(DataViewSchema.Column column) =>
-            column.Index == view._source.Schema.Count ? scalarActive : source.IsColumnActive(view._source.Schema[column.Index]);
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => source.GetIdGetter();
+            column.Index == view.Source.Schema.Count ? scalarActive : SourceCursor.IsColumnActive(view.Source.Schema[column.Index]);
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
-            if (column.Index < view._source.Schema.Count) return source.GetGetter<TValue>(view._source.Schema[column.Index]);
+            if (column.Index < view.Source.Schema.Count) return SourceCursor.GetGetter<TValue>(view.Source.Schema[column.Index]);
             if (!scalarActive)
                 throw new InvalidOperationException($"Column '{column.Name}' was not asked for when this cursor was made, so it cannot be read.");
             if (typeof(TValue) != typeof(T))
@@ -103,14 +85,6 @@ internal sealed class FirstElementView<T> : IDataView
                 value = _buffer.GetItemOrDefault(0);
             };
             return (ValueGetter<TValue>)(Delegate)getter;
-        }
-
-        public override bool MoveNext() => source.MoveNext();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) source.Dispose();
-            base.Dispose(disposing);
         }
     }
 }
